@@ -1,0 +1,97 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Every target of ours builds in Swift 6 mode with warnings as errors: a warning
+/// ignored today is a bug shipped tomorrow.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "mcpload",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mcpload", targets: ["mcpload"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .target(
+            name: "MCPLoadCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MCPLoadTransport",
+            dependencies: [
+                "MCPLoadCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MCPLoadEngine",
+            dependencies: [
+                "MCPLoadCore",
+                "MCPLoadTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MCPLoadReport",
+            dependencies: ["MCPLoadCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MCPLoadDemoServer",
+            dependencies: ["MCPLoadCore"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mcpload",
+            dependencies: [
+                "MCPLoadCore",
+                "MCPLoadTransport",
+                "MCPLoadEngine",
+                "MCPLoadReport",
+                "MCPLoadDemoServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPLoadCoreTests",
+            dependencies: ["MCPLoadCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPLoadTransportTests",
+            dependencies: ["MCPLoadTransport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPLoadEngineTests",
+            // Depends on the executable so `swift test` builds the `mcpload` binary that
+            // the end-to-end tests spawn as a real stdio server.
+            dependencies: ["MCPLoadEngine", "MCPLoadReport", "mcpload"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPLoadReportTests",
+            dependencies: ["MCPLoadReport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,66 @@
+/// Reads and writes durations the way scenario files and flags spell them: `250ms`, `30s`, `1m30s`, `1.5s`.
+public enum DurationText {
+    private static let units: [(suffix: String, seconds: Double)] = [
+        ("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600),
+    ]
+
+    /// Parses `text`; nil when it is not a non-negative number followed by a unit, repeated.
+    public static func parse(_ text: String) -> Duration? {
+        var rest = Substring(text.trimmingWhitespace())
+        guard !rest.isEmpty else { return nil }
+        var totalSeconds = 0.0
+        while !rest.isEmpty {
+            let number = rest.prefix(while: { $0.isNumber || $0 == "." })
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let unit = units.first(where: { rest.hasPrefix($0.suffix) }) else { return nil }
+            rest = rest.dropFirst(unit.suffix.count)
+            totalSeconds += value * unit.seconds
+        }
+        return .nanoseconds(Int64((totalSeconds * 1e9).rounded()))
+    }
+
+    /// A short human form: `850µs`, `12.3ms`, `4.20s`.
+    public static func format(_ duration: Duration) -> String {
+        formatMicroseconds(Double(duration.nanoseconds) / 1000)
+    }
+
+    public static func formatMicroseconds(_ micros: Double) -> String {
+        switch micros {
+        case ..<1000: return "\(Int(micros.rounded()))µs"
+        case ..<10_000: return "\(rounded(micros / 1000, places: 2))ms"
+        case ..<1_000_000: return "\(rounded(micros / 1000, places: 1))ms"
+        default: return "\(rounded(micros / 1_000_000, places: 2))s"
+        }
+    }
+
+    static func rounded(_ value: Double, places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (value * scale).rounded()
+        let whole = Int64(scaled) / Int64(scale)
+        let fraction = abs(Int64(scaled) % Int64(scale))
+        let digits = String(fraction)
+        return "\(whole).\(String(repeating: "0", count: places - digits.count))\(digits)"
+    }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds (saturating; scenario durations are far below the bound).
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
+    }
+
+    public var seconds: Double { Double(nanoseconds) / 1e9 }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        let characters = Array(self)
+        guard let first = characters.firstIndex(where: { !$0.isWhitespace }),
+            let last = characters.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(characters[first...last])
+    }
+}

@@ -1,0 +1,66 @@
+/// The class every failed attempt lands in, exactly one (DESIGN.md, "Failure taxonomy").
+public enum FailureClass: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
+    /// Never reached the server: spawn, connect or write failed, session could not be opened.
+    case notSent = "not_sent"
+    case timeout
+    /// The connection broke: EOF, process exited, stream cut.
+    case transport
+    case httpStatus = "http_status"
+    /// The server answered with something that is not valid JSON-RPC for this request.
+    case `protocol`
+    case jsonrpcError = "jsonrpc_error"
+    /// A tools/call result with `isError: true` the scenario did not expect.
+    case toolError = "tool_error"
+    /// A well-formed answer that failed the step's `expect` checks.
+    case checkFailed = "check_failed"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+
+    /// Whether the request reached the server; "never sent" and "sent and failed" are reported apart.
+    public var wasSent: Bool { self != .notSent }
+}
+
+/// Why one attempt failed: its class, a code where the class has codes, and a short message.
+public struct Failure: Sendable, Hashable, Error {
+    public var failureClass: FailureClass
+    /// The JSON-RPC error code for `jsonrpc_error`, the HTTP status for `http_status`.
+    public var code: Int64?
+    public var message: String
+
+    public init(_ failureClass: FailureClass, code: Int64? = nil, _ message: String) {
+        self.failureClass = failureClass
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The outcome of one attempt.
+public enum Outcome: Sendable, Hashable {
+    case success
+    case failure(Failure)
+
+    public var failure: Failure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
+    }
+}
+
+/// One measured request: what the recorder needs and nothing more.
+public struct Sample: Sendable {
+    public var stepIndex: Int
+    public var outcome: Outcome
+    /// From the moment the request was written to the moment its answer (or failure) arrived.
+    public var latency: Duration
+    public var bytesOut: Int
+    public var bytesIn: Int
+
+    public init(stepIndex: Int, outcome: Outcome, latency: Duration, bytesOut: Int, bytesIn: Int) {
+        self.stepIndex = stepIndex
+        self.outcome = outcome
+        self.latency = latency
+        self.bytesOut = bytesOut
+        self.bytesIn = bytesIn
+    }
+}

@@ -1,0 +1,35 @@
+/// One virtual client's measurements, owned by that client alone: recording takes no lock.
+///
+/// Steps are indexed by their position in the scenario so the hot path is an array access;
+/// labels are only joined when recorders merge into a ``RunResult``.
+public struct Recorder: Sendable {
+    public let virtualClient: Int
+    public private(set) var steps: [StepStatistics]
+    public var session = SessionStatistics()
+    public var protocolTraffic = ProtocolStatistics()
+    public var iterationsCompleted: UInt64 = 0
+    /// Iterations cut short by a failure that ended the session, or by the end of the run.
+    public var iterationsAbandoned: UInt64 = 0
+    /// The last lines the server wrote to stderr, for the report.
+    public var stderrTail: [String] = []
+
+    public init(virtualClient: Int, stepLabels: [String]) {
+        self.virtualClient = virtualClient
+        steps = stepLabels.map(StepStatistics.init(label:))
+    }
+
+    public mutating func record(_ sample: Sample) {
+        steps[sample.stepIndex].record(sample)
+    }
+
+    public mutating func recordSessionOpened(setup: Duration, protocolVersion: String) {
+        if session.opened > 0 || session.setupFailures.total > 0 { session.reopened += 1 }
+        session.opened += 1
+        session.setupLatency.record(setup)
+        session.protocolVersions[protocolVersion, default: 0] += 1
+    }
+
+    public mutating func recordSessionFailed(_ failure: Failure) {
+        session.setupFailures.record(failure)
+    }
+}

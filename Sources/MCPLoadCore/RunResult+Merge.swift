@@ -1,0 +1,90 @@
+import Foundation
+
+extension RunResult {
+    /// How many servers' stderr tails a result keeps: enough to see a pattern, not a log archive.
+    public static let stderrTailLimit = 5
+
+    /// Merges the clients' recorders once, at the end of the run.
+    public init(
+        runID: String,
+        scenario: ScenarioInfo,
+        status: Status,
+        statusReason: String?,
+        startedAt: Date,
+        finishedAt: Date,
+        recorders: [Recorder]
+    ) {
+        var steps: [StepStatistics] = []
+        var session = SessionStatistics()
+        var traffic = ProtocolStatistics()
+        var iterations = IterationCounts(completed: 0, abandoned: 0)
+        var tails: [StderrTail] = []
+        for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) {
+            for step in recorder.steps {
+                if let index = steps.firstIndex(where: { $0.label == step.label }) {
+                    steps[index].merge(step)
+                } else {
+                    steps.append(step)
+                }
+            }
+            session.merge(recorder.session)
+            traffic.merge(recorder.protocolTraffic)
+            iterations.completed += recorder.iterationsCompleted
+            iterations.abandoned += recorder.iterationsAbandoned
+            if !recorder.stderrTail.isEmpty, tails.count < Self.stderrTailLimit {
+                tails.append(StderrTail(virtualClient: recorder.virtualClient, lines: recorder.stderrTail))
+            }
+        }
+        let elapsed = max(finishedAt.timeIntervalSince(startedAt), 1e-9)
+        self.init(
+            runID: runID,
+            scenario: scenario,
+            status: status,
+            statusReason: statusReason,
+            startedAt: startedAt,
+            finishedAt: finishedAt,
+            durationSeconds: elapsed,
+            totals: Totals(steps: steps, elapsedSeconds: elapsed),
+            session: session,
+            steps: steps,
+            protocolTraffic: traffic,
+            iterations: iterations,
+            servers: ServerInfo(stderrTails: tails))
+    }
+}
+
+extension RunResult.Totals {
+    init(steps: [StepStatistics], elapsedSeconds: Double) {
+        var failures = FailureTally()
+        for step in steps { failures.merge(step.failures) }
+        let attempts = steps.reduce(0) { $0 + $1.attempts }
+        let successes = steps.reduce(0) { $0 + $1.successes }
+        self.init(
+            attempts: attempts,
+            successes: successes,
+            failures: failures,
+            neverSent: failures.notSent,
+            sentAndFailed: failures.total - failures.notSent,
+            requestsPerSecond: Double(attempts) / elapsedSeconds,
+            bytesOut: steps.reduce(0) { $0 + $1.bytesOut },
+            bytesIn: steps.reduce(0) { $0 + $1.bytesIn })
+    }
+
+    public var failureRate: Double { attempts == 0 ? 0 : Double(failures.total) / Double(attempts) }
+}
+
+extension RunResult {
+    /// result.json's bytes: pretty, keys sorted, so diffs of two results are readable.
+    public func encodedJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(self)
+    }
+
+    public static func decode(from data: Data) throws -> RunResult {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(RunResult.self, from: data)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The outcome of a run: what was asked, what happened, every measurement merged.
+///
+/// This is `result.json` (schema `mcpload.result/v1`, documented in results/README.md). Reporters
+/// render it and nothing else, so a saved result re-renders, merges and compares exactly.
+public struct RunResult: Sendable, Codable, Equatable {
+    public static let schemaIdentifier = "mcpload.result/v1"
+
+    public var schema = RunResult.schemaIdentifier
+    public var runID: String
+    public var scenario: ScenarioInfo
+    public var status: Status
+    /// Why the run was aborted or could not start; nil when it completed.
+    public var statusReason: String?
+    public var startedAt: Date
+    public var finishedAt: Date
+    /// Wall time from the first client start to the last client end.
+    public var durationSeconds: Double
+    public var totals: Totals
+    public var session: SessionStatistics
+    public var steps: [StepStatistics]
+    public var protocolTraffic: ProtocolStatistics
+    public var iterations: IterationCounts
+    public var servers: ServerInfo
+
+    public enum Status: String, Sendable, Codable, Hashable {
+        case completed
+        /// Stopped early (Ctrl-C, or a fatal error); the figures cover what ran.
+        case aborted
+        /// No session could be opened: nothing was measured against the server.
+        case notStarted = "not_started"
+    }
+
+    public struct ScenarioInfo: Sendable, Codable, Hashable {
+        public var name: String
+        public var file: String?
+        public var target: String
+        public var transport: String
+        public var virtualClients: Int
+        public var iterations: Int?
+        public var durationSeconds: Double?
+        public var rampUpSeconds: Double
+        public var thinkSeconds: Double
+        public var protocolVersion: String
+    }
+
+    public struct Totals: Sendable, Codable, Equatable {
+        public var attempts: UInt64
+        public var successes: UInt64
+        public var failures: FailureTally
+        /// Attempts that never reached the server, and those that reached it and failed.
+        public var neverSent: UInt64
+        public var sentAndFailed: UInt64
+        public var requestsPerSecond: Double
+        public var bytesOut: UInt64
+        public var bytesIn: UInt64
+    }
+
+    public struct IterationCounts: Sendable, Codable, Hashable {
+        public var completed: UInt64
+        public var abandoned: UInt64
+    }
+
+    public struct ServerInfo: Sendable, Codable, Equatable {
+        /// The last stderr lines of a few server processes.
+        public var stderrTails: [StderrTail]
+    }
+
+    public struct StderrTail: Sendable, Codable, Hashable {
+        public var virtualClient: Int
+        public var lines: [String]
+    }
+}

@@ -1,0 +1,101 @@
+/// A validated scenario: what to load, how hard, and which steps every virtual client repeats.
+///
+/// Built by ``ScenarioParser`` from YAML; every value here has already been checked, so the
+/// engine never meets a scenario error after load has started.
+public struct Scenario: Sendable {
+    public var name: String
+    public var target: TargetSpec
+    public var load: LoadSettings
+    public var session: SessionSettings
+    public var steps: [Step]
+
+    public init(
+        name: String,
+        target: TargetSpec,
+        load: LoadSettings = LoadSettings(),
+        session: SessionSettings = SessionSettings(),
+        steps: [Step]
+    ) {
+        self.name = name
+        self.target = target
+        self.load = load
+        self.session = session
+        self.steps = steps
+    }
+}
+
+/// The server under test.
+public struct TargetSpec: Sendable, Hashable {
+    public enum Launch: Sendable, Hashable {
+        /// A command line: the executable (a path, or a name looked up in PATH) and its arguments.
+        case command([String])
+        /// mcpload's own demo server, started as `mcpload demo-server --stdio ARGS`.
+        case builtinDemo(arguments: [String])
+    }
+
+    public var launch: Launch
+    /// Extra environment variables for the server process, on top of mcpload's own environment.
+    public var environment: [String: String]
+    public var workingDirectory: String?
+
+    public init(launch: Launch, environment: [String: String] = [:], workingDirectory: String? = nil) {
+        self.launch = launch
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+    }
+}
+
+/// The closed load model: `vus` clients, each looping the steps, bounded by iterations or duration.
+public struct LoadSettings: Sendable, Hashable {
+    public var virtualClients: Int
+    /// Iterations per virtual client; nil when the run is bounded by `duration` instead.
+    public var iterations: Int?
+    public var duration: Duration?
+    /// Client starts are spread evenly over this time.
+    public var rampUp: Duration
+    /// Pause after each iteration.
+    public var thinkTime: Duration
+
+    public init(
+        virtualClients: Int = 1,
+        iterations: Int? = 1,
+        duration: Duration? = nil,
+        rampUp: Duration = .zero,
+        thinkTime: Duration = .zero
+    ) {
+        self.virtualClients = virtualClients
+        self.iterations = iterations
+        self.duration = duration
+        self.rampUp = rampUp
+        self.thinkTime = thinkTime
+    }
+}
+
+/// How each virtual client talks to its server.
+public struct SessionSettings: Sendable, Hashable {
+    /// The protocolVersion mcpload offers in `initialize` unless the step says otherwise.
+    public var protocolVersion: String
+    public var requestTimeout: Duration
+    /// Spawn plus `initialize` must finish within this.
+    public var setupTimeout: Duration
+    /// After stdin is closed, how long the server gets before SIGTERM, and again before SIGKILL.
+    public var shutdownGrace: Duration
+    /// A line from the server longer than this is a `protocol` failure, never unbounded memory.
+    public var maxMessageBytes: Int
+
+    public static let defaultProtocolVersion = "2025-11-25"
+
+    public init(
+        protocolVersion: String = SessionSettings.defaultProtocolVersion,
+        requestTimeout: Duration = .seconds(10),
+        setupTimeout: Duration = .seconds(10),
+        shutdownGrace: Duration = .seconds(2),
+        maxMessageBytes: Int = 16 << 20
+    ) {
+        self.protocolVersion = protocolVersion
+        self.requestTimeout = requestTimeout
+        self.setupTimeout = setupTimeout
+        self.shutdownGrace = shutdownGrace
+        self.maxMessageBytes = maxMessageBytes
+    }
+}

@@ -1,0 +1,97 @@
+import Yams
+
+extension ScenarioParser {
+    func parseTarget(_ node: Node) throws(ScenarioError) -> TargetSpec {
+        let fields = try mapping(node, context: "target")
+        try checkKeys(fields, allowed: ["transport", "command", "args", "env", "cwd", "builtin"], context: "target")
+        if let transport = fields["transport"] {
+            let name = try string(transport)
+            guard name == "stdio" else {
+                throw error(at: transport, "transport '\(name)' is not supported by this version of mcpload; use stdio")
+            }
+        }
+        let arguments = try fields["args"].map { node throws(ScenarioError) in try stringList(node) } ?? []
+        let launch: TargetSpec.Launch
+        switch (fields["builtin"], fields["command"]) {
+        case (let builtin?, nil):
+            let name = try string(builtin)
+            guard name == "demo" else {
+                throw error(at: builtin, "unknown builtin server '\(name)'; the built-in server is 'demo'")
+            }
+            launch = .builtinDemo(arguments: arguments)
+        case (nil, let command?):
+            let words = try stringList(command)
+            guard let executable = words.first, !executable.isEmpty else {
+                throw error(at: command, "command must name an executable")
+            }
+            launch = .command(words + arguments)
+        case (_?, _?):
+            throw error(at: node, "target has both 'builtin' and 'command'; choose one")
+        case (nil, nil):
+            throw error(at: node, "target needs 'command' (a server to spawn) or 'builtin: demo'")
+        }
+        var environment: [String: String] = [:]
+        if let envNode = fields["env"] {
+            for field in try mapping(envNode, context: "target.env").fields {
+                environment[field.key] = try string(field.value)
+            }
+        }
+        let workingDirectory = try fields["cwd"].map { node throws(ScenarioError) in try string(node) }
+        return TargetSpec(launch: launch, environment: environment, workingDirectory: workingDirectory)
+    }
+
+    func parseLoad(_ node: Node) throws(ScenarioError) -> LoadSettings {
+        let fields = try mapping(node, context: "load")
+        try checkKeys(fields, allowed: ["model", "vus", "iterations", "duration", "ramp", "think"], context: "load")
+        if let model = fields["model"] {
+            let name = try string(model)
+            guard name == "closed" else {
+                throw error(at: model, "load model '\(name)' is not supported by this version of mcpload; use closed")
+            }
+        }
+        var load = LoadSettings()
+        if let vus = fields["vus"] { load.virtualClients = try integer(vus, minimum: 1, what: "load.vus") }
+        if let duration = fields["duration"] {
+            load.duration = try self.duration(duration, what: "load.duration")
+            load.iterations = nil
+        }
+        if let iterations = fields["iterations"] {
+            load.iterations = try integer(iterations, minimum: 1, what: "load.iterations")
+        }
+        if let ramp = fields["ramp"] { load.rampUp = try duration(ramp, what: "load.ramp") }
+        if let think = fields["think"] { load.thinkTime = try duration(think, what: "load.think") }
+        return load
+    }
+
+    func parseSession(_ node: Node) throws(ScenarioError) -> SessionSettings {
+        let fields = try mapping(node, context: "session")
+        try checkKeys(
+            fields,
+            allowed: [
+                "strategy", "protocolVersion", "requestTimeout", "setupTimeout", "shutdownGrace", "maxMessageSize",
+            ],
+            context: "session")
+        if let strategy = fields["strategy"] {
+            let name = try string(strategy)
+            guard name == "per-client" else {
+                throw error(
+                    at: strategy, "session strategy '\(name)' is not supported by this version of mcpload; use per-client")
+            }
+        }
+        var session = SessionSettings()
+        if let version = fields["protocolVersion"] { session.protocolVersion = try string(version) }
+        if let timeout = fields["requestTimeout"] {
+            session.requestTimeout = try duration(timeout, what: "session.requestTimeout")
+        }
+        if let timeout = fields["setupTimeout"] {
+            session.setupTimeout = try duration(timeout, what: "session.setupTimeout")
+        }
+        if let grace = fields["shutdownGrace"] {
+            session.shutdownGrace = try duration(grace, what: "session.shutdownGrace")
+        }
+        if let size = fields["maxMessageSize"] {
+            session.maxMessageBytes = try byteSize(size, what: "session.maxMessageSize")
+        }
+        return session
+    }
+}

@@ -1,0 +1,44 @@
+/// Session setup, measured apart from steady-state calls: spawn plus the initialize handshake.
+public struct SessionStatistics: Sendable, Equatable, Codable {
+    /// Sessions whose handshake completed.
+    public var opened: UInt64 = 0
+    public var closed: UInt64 = 0
+    /// Sessions re-opened after the first one of a client: `reconnect` steps and recovery after failures.
+    public var reopened: UInt64 = 0
+    public var setupFailures = FailureTally()
+    public var setupLatency = LatencyHistogram()
+    /// The protocol versions servers agreed to, with how many sessions each.
+    public var protocolVersions: [String: UInt64] = [:]
+
+    public init() {}
+
+    public mutating func merge(_ other: SessionStatistics) {
+        opened += other.opened
+        closed += other.closed
+        reopened += other.reopened
+        setupFailures.merge(other.setupFailures)
+        setupLatency.merge(other.setupLatency)
+        protocolVersions.merge(other.protocolVersions, uniquingKeysWith: +)
+    }
+}
+
+/// Traffic that is not an answer to one of our requests: counted, never an attempt's failure.
+public struct ProtocolStatistics: Sendable, Equatable, Codable {
+    /// Server notifications by method (progress, logging, list_changed, ...).
+    public var notifications: [String: UInt64] = [:]
+    /// Requests the server sent us, by method; each was answered.
+    public var serverRequests: [String: UInt64] = [:]
+    /// Responses whose id matched no request in flight (late after a timeout, or misrouted).
+    public var unmatchedResponses: UInt64 = 0
+    /// Lines that were not JSON-RPC and could not be tied to a request in flight.
+    public var invalidMessages: UInt64 = 0
+
+    public init() {}
+
+    public mutating func merge(_ other: ProtocolStatistics) {
+        notifications.merge(other.notifications, uniquingKeysWith: +)
+        serverRequests.merge(other.serverRequests, uniquingKeysWith: +)
+        unmatchedResponses += other.unmatchedResponses
+        invalidMessages += other.invalidMessages
+    }
+}

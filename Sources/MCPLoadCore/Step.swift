@@ -1,0 +1,96 @@
+/// One step of a scenario, as every virtual client performs it on every iteration.
+public struct Step: Sendable {
+    public enum Action: Sendable {
+        /// Open the session here (spawn and handshake) unless it is already open.
+        case initialize(protocolVersion: String?, clientInfo: TemplatedJSON?)
+        case listTools
+        case callTool(name: String, arguments: TemplatedJSON)
+        case listResources
+        case readResource(uri: Template)
+        case listPrompts
+        case getPrompt(name: String, arguments: TemplatedJSON)
+        case ping
+        case notify(method: String, params: TemplatedJSON?)
+        /// Any text, sent as one line exactly as written (after templating), even when malformed.
+        case raw(text: Template, awaitsResponse: Bool)
+        case think(Duration)
+        /// Close the session and open a new one.
+        case reconnect
+    }
+
+    public var action: Action
+    /// The name the step is reported under: `call echo`, `list_tools`, or the scenario's `label`.
+    public var label: String
+    public var expectation: Expectation
+    /// Variables to set from the result: name → path into the result.
+    public var captures: [Capture]
+    /// Overrides the session's request timeout for this step.
+    public var timeout: Duration?
+    /// Where the step is written, for messages that point back at the scenario.
+    public var line: Int
+
+    public init(
+        action: Action,
+        label: String,
+        expectation: Expectation = Expectation(),
+        captures: [Capture] = [],
+        timeout: Duration? = nil,
+        line: Int = 0
+    ) {
+        self.action = action
+        self.label = label
+        self.expectation = expectation
+        self.captures = captures
+        self.timeout = timeout
+        self.line = line
+    }
+
+    /// Whether this step sends a request and so produces measured attempts.
+    public var isRequest: Bool {
+        switch action {
+        case .think, .reconnect, .initialize, .notify: false
+        case .raw(_, let awaitsResponse): awaitsResponse
+        default: true
+        }
+    }
+}
+
+/// A value taken from a step's result into a template variable for later steps.
+public struct Capture: Sendable, Hashable {
+    public var variable: String
+    public var path: JSONPath
+
+    public init(variable: String, path: JSONPath) {
+        self.variable = variable
+        self.path = path
+    }
+}
+
+/// What a step's result must satisfy to count as a success.
+public struct Expectation: Sendable, Hashable {
+    /// For tools/call: the required value of `isError`. Nil accepts either.
+    public var isError: Bool?
+    /// Text that must appear in the result (tool text content, or the result's JSON).
+    public var contains: [String]
+    /// Values required at paths of the result.
+    public var equals: [PathEquality]
+    /// A JSON-RPC error code the step expects instead of a result (e.g. -32700 for a malformed raw line).
+    public var errorCode: Int64?
+
+    public struct PathEquality: Sendable, Hashable {
+        public var path: JSONPath
+        public var value: JSONValue
+
+        public init(path: JSONPath, value: JSONValue) {
+            self.path = path
+            self.value = value
+        }
+    }
+
+    public init(isError: Bool? = nil, contains: [String] = [], equals: [PathEquality] = [], errorCode: Int64? = nil) {
+        self.isError = isError
+        self.contains = contains
+        self.equals = equals
+        self.errorCode = errorCode
+    }
+}

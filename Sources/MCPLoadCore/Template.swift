@@ -1,0 +1,121 @@
+import Foundation
+
+/// A string with `{{variable}}` placeholders, parsed once when the scenario is loaded.
+public struct Template: Sendable, Hashable {
+    public enum Segment: Sendable, Hashable {
+        case literal(String)
+        case variable(String)
+    }
+
+    public let segments: [Segment]
+
+    /// Built-in variables every step may use; anything else must be captured by an earlier step.
+    public static let builtinVariables: Set<String> = ["vu", "iteration", "uuid"]
+
+    /// Parses `text`; throws a message (no location) when a placeholder is unterminated or empty.
+    public init(parsing text: String) throws(TemplateSyntaxError) {
+        var segments: [Segment] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { segments.append(.literal(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                throw TemplateSyntaxError(message: "unterminated '{{' in \"\(text)\"")
+            }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingWhitespace()
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+                throw TemplateSyntaxError(message: "bad template variable '{{\(name)}}'")
+            }
+            segments.append(.variable(name))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { segments.append(.literal(String(rest))) }
+        self.segments = segments
+    }
+
+    public init(literal: String) {
+        segments = literal.isEmpty ? [] : [.literal(literal)]
+    }
+
+    /// The names of the placeholders, in order.
+    public var variables: [String] {
+        segments.compactMap { segment in
+            if case .variable(let name) = segment { return name }
+            return nil
+        }
+    }
+
+    /// The text with every placeholder replaced.
+    public func render(in context: TemplateContext) -> String {
+        if case .literal(let text)? = segments.first, segments.count == 1 { return text }
+        var output = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let text): output += text
+            case .variable(let name): output += context.text(for: name)
+            }
+        }
+        return output
+    }
+
+    /// The rendered value as JSON: a string, except that a template which is exactly one captured
+    /// variable keeps the captured value's JSON type (a captured number stays a number).
+    public func renderJSON(in context: TemplateContext) -> JSONValue {
+        if segments.count == 1, case .variable(let name) = segments[0], let captured = context.captured[name] {
+            return captured
+        }
+        return .string(render(in: context))
+    }
+}
+
+public struct TemplateSyntaxError: Error, Sendable {
+    public let message: String
+}
+
+/// The values placeholders resolve to for one step of one iteration of one virtual client.
+public struct TemplateContext: Sendable {
+    public var virtualClient: Int
+    public var iteration: Int
+    public var captured: [String: JSONValue]
+
+    public init(virtualClient: Int, iteration: Int, captured: [String: JSONValue] = [:]) {
+        self.virtualClient = virtualClient
+        self.iteration = iteration
+        self.captured = captured
+    }
+
+    func text(for variable: String) -> String {
+        switch variable {
+        case "vu": String(virtualClient)
+        case "iteration": String(iteration)
+        case "uuid": UUID().uuidString.lowercased()
+        default: captured[variable]?.displayText ?? ""
+        }
+    }
+}
+
+/// A JSON value whose strings may hold placeholders; rendered per request.
+public indirect enum TemplatedJSON: Sendable, Hashable {
+    case literal(JSONValue)
+    case string(Template)
+    case array([TemplatedJSON])
+    case object([String: TemplatedJSON])
+
+    public func render(in context: TemplateContext) -> JSONValue {
+        switch self {
+        case .literal(let value): value
+        case .string(let template): template.renderJSON(in: context)
+        case .array(let elements): .array(elements.map { $0.render(in: context) })
+        case .object(let members): .object(members.mapValues { $0.render(in: context) })
+        }
+    }
+
+    /// Every placeholder name in the value.
+    public var variables: [String] {
+        switch self {
+        case .literal: []
+        case .string(let template): template.variables
+        case .array(let elements): elements.flatMap(\.variables)
+        case .object(let members): members.values.flatMap(\.variables)
+        }
+    }
+}
