@@ -120,7 +120,10 @@ extension ScenarioParser {
             if node.null != nil { return .null }
             if let flag = node.bool { return .bool(flag) }
             if let number = node.int { return .int(Int64(number)) }
-            if let number = node.float { return .double(number) }
+            if let number = node.float {
+                guard number.isFinite else { throw error(at: node, "\(scalar.string) is not a finite number") }
+                return .double(number)
+            }
             return .string(scalar.string)
         case .sequence(let sequence):
             var elements: [JSONValue] = []

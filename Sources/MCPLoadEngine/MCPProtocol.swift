@@ -1,0 +1,8 @@
+/// What mcpload speaks of MCP.
+public enum MCPProtocol {
+    /// Revisions whose stdio session mcpload implements; a server may answer any of them.
+    public static let supportedVersions: Set<String> = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
+
+    public static let clientName = "mcpload"
+    public static let clientVersion = "0.1.0"
+}

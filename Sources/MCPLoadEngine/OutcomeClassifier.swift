@@ -1,0 +1,78 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+/// Decides which class an answer falls in, and whether it passes the step's checks. Pure.
+public enum OutcomeClassifier {
+    public static func classify(_ answer: JSONRPCAnswer, expecting expectation: Expectation, isToolCall: Bool)
+        -> Outcome
+    {
+        switch answer {
+        case .failed(let failure):
+            return .failure(failure)
+        case .error(let code, let message, _):
+            if let expected = expectation.errorCode {
+                return expected == code
+                    ? .success : .failure(Failure(.checkFailed, "expected error \(expected), got error \(code): \(message)"))
+            }
+            return .failure(Failure(.jsonrpcError, code: code, "error \(code): \(message)"))
+        case .result(let result):
+            if let expected = expectation.errorCode {
+                return .failure(Failure(.checkFailed, "expected error \(expected), got a result"))
+            }
+            return check(result, against: expectation, isToolCall: isToolCall)
+        }
+    }
+
+    static func check(_ result: JSONValue, against expectation: Expectation, isToolCall: Bool) -> Outcome {
+        if isToolCall {
+            let isError = result["isError"]?.boolValue ?? false
+            switch (isError, expectation.isError) {
+            case (true, nil), (true, false?):
+                return .failure(Failure(.toolError, "tool returned isError: \(firstText(in: result) ?? "no text")"))
+            case (false, true?):
+                return .failure(Failure(.checkFailed, "expected isError: true, tool succeeded"))
+            default:
+                break
+            }
+        }
+        if !expectation.contains.isEmpty {
+            let text = allStrings(in: result).joined(separator: "\n")
+            for needle in expectation.contains where !text.contains(needle) {
+                return .failure(Failure(.checkFailed, "result does not contain \"\(needle)\""))
+            }
+        }
+        for equality in expectation.equals {
+            let actual = equality.path.resolve(in: result)
+            guard let actual, sameValue(actual, equality.value) else {
+                let shown = actual.map { $0.displayText } ?? "nothing"
+                return .failure(
+                    Failure(.checkFailed, "\(equality.path) is \(shown), expected \(equality.value.displayText)"))
+            }
+        }
+        return .success
+    }
+
+    /// Numbers compare by value (`3` equals `3.0`), everything else structurally.
+    static func sameValue(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.int(let left), .double(let right)), (.double(let right), .int(let left)):
+            return Double(left) == right
+        default:
+            return lhs == rhs
+        }
+    }
+
+    static func firstText(in result: JSONValue) -> String? {
+        result["content"]?.arrayValue?.lazy.compactMap { $0["text"]?.stringValue }.first
+    }
+
+    /// Every string in the result, depth first: what `contains` searches.
+    static func allStrings(in value: JSONValue) -> [String] {
+        switch value {
+        case .string(let text): [text]
+        case .array(let elements): elements.flatMap(allStrings)
+        case .object(let members): members.keys.sorted().flatMap { allStrings(in: members[$0] ?? .null) }
+        default: []
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+/// Everything a run needs, resolved: the scenario, how to start its server, and the run's bounds.
+public struct RunPlan: Sendable {
+    public var scenario: Scenario
+    public var launch: StdioLaunch
+    public var control: RunControl
+
+    public init(scenario: Scenario, launch: StdioLaunch, control: RunControl) {
+        self.scenario = scenario
+        self.launch = launch
+        self.control = control
+    }
+
+    /// Resolves the scenario's target: `builtin: demo` becomes `DEMO demo-server --stdio ARGS`,
+    /// where DEMO is the mcpload executable itself.
+    public static func launch(for scenario: Scenario, demoExecutable: String) -> StdioLaunch {
+        let command: [String]
+        switch scenario.target.launch {
+        case .command(let words): command = words
+        case .builtinDemo(let arguments): command = [demoExecutable, "demo-server", "--stdio"] + arguments
+        }
+        return StdioLaunch(
+            command: command,
+            environment: scenario.target.environment,
+            workingDirectory: scenario.target.workingDirectory,
+            maxMessageBytes: scenario.session.maxMessageBytes,
+            shutdownGrace: scenario.session.shutdownGrace)
+    }
+}

@@ -1,0 +1,119 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+/// One session of one virtual client, from handshake to the point it must end.
+struct SessionScope: Sendable {
+    let virtualClient: Int
+    let plan: RunPlan
+    let setupStarted: ContinuousClock.Instant
+
+    enum End: Sendable, Equatable {
+        /// The client has no more iterations to run.
+        case finished
+        /// A `reconnect` step: continue on a new session.
+        case reopen
+        /// The connection failed; the next iteration needs a new session.
+        case broken
+    }
+
+    /// Runs steps on the connection until the session ends; returns the client's progress.
+    func run(on transport: any MessageTransport, from start: ClientProgress) async -> (ClientProgress, End) {
+        let client = JSONRPCClient(transport: transport)
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            var progress = start
+            let end = await drive(client, &progress)
+            progress.recorder.protocolTraffic.merge(await client.traffic)
+            // Stops the reader: the session is over whether or not the server has hung up.
+            group.cancelAll()
+            return (progress, end)
+        }
+    }
+
+    private func drive(_ client: JSONRPCClient, _ progress: inout ClientProgress) async -> End {
+        var lifecycle = SessionLifecycle()
+        let scenario = plan.scenario
+        let clock = ContinuousClock()
+        let handshake = SessionHandshake(scenario: scenario, context: progress.templateContext(virtualClient: virtualClient))
+        let remaining = scenario.session.setupTimeout - (clock.now - setupStarted)
+        switch await handshake.perform(on: client, timeout: max(remaining, .milliseconds(1))) {
+        case .success(let established):
+            lifecycle.opened(protocolVersion: established.protocolVersion)
+            progress.recorder.recordSessionOpened(
+                setup: clock.now - setupStarted, protocolVersion: established.protocolVersion)
+            progress.consecutiveSetupFailures = 0
+        case .failure(let failure):
+            progress.recorder.recordSessionFailed(failure)
+            progress.consecutiveSetupFailures += 1
+            progress.abandonIteration()
+            return .broken
+        }
+
+        while true {
+            if progress.step >= scenario.steps.count { await finishIteration(&progress) }
+            if progress.isMidIteration {
+                if plan.control.isDraining {
+                    progress.abandonIteration()
+                    return .finished
+                }
+            } else if !plan.control.mayStartIteration(after: progress.iteration) {
+                return .finished
+            }
+            while progress.step < scenario.steps.count {
+                let index = progress.step
+                let step = scenario.steps[index]
+                switch lifecycle.decide(step.action) {
+                case .skip:
+                    break
+                case .pause(let pause):
+                    try? await Task.sleep(for: pause)
+                case .reopen:
+                    progress.step += 1
+                    return .reopen
+                case .abandonIteration:
+                    progress.abandonIteration()
+                    return .broken
+                case .send:
+                    let outcome = await send(step, at: index, on: client, progress: &progress)
+                    if lifecycle.attempted(outcome) == .abandonIteration {
+                        progress.abandonIteration()
+                        return .broken
+                    }
+                }
+                progress.step += 1
+            }
+            await finishIteration(&progress)
+        }
+    }
+
+    private func finishIteration(_ progress: inout ClientProgress) async {
+        progress.completeIteration()
+        let think = plan.scenario.load.thinkTime
+        guard think > .zero, plan.control.mayStartIteration(after: progress.iteration) else { return }
+        // Think time paces one client; a cancelled run must not wait it out, so the error is moot.
+        try? await Task.sleep(for: think)
+    }
+
+    private func send(_ step: Step, at index: Int, on client: JSONRPCClient, progress: inout ClientProgress) async
+        -> Outcome
+    {
+        let context = progress.templateContext(virtualClient: virtualClient)
+        switch step.action {
+        case .notify(let method, let params):
+            if case .failure(let failure) = await client.notify(method, params: params?.render(in: context)) {
+                return .failure(failure)
+            }
+            return .success
+        case .raw(let text, false):
+            let reply = await client.sendRaw(text.render(in: context), awaiting: nil, timeout: .zero)
+            if case .failed(let failure) = reply.answer { return .failure(failure) }
+            return .success
+        default:
+            let timeout = step.timeout ?? plan.scenario.session.requestTimeout
+            let performed = await StepRunner.perform(step, at: index, on: client, context: context, timeout: timeout)
+            progress.recorder.record(performed.sample)
+            progress.captured.merge(performed.captured) { _, new in new }
+            return performed.sample.outcome
+        }
+    }
+}

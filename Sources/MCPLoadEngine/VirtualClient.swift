@@ -1,0 +1,44 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+/// One simulated MCP client: opens sessions and loops the scenario's steps until the run says stop.
+struct VirtualClient: Sendable {
+    /// 1-based, as `{{vu}}` shows it.
+    let index: Int
+    let plan: RunPlan
+
+    /// Runs to completion and hands back everything this client measured.
+    func run() async -> Recorder {
+        let labels = plan.scenario.steps.map(\.label)
+        var progress = ClientProgress(recorder: Recorder(virtualClient: index, stepLabels: labels))
+        let clock = ContinuousClock()
+        while progress.isMidIteration || plan.control.mayStartIteration(after: progress.iteration) {
+            if Task.isCancelled { break }
+            let scope = SessionScope(virtualClient: index, plan: plan, setupStarted: clock.now)
+            let start = progress
+            do {
+                let completion = try await StdioTransport.withServer(plan.launch) { connection in
+                    await scope.run(on: connection, from: start)
+                }
+                let (next, end) = completion.value
+                progress = next
+                progress.recorder.stderrTail = completion.stderrTail
+                progress.recorder.session.closed += 1
+                if end == .finished { break }
+            } catch {
+                let failure = (error as? Failure) ?? Failure(.notSent, "cannot start server: \(error)")
+                progress.recorder.recordSessionFailed(failure)
+                progress.consecutiveSetupFailures += 1
+                progress.abandonIteration()
+            }
+            if progress.consecutiveSetupFailures > 0 { await backOff(after: progress.consecutiveSetupFailures) }
+        }
+        return progress.recorder
+    }
+
+    /// A server that cannot start must not be respawned in a tight loop for the whole run.
+    private func backOff(after failures: Int) async {
+        let delay = Duration.milliseconds(min(1000, 25 << min(failures, 6)))
+        try? await Task.sleep(for: delay)
+    }
+}

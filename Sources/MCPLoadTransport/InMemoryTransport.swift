@@ -1,0 +1,33 @@
+import MCPLoadCore
+
+/// A transport backed by memory: what the client sends is handed to a test's closure, and the
+/// test plays the server by feeding inbound events. No process, no socket, no timing.
+public final class InMemoryTransport: MessageTransport {
+    public let inbound: AsyncStream<InboundEvent>
+    private let continuation: AsyncStream<InboundEvent>.Continuation
+    private let onSend: @Sendable ([UInt8]) async throws(Failure) -> Void
+
+    public init(onSend: @escaping @Sendable ([UInt8]) async throws(Failure) -> Void) {
+        (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
+        self.onSend = onSend
+    }
+
+    public func send(_ message: [UInt8]) async throws(Failure) {
+        try await onSend(message)
+    }
+
+    /// Delivers a server line (as written, without newline).
+    public func deliver(_ line: String) {
+        continuation.yield(.frame(.line(Array(line.utf8))))
+    }
+
+    public func deliver(_ event: InboundEvent) {
+        continuation.yield(event)
+    }
+
+    /// Ends the server's side.
+    public func close(_ reason: String = "closed by test") {
+        continuation.yield(.closed(reason))
+        continuation.finish()
+    }
+}

@@ -1,0 +1,250 @@
+import MCPLoadCore
+
+/// What came back for one request.
+public enum JSONRPCAnswer: Sendable, Equatable {
+    case result(JSONValue)
+    case error(code: Int64, message: String, data: JSONValue?)
+    /// No valid answer: timeout, broken transport, malformed response, never sent.
+    case failed(Failure)
+}
+
+/// One request's answer with what it cost on the wire.
+public struct JSONRPCReply: Sendable {
+    public var answer: JSONRPCAnswer
+    /// From just before the request was written to the moment its answer was read.
+    public var latency: Duration
+    public var bytesOut: Int
+    public var bytesIn: Int
+
+    public init(answer: JSONRPCAnswer, latency: Duration, bytesOut: Int, bytesIn: Int) {
+        self.answer = answer
+        self.latency = latency
+        self.bytesOut = bytesOut
+        self.bytesIn = bytesIn
+    }
+}
+
+/// The JSON-RPC 2.0 client core of one session: unique ids, responses matched by id,
+/// per-request timeouts, answers to the server's own requests, notifications counted.
+///
+/// One instance per session; its ``run()`` loop must be running for requests to complete.
+public actor JSONRPCClient {
+    private let transport: any MessageTransport
+    private let clock = ContinuousClock()
+    private var nextID: Int64 = 1
+    private var slots: [JSONRPCID: Slot] = [:]
+    /// Set once the server's side has ended; later requests are not sent.
+    private var closedReason: String?
+    /// Notifications, server requests and stray messages seen so far.
+    public private(set) var traffic = ProtocolStatistics()
+
+    private enum Slot {
+        /// Sent; the requester has not started waiting yet.
+        case sent
+        case waiting(CheckedContinuation<Arrival, Never>)
+        /// Answered before the requester started waiting.
+        case arrived(Arrival)
+    }
+
+    private struct Arrival {
+        var answer: JSONRPCAnswer
+        var at: ContinuousClock.Instant
+        var bytes: Int
+    }
+
+    public init(transport: any MessageTransport) {
+        self.transport = transport
+    }
+
+    /// Whether the server's side has ended, and why.
+    public var closure: String? { closedReason }
+
+    // MARK: Sending
+
+    /// Sends a request and waits for its answer, at most `timeout`.
+    public func request(_ method: String, params: JSONValue?, timeout: Duration) async -> JSONRPCReply {
+        let id = JSONRPCID.number(nextID)
+        nextID += 1
+        return await exchange(id: id, message: JSONRPCEncoder.request(id: id, method: method, params: params), timeout: timeout)
+    }
+
+    /// Sends any text as one line. When `awaiting` is set, waits for the answer with that id
+    /// (`.null` for the answer to a line the server cannot parse).
+    public func sendRaw(_ text: String, awaiting id: JSONRPCID?, timeout: Duration) async -> JSONRPCReply {
+        let message = Array(text.utf8)
+        guard let id else {
+            let start = clock.now
+            let outcome = await sendOnly(message)
+            return JSONRPCReply(
+                answer: outcome.map(JSONRPCAnswer.failed) ?? .result(.null),
+                latency: clock.now - start, bytesOut: message.count + 1, bytesIn: 0)
+        }
+        guard slots[id] == nil else {
+            return JSONRPCReply(
+                answer: .failed(Failure(.notSent, "id \(id) is already in flight")), latency: .zero,
+                bytesOut: 0, bytesIn: 0)
+        }
+        return await exchange(id: id, message: message, timeout: timeout)
+    }
+
+    /// Sends a notification; returns the bytes written, or the failure.
+    public func notify(_ method: String, params: JSONValue?) async -> Result<Int, Failure> {
+        let message = JSONRPCEncoder.notification(method: method, params: params)
+        if let failure = await sendOnly(message) { return .failure(failure) }
+        return .success(message.count + 1)
+    }
+
+    private func sendOnly(_ message: [UInt8]) async -> Failure? {
+        if let closedReason { return Failure(.notSent, "connection closed: \(closedReason)") }
+        do {
+            try await transport.send(message)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func exchange(id: JSONRPCID, message: [UInt8], timeout: Duration) async -> JSONRPCReply {
+        let bytesOut = message.count + 1
+        if let closedReason {
+            return JSONRPCReply(
+                answer: .failed(Failure(.notSent, "connection closed: \(closedReason)")), latency: .zero,
+                bytesOut: 0, bytesIn: 0)
+        }
+        // Registered before the write so an answer that beats the write's return is not lost.
+        slots[id] = .sent
+        let start = clock.now
+        do {
+            try await transport.send(message)
+        } catch {
+            slots[id] = nil
+            return JSONRPCReply(answer: .failed(error), latency: clock.now - start, bytesOut: 0, bytesIn: 0)
+        }
+        let arrival = await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Also wakes on cancellation: a cancelled run must not wait for answers.
+                try? await Task.sleep(for: timeout)
+                await self.expire(id, after: timeout)
+            }
+            let arrival = await awaitArrival(id)
+            group.cancelAll()
+            return arrival
+        }
+        return JSONRPCReply(answer: arrival.answer, latency: arrival.at - start, bytesOut: bytesOut, bytesIn: arrival.bytes)
+    }
+
+    private func awaitArrival(_ id: JSONRPCID) async -> Arrival {
+        if case .arrived(let arrival)? = slots[id] {
+            slots[id] = nil
+            return arrival
+        }
+        return await withCheckedContinuation { continuation in
+            slots[id] = .waiting(continuation)
+        }
+    }
+
+    private func expire(_ id: JSONRPCID, after timeout: Duration) {
+        let message =
+            Task.isCancelled ? "cancelled while waiting for the answer" : "no answer within \(DurationText.format(timeout))"
+        deliver(Arrival(answer: .failed(Failure(.timeout, message)), at: clock.now, bytes: 0), to: id)
+    }
+
+    /// Hands an arrival to whoever waits for `id`. Returns false when nobody does.
+    @discardableResult
+    private func deliver(_ arrival: Arrival, to id: JSONRPCID) -> Bool {
+        switch slots[id] {
+        case .waiting(let continuation)?:
+            slots[id] = nil
+            continuation.resume(returning: arrival)
+            return true
+        case .sent?:
+            slots[id] = .arrived(arrival)
+            return true
+        case .arrived?, nil:
+            return false
+        }
+    }
+
+    // MARK: Receiving
+
+    /// Reads the server's messages until its side ends. Run it beside the requests.
+    public func run() async {
+        for await event in transport.inbound {
+            await receive(event, at: clock.now)
+        }
+        close("server's stream ended")
+    }
+
+    private func receive(_ event: InboundEvent, at instant: ContinuousClock.Instant) async {
+        switch event {
+        case .frame(.line(let line)):
+            await handle(line, at: instant)
+        case .frame(.oversize(let byteCount)):
+            failInFlight(Failure(.protocol, "message of \(byteCount) bytes exceeds the limit"), at: instant)
+        case .closed(let reason):
+            close(reason)
+        }
+    }
+
+    private func handle(_ line: [UInt8], at instant: ContinuousClock.Instant) async {
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.parse(line)
+        } catch {
+            failInFlight(error, at: instant, bytes: line.count + 1)
+            return
+        }
+        switch message {
+        case .response(let id, let result):
+            settle(id, .result(result), at: instant, bytes: line.count + 1)
+        case .errorResponse(let id, let code, let text, let data):
+            settle(id, .error(code: code, message: text, data: data), at: instant, bytes: line.count + 1)
+        case .notification(let method, _):
+            traffic.notifications[method, default: 0] += 1
+        case .request(let id, let method, _):
+            traffic.serverRequests[method, default: 0] += 1
+            await answerServerRequest(id: id, method: method)
+        }
+    }
+
+    private func settle(_ id: JSONRPCID, _ answer: JSONRPCAnswer, at instant: ContinuousClock.Instant, bytes: Int) {
+        if !deliver(Arrival(answer: answer, at: instant, bytes: bytes), to: id) {
+            traffic.unmatchedResponses += 1
+        }
+    }
+
+    /// A line that cannot be tied to a request fails every request in flight: the server's
+    /// answer to them is what went wrong. With nothing in flight it is only counted.
+    private func failInFlight(_ failure: Failure, at instant: ContinuousClock.Instant, bytes: Int = 0) {
+        let inFlight = slots.filter { if case .arrived = $0.value { false } else { true } }.keys
+        guard !inFlight.isEmpty else {
+            traffic.invalidMessages += 1
+            return
+        }
+        for id in inFlight {
+            deliver(Arrival(answer: .failed(failure), at: instant, bytes: bytes), to: id)
+        }
+    }
+
+    /// The server never waits on us: ping gets its empty result, anything else "method not found".
+    /// Written before the next message is read: answers are small, and a server blocked on
+    /// its own request (roots/list during a tool call) is waiting for exactly this.
+    private func answerServerRequest(id: JSONRPCID, method: String) async {
+        let answer =
+            method == "ping"
+            ? JSONRPCEncoder.result(id: id, .object([:]))
+            : JSONRPCEncoder.error(
+                id: id, code: JSONRPCErrorCode.methodNotFound, message: "mcpload does not offer \(method)")
+        _ = await sendOnly(answer)
+    }
+
+    private func close(_ reason: String) {
+        guard closedReason == nil else { return }
+        closedReason = reason
+        let failure = Failure(.transport, "server closed the connection: \(reason)")
+        let now = clock.now
+        for id in slots.keys {
+            deliver(Arrival(answer: .failed(failure), at: now, bytes: 0), to: id)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import MCPLoadCore
+
+/// A JSON-RPC id: a number or a string, or null in error responses to unparseable requests.
+public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
+    case number(Int64)
+    case string(String)
+    case null
+
+    init?(_ value: JSONValue) {
+        switch value {
+        case .int(let number): self = .number(number)
+        case .double(let number) where number.rounded() == number: self = .number(Int64(number))
+        case .string(let text): self = .string(text)
+        case .null: self = .null
+        default: return nil
+        }
+    }
+
+    public var json: JSONValue {
+        switch self {
+        case .number(let number): .int(number)
+        case .string(let text): .string(text)
+        case .null: .null
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .number(let number): String(number)
+        case .string(let text): "\"\(text)\""
+        case .null: "null"
+        }
+    }
+}
+
+/// One message from a server, classified.
+public enum JSONRPCMessage: Sendable, Equatable {
+    case request(id: JSONRPCID, method: String, params: JSONValue?)
+    case notification(method: String, params: JSONValue?)
+    case response(id: JSONRPCID, result: JSONValue)
+    case errorResponse(id: JSONRPCID, code: Int64, message: String, data: JSONValue?)
+
+    /// Classifies one line; throws a `protocol` ``Failure`` when it is not JSON-RPC 2.0.
+    public static func parse(_ line: [UInt8]) throws(Failure) -> JSONRPCMessage {
+        guard String(validating: line, as: UTF8.self) != nil else {
+            throw Failure(.protocol, "invalid UTF-8 in a \(line.count)-byte message")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.decode(line)
+        } catch {
+            throw Failure(.protocol, "not JSON: \(preview(line))")
+        }
+        return try classify(value, line: line)
+    }
+
+    private static func classify(_ value: JSONValue, line: [UInt8]) throws(Failure) -> JSONRPCMessage {
+        guard case .object(let members) = value else {
+            throw Failure(.protocol, "not a JSON-RPC object: \(preview(line))")
+        }
+        // A batch (array) is not valid in MCP since 2025-06-18, and never a response to our single requests.
+        let id = members["id"].flatMap(JSONRPCID.init)
+        if let method = members["method"]?.stringValue {
+            if let id, members["id"] != nil, id != .null { return .request(id: id, method: method, params: members["params"]) }
+            return .notification(method: method, params: members["params"])
+        }
+        guard let id else { throw Failure(.protocol, "message has neither method nor id: \(preview(line))") }
+        if let result = members["result"] { return .response(id: id, result: result) }
+        if let error = members["error"]?.objectValue {
+            guard let code = error["code"]?.intValue else {
+                throw Failure(.protocol, "error response without an integer code: \(preview(line))")
+            }
+            return .errorResponse(
+                id: id, code: code, message: error["message"]?.stringValue ?? "", data: error["data"])
+        }
+        throw Failure(.protocol, "response \(id) has neither result nor error")
+    }
+
+    /// The id a response or error answers, if this is one.
+    public var responseID: JSONRPCID? {
+        switch self {
+        case .response(let id, _), .errorResponse(let id, _, _, _): id
+        default: nil
+        }
+    }
+
+    /// At most 120 characters of a line, for error messages.
+    static func preview(_ line: [UInt8]) -> String {
+        let text = String(decoding: line.prefix(120), as: UTF8.self)
+        return line.count > 120 ? text + "…" : text
+    }
+}
+
+/// Encodes outgoing JSON-RPC messages.
+public enum JSONRPCEncoder {
+    public static func request(id: JSONRPCID, method: String, params: JSONValue?) -> [UInt8] {
+        var members: [String: JSONValue] = ["jsonrpc": "2.0", "id": id.json, "method": .string(method)]
+        if let params { members["params"] = params }
+        return encode(.object(members))
+    }
+
+    public static func notification(method: String, params: JSONValue?) -> [UInt8] {
+        var members: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
+        if let params { members["params"] = params }
+        return encode(.object(members))
+    }
+
+    public static func result(id: JSONRPCID, _ result: JSONValue) -> [UInt8] {
+        encode(["jsonrpc": "2.0", "id": id.json, "result": result])
+    }
+
+    public static func error(id: JSONRPCID, code: Int64, message: String) -> [UInt8] {
+        encode(["jsonrpc": "2.0", "id": id.json, "error": ["code": .int(code), "message": .string(message)]])
+    }
+
+    private static func encode(_ value: JSONValue) -> [UInt8] {
+        // Encoding a JSONValue cannot fail: it holds no non-finite numbers we put there ourselves.
+        (try? JSONValue.encodeBytes(value)) ?? Array(#"{"jsonrpc":"2.0"}"#.utf8)
+    }
+}
+
+/// Standard JSON-RPC error codes.
+public enum JSONRPCErrorCode {
+    public static let parseError: Int64 = -32700
+    public static let invalidRequest: Int64 = -32600
+    public static let methodNotFound: Int64 = -32601
+    public static let invalidParams: Int64 = -32602
+    public static let internalError: Int64 = -32603
+}

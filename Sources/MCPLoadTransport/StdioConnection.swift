@@ -1,0 +1,37 @@
+import MCPLoadCore
+import Subprocess
+
+/// One running stdio server seen as a ``MessageTransport``: lines to its stdin, lines from its stdout.
+public final class StdioConnection: MessageTransport {
+    public let inbound: AsyncStream<InboundEvent>
+    /// The server's process id, for resource sampling and diagnostics.
+    public let processIdentifier: Int32
+    private let writer: StandardInputWriter
+    private let turns = SerialWriter()
+
+    init(writer: StandardInputWriter, inbound: AsyncStream<InboundEvent>, processIdentifier: Int32) {
+        self.writer = writer
+        self.inbound = inbound
+        self.processIdentifier = processIdentifier
+    }
+
+    public func send(_ message: [UInt8]) async throws(Failure) {
+        var line = message
+        line.append(UInt8(ascii: "\n"))
+        do {
+            try await turns.withTurn { () async throws(SubprocessError) in
+                _ = try await writer.write(line)
+            }
+        } catch {
+            // The server's stdin is gone (it exited, or closed it): the message never reached it.
+            throw Failure(.notSent, "write to server stdin failed: \(error.code)")
+        }
+    }
+
+    /// Closes the server's stdin: the spec's first step of a stdio shutdown.
+    func closeInput() async {
+        await turns.withTurn { () async in
+            try? await writer.finish()
+        }
+    }
+}

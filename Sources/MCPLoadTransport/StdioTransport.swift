@@ -1,0 +1,108 @@
+import MCPLoadCore
+import Subprocess
+
+/// Runs a stdio MCP server for the duration of a closure, and stops it on every path.
+///
+/// Shutdown follows the MCP spec: close stdin, wait, SIGTERM, wait, SIGKILL. The server runs in
+/// its own process group so a terminal's Ctrl-C reaches mcpload alone; mcpload then drains and
+/// stops its servers itself (or kills them outright on a second Ctrl-C, via
+/// ``ChildProcessRegistry``).
+public enum StdioTransport {
+    /// What the closure produced, and what the server said on stderr meanwhile.
+    public struct Completion<Value: Sendable>: Sendable {
+        public var value: Value
+        public var stderrTail: [String]
+        /// How the server process ended, e.g. `exited(0)` or `unhandledException(9)` for SIGKILL.
+        public var termination = ""
+    }
+
+    /// Spawns the server, hands its connection to `body`, then shuts the server down.
+    ///
+    /// - Throws: a `not_sent` ``Failure`` when the server cannot be started; whatever `body` throws.
+    public static func withServer<Value: Sendable>(
+        _ launch: StdioLaunch,
+        body: @Sendable (StdioConnection) async throws -> Value
+    ) async throws -> Completion<Value> {
+        guard let executable = launch.command.first, !executable.isEmpty else {
+            throw Failure(.notSent, "no server command given")
+        }
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: launch.shutdownGrace)]
+        let environment = Environment.inherit.updating(
+            Dictionary(
+                uniqueKeysWithValues: launch.environment.compactMap { key, value in
+                    Environment.Key(rawValue: key).map { ($0, Optional(value)) }
+                }))
+        do {
+            let execution = try await Subprocess.run(
+                executable.contains("/") ? .path(.init(executable)) : .name(executable),
+                arguments: Arguments(Array(launch.command.dropFirst())),
+                environment: environment,
+                workingDirectory: launch.workingDirectory.map { .init($0) },
+                platformOptions: options,
+                input: .inputWriter,
+                output: .sequence,
+                error: .sequence
+            ) { execution in
+                try await serve(execution, launch: launch, body: body)
+            }
+            var completion = execution.closureResult
+            completion.termination = "\(execution.terminationStatus)"
+            return completion
+        } catch let error as SubprocessError {
+            throw Failure(.notSent, "cannot start server '\(executable)': \(describe(error))")
+        }
+    }
+
+    private static func serve<Value: Sendable>(
+        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>,
+        launch: StdioLaunch,
+        body: @Sendable (StdioConnection) async throws -> Value
+    ) async throws -> Completion<Value> {
+        let pid = execution.processIdentifier.value
+        ChildProcessRegistry.register(pid)
+        defer { ChildProcessRegistry.unregister(pid) }
+
+        let (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
+        let connection = StdioConnection(
+            writer: execution.standardInputWriter, inbound: inbound, processIdentifier: pid)
+        return try await withThrowingTaskGroup(of: [String]?.self) { group in
+            group.addTask {
+                await StdoutPump.run(execution.standardOutput, maxMessageBytes: launch.maxMessageBytes, into: continuation)
+                return nil
+            }
+            group.addTask {
+                await StderrTail.collect(execution.standardError, keeping: launch.stderrTailLines)
+            }
+            let outcome: Result<Value, any Error>
+            do {
+                outcome = .success(try await body(connection))
+            } catch {
+                outcome = .failure(error)
+            }
+            await connection.closeInput()
+            await execution.teardown(using: shutdownSequence(grace: launch.shutdownGrace))
+            var tail: [String] = []
+            while let finished = try await group.next() {
+                if let lines = finished { tail = lines }
+            }
+            return Completion(value: try outcome.get(), stderrTail: tail)
+        }
+    }
+
+    /// stdin is already closed; a well-behaved server exits within the first grace period.
+    /// `SIGCONT` is the no-op signal that lets the teardown sequence wait without acting.
+    static func shutdownSequence(grace: Duration) -> [TeardownStep] {
+        [
+            .send(signal: .resume, allowedDurationToNextStep: grace),
+            .gracefulShutDown(allowedDurationToNextStep: grace),
+        ]
+    }
+
+    private static func describe(_ error: SubprocessError) -> String {
+        if error.code == .executableNotFound { return "executable not found" }
+        if let underlying = error.underlyingError { return "\(error.code) (\(underlying))" }
+        return "\(error.code)"
+    }
+}
