@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "MCPLoadDemoServer",
-            dependencies: ["MCPLoadCore"],
+            dependencies: ["MCPLoadCore", "MCPLoadTransport"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

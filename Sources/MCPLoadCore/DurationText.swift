@@ -34,7 +34,7 @@ public enum DurationText {
         }
     }
 
-    static func rounded(_ value: Double, places: Int) -> String {
+    public static func rounded(_ value: Double, places: Int) -> String {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         let scaled = (value * scale).rounded()

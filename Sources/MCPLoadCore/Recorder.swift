@@ -13,13 +13,28 @@ public struct Recorder: Sendable {
     /// The last lines the server wrote to stderr, for the report.
     public var stderrTail: [String] = []
 
-    public init(virtualClient: Int, stepLabels: [String]) {
+    /// For each scenario step, its slot in `steps`; nil for steps that send no request.
+    private let slots: [Int?]
+
+    public init(virtualClient: Int, steps scenarioSteps: [Step]) {
         self.virtualClient = virtualClient
-        steps = stepLabels.map(StepStatistics.init(label:))
+        var slots: [Int?] = []
+        var steps: [StepStatistics] = []
+        for step in scenarioSteps {
+            guard step.isRequest else {
+                slots.append(nil)
+                continue
+            }
+            slots.append(steps.count)
+            steps.append(StepStatistics(label: step.label))
+        }
+        self.slots = slots
+        self.steps = steps
     }
 
     public mutating func record(_ sample: Sample) {
-        steps[sample.stepIndex].record(sample)
+        guard slots.indices.contains(sample.stepIndex), let slot = slots[sample.stepIndex] else { return }
+        steps[slot].record(sample)
     }
 
     public mutating func recordSessionOpened(setup: Duration, protocolVersion: String) {

@@ -43,6 +43,22 @@ public struct RunResult: Sendable, Codable, Equatable {
         public var rampUpSeconds: Double
         public var thinkSeconds: Double
         public var protocolVersion: String
+
+        public init(
+            name: String, file: String?, target: String, transport: String, virtualClients: Int, iterations: Int?,
+            durationSeconds: Double?, rampUpSeconds: Double, thinkSeconds: Double, protocolVersion: String
+        ) {
+            self.name = name
+            self.file = file
+            self.target = target
+            self.transport = transport
+            self.virtualClients = virtualClients
+            self.iterations = iterations
+            self.durationSeconds = durationSeconds
+            self.rampUpSeconds = rampUpSeconds
+            self.thinkSeconds = thinkSeconds
+            self.protocolVersion = protocolVersion
+        }
     }
 
     public struct Totals: Sendable, Codable, Equatable {

@@ -99,3 +99,12 @@ public struct SessionSettings: Sendable, Hashable {
         self.maxMessageBytes = maxMessageBytes
     }
 }
+
+extension LoadSettings {
+    /// `for 30.0s` or `10 iterations each`: what bounds each client's work.
+    public static func describeBound(iterations: Int?, durationSeconds: Double?) -> String {
+        if let durationSeconds { return "for \(DurationText.format(.nanoseconds(Int64(durationSeconds * 1e9))))" }
+        let count = iterations ?? 1
+        return count == 1 ? "1 iteration each" : "\(count) iterations each"
+    }
+}

@@ -146,7 +146,10 @@ extension ScenarioParser {
         try checkKeys(fields, allowed: ["isError", "contains", "equals", "error"], context: "expect")
         var expectation = Expectation()
         if let isError = fields["isError"] { expectation.isError = try boolean(isError, what: "expect.isError") }
-        if let contains = fields["contains"] { expectation.contains = try stringList(contains) }
+        if let contains = fields["contains"] {
+            let texts: [Node] = if case .sequence(let list) = contains { Array(list) } else { [contains] }
+            for text in texts { expectation.contains.append(try template(text, what: "expect.contains")) }
+        }
         if let code = fields["error"] {
             expectation.errorCode = Int64(try integer(code, minimum: Int(Int32.min), what: "expect.error"))
         }
@@ -179,7 +182,7 @@ extension ScenarioParser {
     /// Every placeholder must be built in or captured by an earlier step: a typo is an error now,
     /// not an empty string in ten thousand requests.
     private func checkVariables(of step: Step, at node: Node, known: Set<String>) throws(ScenarioError) {
-        let used: [String]
+        var used: [String]
         switch step.action {
         case .initialize(_, let clientInfo): used = clientInfo?.variables ?? []
         case .callTool(_, let arguments), .getPrompt(_, let arguments): used = arguments.variables
@@ -188,6 +191,7 @@ extension ScenarioParser {
         case .raw(let text, _): used = text.variables
         default: used = []
         }
+        used += step.expectation.contains.flatMap(\.variables)
         for variable in used where !Template.builtinVariables.contains(variable) && !known.contains(variable) {
             let available = (Template.builtinVariables.union(known)).sorted().map { "{{\($0)}}" }
             throw error(

@@ -70,8 +70,8 @@ public struct Capture: Sendable, Hashable {
 public struct Expectation: Sendable, Hashable {
     /// For tools/call: the required value of `isError`. Nil accepts either.
     public var isError: Bool?
-    /// Text that must appear in the result (tool text content, or the result's JSON).
-    public var contains: [String]
+    /// Text that must appear among the result's strings; may use template variables.
+    public var contains: [Template]
     /// Values required at paths of the result.
     public var equals: [PathEquality]
     /// A JSON-RPC error code the step expects instead of a result (e.g. -32700 for a malformed raw line).
@@ -87,7 +87,7 @@ public struct Expectation: Sendable, Hashable {
         }
     }
 
-    public init(isError: Bool? = nil, contains: [String] = [], equals: [PathEquality] = [], errorCode: Int64? = nil) {
+    public init(isError: Bool? = nil, contains: [Template] = [], equals: [PathEquality] = [], errorCode: Int64? = nil) {
         self.isError = isError
         self.contains = contains
         self.equals = equals

@@ -3,9 +3,10 @@ import MCPLoadTransport
 
 /// Decides which class an answer falls in, and whether it passes the step's checks. Pure.
 public enum OutcomeClassifier {
-    public static func classify(_ answer: JSONRPCAnswer, expecting expectation: Expectation, isToolCall: Bool)
-        -> Outcome
-    {
+    public static func classify(
+        _ answer: JSONRPCAnswer, expecting expectation: Expectation, isToolCall: Bool,
+        context: TemplateContext = TemplateContext(virtualClient: 0, iteration: 0)
+    ) -> Outcome {
         switch answer {
         case .failed(let failure):
             return .failure(failure)
@@ -19,11 +20,13 @@ public enum OutcomeClassifier {
             if let expected = expectation.errorCode {
                 return .failure(Failure(.checkFailed, "expected error \(expected), got a result"))
             }
-            return check(result, against: expectation, isToolCall: isToolCall)
+            return check(result, against: expectation, isToolCall: isToolCall, context: context)
         }
     }
 
-    static func check(_ result: JSONValue, against expectation: Expectation, isToolCall: Bool) -> Outcome {
+    static func check(
+        _ result: JSONValue, against expectation: Expectation, isToolCall: Bool, context: TemplateContext
+    ) -> Outcome {
         if isToolCall {
             let isError = result["isError"]?.boolValue ?? false
             switch (isError, expectation.isError) {
@@ -37,8 +40,11 @@ public enum OutcomeClassifier {
         }
         if !expectation.contains.isEmpty {
             let text = allStrings(in: result).joined(separator: "\n")
-            for needle in expectation.contains where !text.contains(needle) {
-                return .failure(Failure(.checkFailed, "result does not contain \"\(needle)\""))
+            for template in expectation.contains {
+                let needle = template.render(in: context)
+                if !text.contains(needle) {
+                    return .failure(Failure(.checkFailed, "result does not contain \"\(needle)\""))
+                }
             }
         }
         for equality in expectation.equals {

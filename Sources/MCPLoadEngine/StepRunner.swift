@@ -37,7 +37,8 @@ enum StepRunner {
                 answer: .failed(Failure(.notSent, "step '\(step.label)' sends no request")), latency: .zero,
                 bytesOut: 0, bytesIn: 0)
         }
-        var outcome = OutcomeClassifier.classify(reply.answer, expecting: step.expectation, isToolCall: isToolCall)
+        var outcome = OutcomeClassifier.classify(
+            reply.answer, expecting: step.expectation, isToolCall: isToolCall, context: context)
         var captured: [String: JSONValue] = [:]
         if case .success = outcome, case .result(let result) = reply.answer {
             for capture in step.captures {

@@ -9,8 +9,7 @@ struct VirtualClient: Sendable {
 
     /// Runs to completion and hands back everything this client measured.
     func run() async -> Recorder {
-        let labels = plan.scenario.steps.map(\.label)
-        var progress = ClientProgress(recorder: Recorder(virtualClient: index, stepLabels: labels))
+        var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
         let clock = ContinuousClock()
         while progress.isMidIteration || plan.control.mayStartIteration(after: progress.iteration) {
             if Task.isCancelled { break }

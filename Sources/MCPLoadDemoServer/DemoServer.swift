@@ -1,0 +1,88 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// mcpload's built-in target: an MCP server on stdio with knobs for the faults real servers have.
+public enum DemoServer {
+    /// Serves stdin/stdout until stdin closes; returns the process exit status.
+    public static func runStdio(_ options: DemoServerOptions) async -> Int32 {
+        let output = LineWriter(descriptor: 1)
+        let log = LineWriter(descriptor: 2)
+        let state = DemoState(options: options)
+        let handler = RequestHandler(options: options, state: state, output: output)
+        let (serialQueue, serialJobs) = AsyncStream.makeStream(of: Job.self)
+        await withDiscardingTaskGroup { group in
+            if options.serial {
+                group.addTask {
+                    for await job in serialQueue { await handler.handle(id: job.id, method: job.method, params: job.params) }
+                }
+            }
+            var framer = LineFramer(maxMessageBytes: 16 << 20)
+            for await chunk in StdinReader.chunks() {
+                var frames: [LineFramer.Frame] = []
+                framer.append(chunk) { frames.append($0) }
+                for frame in frames {
+                    guard let message = decode(frame, output: output) else { continue }
+                    switch message {
+                    case .request(let id, let method, let params):
+                        switch await state.admit() {
+                        case .crash:
+                            log.write("mcpload demo: crashing as asked (--crash-after)")
+                            exit(1)
+                        case .garbage:
+                            output.write("{\"jsonrpc\": \"2.0\", garbage as asked (--garbage-every)")
+                            continue
+                        case .answer:
+                            break
+                        }
+                        if options.stderrNoise { log.write("mcpload demo: handling \(method) \(id)") }
+                        let job = Job(id: id, method: method, params: params)
+                        if options.serial {
+                            serialJobs.yield(job)
+                        } else {
+                            group.addTask { await handler.handle(id: job.id, method: job.method, params: job.params) }
+                        }
+                    case .notification:
+                        break
+                    case .response, .errorResponse:
+                        await state.resolve(message)
+                    }
+                }
+            }
+            serialJobs.finish()
+        }
+        return 0
+    }
+
+    struct Job: Sendable {
+        let id: JSONRPCID
+        let method: String
+        let params: JSONValue?
+    }
+
+    /// Parses a frame; answers what cannot be parsed with the JSON-RPC error a client expects.
+    private static func decode(_ frame: LineFramer.Frame, output: LineWriter) -> JSONRPCMessage? {
+        guard case .line(let line) = frame else {
+            output.write(JSONRPCEncoder.error(id: .null, code: JSONRPCErrorCode.invalidRequest, message: "Message too large"))
+            return nil
+        }
+        do {
+            return try JSONRPCMessage.parse(line)
+        } catch {
+            let isJSON = (try? JSONValue.decode(line)) != nil
+            output.write(
+                JSONRPCEncoder.error(
+                    id: .null,
+                    code: isJSON ? JSONRPCErrorCode.invalidRequest : JSONRPCErrorCode.parseError,
+                    message: isJSON ? "Invalid Request" : "Parse error"))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// The demo server's fault knobs: each one reproduces a way real servers misbehave.
+public struct DemoServerOptions: Sendable, Hashable {
+    /// Added to every request but `initialize`.
+    public var latency: Duration = .zero
+    /// A uniformly random extra delay in 0...jitter.
+    public var jitter: Duration = .zero
+    /// The fraction of tools/call requests answered with JSON-RPC error -32603. Deterministic:
+    /// exactly `rate × n` of the first n calls fail, so tests can count them.
+    public var errorRate: Double = 0
+    /// Handle one request at a time, in order, like a naive single-threaded stdio server.
+    public var serial = false
+    /// Answer this many requests, then exit (status 1) on receiving the next one, unanswered.
+    public var crashAfter: Int?
+    /// Answer every Nth request with a malformed line instead of its response.
+    public var garbageEvery: Int?
+    /// Write a log line to stderr for every request.
+    public var stderrNoise = false
+
+    public init() {}
+}

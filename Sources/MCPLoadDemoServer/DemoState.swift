@@ -1,0 +1,36 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+/// The demo server's shared state: the fault schedule and its own requests to the client.
+actor DemoState {
+    private var faults: FaultSchedule
+    private var nextRequest = 1
+    private var awaitingClient: [JSONRPCID: CheckedContinuation<String, Never>] = [:]
+
+    init(options: DemoServerOptions) {
+        faults = FaultSchedule(options: options)
+    }
+
+    func admit() -> FaultSchedule.Verdict { faults.admit() }
+
+    func injectsError() -> Bool { faults.injectsError() }
+
+    /// Sends a request to the client and waits for its answer, summarised as text.
+    func ask(_ method: String, through output: LineWriter) async -> String {
+        let id = JSONRPCID.string("demo-\(nextRequest)")
+        nextRequest += 1
+        return await withCheckedContinuation { continuation in
+            awaitingClient[id] = continuation
+            output.write(JSONRPCEncoder.request(id: id, method: method, params: nil))
+        }
+    }
+
+    /// Routes the client's answer to the request that asked.
+    func resolve(_ message: JSONRPCMessage) {
+        guard let id = message.responseID, let continuation = awaitingClient.removeValue(forKey: id) else { return }
+        switch message {
+        case .errorResponse(_, let code, _, _): continuation.resume(returning: "error \(code)")
+        default: continuation.resume(returning: "ok")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+/// Answers one request the way a small, honest MCP server would, plus the configured delays.
+struct RequestHandler: Sendable {
+    let options: DemoServerOptions
+    let state: DemoState
+    let output: LineWriter
+
+    func handle(id: JSONRPCID, method: String, params: JSONValue?) async {
+        if method != "initialize" { await serviceDelay() }
+        let answer: Result<JSONValue, ErrorAnswer>
+        switch method {
+        case "initialize": answer = .success(initializeResult(params))
+        case "ping": answer = .success([:])
+        case "tools/list": answer = .success(["tools": DemoCatalog.tools])
+        case "tools/call": answer = await callTool(params)
+        case "resources/list": answer = .success(DemoCatalog.resources)
+        case "resources/read": answer = readResource(params)
+        case "prompts/list": answer = .success(DemoCatalog.prompts)
+        case "prompts/get": answer = getPrompt(params)
+        default: answer = .failure(ErrorAnswer(JSONRPCErrorCode.methodNotFound, "Method not found: \(method)"))
+        }
+        switch answer {
+        case .success(let result): output.write(JSONRPCEncoder.result(id: id, result))
+        case .failure(let error): output.write(JSONRPCEncoder.error(id: id, code: error.code, message: error.message))
+        }
+    }
+
+    struct ErrorAnswer: Error {
+        let code: Int64
+        let message: String
+
+        init(_ code: Int64, _ message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    private func serviceDelay() async {
+        var delay = options.latency
+        if options.jitter > .zero {
+            delay += .nanoseconds(Int64.random(in: 0...options.jitter.nanoseconds))
+        }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+    }
+
+    private func initializeResult(_ params: JSONValue?) -> JSONValue {
+        let requested = params?["protocolVersion"]?.stringValue ?? ""
+        let supported = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
+        return [
+            "protocolVersion": .string(supported.contains(requested) ? requested : "2025-11-25"),
+            "capabilities": ["tools": ["listChanged": false], "resources": [:], "prompts": [:], "logging": [:]],
+            "serverInfo": ["name": .string(DemoCatalog.serverName), "version": "0.1.0"],
+        ]
+    }
+
+    private func callTool(_ params: JSONValue?) async -> Result<JSONValue, ErrorAnswer> {
+        guard let name = params?["name"]?.stringValue else {
+            return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "tools/call needs a tool name"))
+        }
+        if await state.injectsError() {
+            return .failure(ErrorAnswer(JSONRPCErrorCode.internalError, "injected fault (--error-rate)"))
+        }
+        let arguments = params?["arguments"] ?? [:]
+        switch name {
+        case "echo":
+            guard let text = arguments["text"]?.stringValue else {
+                return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "echo needs a string 'text'"))
+            }
+            return .success(DemoCatalog.text(text))
+        case "add":
+            guard let a = number(arguments["a"]), let b = number(arguments["b"]) else {
+                return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "add needs numbers 'a' and 'b'"))
+            }
+            let sum = a + b
+            let shown = sum.rounded() == sum && abs(sum) < 1e15 ? String(Int64(sum)) : String(sum)
+            var result = DemoCatalog.text(shown).objectValue ?? [:]
+            result["structuredContent"] = ["sum": sum.rounded() == sum ? .int(Int64(sum)) : .double(sum)]
+            return .success(.object(result))
+        case "slow":
+            let millis = max(0, arguments["ms"]?.intValue ?? 0)
+            output.write(
+                JSONRPCEncoder.notification(
+                    method: "notifications/message",
+                    params: ["level": "info", "logger": "demo", "data": .string("sleeping \(millis) ms")]))
+            try? await Task.sleep(for: .milliseconds(millis))
+            return .success(DemoCatalog.text("slept \(millis) ms"))
+        case "fail":
+            return .success(DemoCatalog.text("failure requested", isError: true))
+        case "ask_client":
+            let ping = await state.ask("ping", through: output)
+            let roots = await state.ask("roots/list", through: output)
+            return .success(DemoCatalog.text("ping: \(ping); roots/list: \(roots)"))
+        default:
+            return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "Unknown tool: \(name)"))
+        }
+    }
+
+    private func number(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .int(let number)?: Double(number)
+        case .double(let number)?: number
+        default: nil
+        }
+    }
+
+    private func readResource(_ params: JSONValue?) -> Result<JSONValue, ErrorAnswer> {
+        guard params?["uri"]?.stringValue == DemoCatalog.resourceURI else {
+            return .failure(ErrorAnswer(-32002, "Resource not found"))
+        }
+        return .success([
+            "contents": [
+                ["uri": .string(DemoCatalog.resourceURI), "mimeType": "text/plain", "text": .string(DemoCatalog.resourceText)]
+            ]
+        ])
+    }
+
+    private func getPrompt(_ params: JSONValue?) -> Result<JSONValue, ErrorAnswer> {
+        guard params?["name"]?.stringValue == "greet" else {
+            return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "Unknown prompt"))
+        }
+        let person = params?["arguments"]?["name"]?.stringValue ?? "someone"
+        return .success([
+            "messages": [["role": "user", "content": ["type": "text", "text": .string("Say hello to \(person).")]]]
+        ])
+    }
+}

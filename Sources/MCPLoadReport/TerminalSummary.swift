@@ -1,0 +1,123 @@
+import MCPLoadCore
+
+/// The summary printed at the end of a run: one row per step, then what a person needs to act on.
+public enum TerminalSummary {
+    public static func render(_ result: RunResult) -> String {
+        var out: [String] = []
+        let scenario = result.scenario
+        let bound = LoadSettings.describeBound(iterations: scenario.iterations, durationSeconds: scenario.durationSeconds)
+        out.append(
+            "\(scenario.name): \(scenario.virtualClients) clients, \(bound), over \(scenario.transport) → \(scenario.target)")
+        out.append(
+            "status: \(result.status.rawValue)\(result.statusReason.map { " (\($0))" } ?? ""), "
+                + "\(DurationText.rounded(result.durationSeconds, places: 2))s, run \(result.runID)")
+        out.append("")
+        out.append(stepTable(result))
+        out.append("")
+        out.append(contentsOf: totals(result))
+        out.append(contentsOf: traffic(result))
+        out.append(contentsOf: examples(result))
+        out.append(contentsOf: stderr(result))
+        return out.joined(separator: "\n")
+    }
+
+    static func stepTable(_ result: RunResult) -> String {
+        var table = TextTable(header: [
+            "step", "count", "ok", "fail%", "failures", "p50", "p90", "p99", "p99.9", "max", "req/s",
+        ])
+        let seconds = max(result.durationSeconds, 1e-9)
+        let setup = result.session
+        table.rows.append(
+            latencyRow(
+                "session setup", count: setup.opened + setup.setupFailures.total, ok: setup.opened,
+                failures: setup.setupFailures, latency: setup.setupLatency.summary, seconds: seconds))
+        for step in result.steps {
+            table.rows.append(
+                latencyRow(
+                    step.label, count: step.attempts, ok: step.successes, failures: step.failures,
+                    latency: step.latency.summary, seconds: seconds))
+        }
+        let totals = result.totals
+        table.rows.append([
+            "all requests", String(totals.attempts), String(totals.successes), percent(totals.failureRate),
+            breakdown(totals.failures), "", "", "", "", "", DurationText.rounded(totals.requestsPerSecond, places: 1),
+        ])
+        return table.render()
+    }
+
+    static func latencyRow(
+        _ label: String, count: UInt64, ok: UInt64, failures: FailureTally, latency: LatencySummary, seconds: Double
+    ) -> [String] {
+        let rate = count == 0 ? 0 : Double(failures.total) / Double(count)
+        let cells = [latency.p50, latency.p90, latency.p99, latency.p999, latency.max].map { micros in
+            latency.count == 0 ? "-" : DurationText.formatMicroseconds(Double(micros))
+        }
+        return [label, String(count), String(ok), percent(rate), breakdown(failures)] + cells + [
+            DurationText.rounded(Double(count) / seconds, places: 1)
+        ]
+    }
+
+    /// `timeout 3, jsonrpc_error(-32603) 2`: every class with its codes.
+    static func breakdown(_ failures: FailureTally) -> String {
+        let parts = failures.byClass.keys.sorted().map { failureClass -> String in
+            let count = failures[failureClass]
+            guard let codes = failures.byCode[failureClass], !codes.isEmpty else { return "\(failureClass.rawValue) \(count)" }
+            let detail = codes.keys.sorted().map { "\($0)×\(codes[$0] ?? 0)" }.joined(separator: ",")
+            return "\(failureClass.rawValue)(\(detail)) \(count)"
+        }
+        return parts.isEmpty ? "-" : parts.joined(separator: ", ")
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        "\(DurationText.rounded(fraction * 100, places: fraction > 0 && fraction < 0.001 ? 3 : 1))%"
+    }
+
+    static func totals(_ result: RunResult) -> [String] {
+        let totals = result.totals
+        return [
+            "requests: \(totals.attempts) sent or attempted, \(totals.successes) ok; "
+                + "never sent \(totals.neverSent), sent and failed \(totals.sentAndFailed)",
+            "sessions: \(result.session.opened) opened, \(result.session.reopened) re-opened, "
+                + "\(result.session.setupFailures.total) failed to open; "
+                + "iterations: \(result.iterations.completed) completed, \(result.iterations.abandoned) abandoned",
+        ]
+    }
+
+    static func traffic(_ result: RunResult) -> [String] {
+        let traffic = result.protocolTraffic
+        var lines: [String] = []
+        if !traffic.notifications.isEmpty {
+            lines.append("notifications from servers: " + counts(traffic.notifications))
+        }
+        if !traffic.serverRequests.isEmpty {
+            lines.append("server requests answered: " + counts(traffic.serverRequests))
+        }
+        if traffic.unmatchedResponses > 0 || traffic.invalidMessages > 0 {
+            lines.append(
+                "stray messages: \(traffic.unmatchedResponses) responses matching no request in flight, "
+                    + "\(traffic.invalidMessages) invalid lines with nothing in flight")
+        }
+        return lines
+    }
+
+    static func counts(_ values: [String: UInt64]) -> String {
+        values.keys.sorted().map { "\($0) \(values[$0] ?? 0)" }.joined(separator: ", ")
+    }
+
+    static func examples(_ result: RunResult) -> [String] {
+        var examples: [(String, FailureExample)] = result.session.setupFailures.examples.map { ("session setup", $0) }
+        for step in result.steps { examples += step.failures.examples.map { (step.label, $0) } }
+        guard !examples.isEmpty else { return [] }
+        return ["", "failure examples:"]
+            + examples.prefix(10).map { label, example in
+                "  \(label): [\(example.failureClass.rawValue)] \(example.message) (×\(example.count))"
+            }
+    }
+
+    static func stderr(_ result: RunResult) -> [String] {
+        guard result.totals.failures.total > 0 || result.session.setupFailures.total > 0,
+            let tail = result.servers.stderrTails.first
+        else { return [] }
+        return ["", "server stderr (client \(tail.virtualClient), last lines):"] + tail.lines.suffix(5).map { "  \($0)" }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import MCPLoadCore
+import MCPLoadEngine
+import MCPLoadReport
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario: many concurrent MCP clients against a server, then a summary and result.json.")
+
+    @Argument(help: "The scenario YAML file.")
+    var scenario: String
+
+    @OptionGroup var overrides: ScenarioOverrides
+
+    @Option(help: "Folder for this run's files (default: results/<run-id>).")
+    var out: String?
+
+    func run() async throws {
+        var parsed: Scenario
+        do {
+            parsed = try ScenarioLoader.load(scenario)
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(ExitStatus.badInput)
+        }
+        overrides.apply(to: &parsed)
+
+        let control = RunControl(iterationsPerClient: parsed.load.iterations, duration: parsed.load.duration)
+        let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
+        let plan = RunPlan(
+            scenario: parsed, launch: RunPlan.launch(for: parsed, demoExecutable: demoExecutable), control: control)
+        let runID = LoadRunner.makeRunID()
+        let directory = out ?? "results/\(runID)"
+        print(announcement(parsed))
+
+        let interrupts = InterruptHandler(control: control)
+        let result = await LoadRunner.run(plan, runID: runID, scenarioFile: scenario)
+        interrupts.cancel()
+
+        print("")
+        print(TerminalSummary.render(result))
+        do {
+            let path = try ResultWriter.write(result, to: directory)
+            print("\nresult: \(path)")
+        } catch {
+            FileHandle.standardError.write(Data("mcpload: could not write results to \(directory): \(error)\n".utf8))
+            throw ExitCode(ExitStatus.notStartedOrAborted)
+        }
+        if result.status != .completed { throw ExitCode(ExitStatus.notStartedOrAborted) }
+    }
+
+    private func announcement(_ scenario: Scenario) -> String {
+        let load = scenario.load
+        let bound = LoadSettings.describeBound(iterations: load.iterations, durationSeconds: load.duration?.seconds)
+        return "mcpload: \(scenario.name): \(load.virtualClients) virtual clients, \(bound), stdio, process per client"
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import MCPLoadCore
+
+/// Reads a scenario file and applies command-line overrides, or says exactly what is wrong.
+enum ScenarioLoader {
+    static func load(_ path: String) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError("\(path): cannot read the scenario file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError("\(path):1: the scenario file is not UTF-8 text")
+        }
+        do {
+            return try ScenarioParser(file: path).parse(yaml: text)
+        } catch {
+            throw InputError(error.description)
+        }
+    }
+}
+
+/// Bad input, already phrased for the user; exits with status 2.
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// The flags that override a scenario's own settings.
+struct ScenarioOverrides: ParsableArguments {
+    @Option(name: .customLong("vus"), help: "Number of virtual clients.")
+    var virtualClients: Int?
+
+    @Option(help: "Run for this long (e.g. 30s, 2m) instead of a number of iterations.")
+    var duration: String?
+
+    @Option(help: "Iterations per virtual client.")
+    var iterations: Int?
+
+    @Option(help: "The stdio server to load, as one string: 'python server.py --flag'.")
+    var targetCommand: String?
+
+    func validate() throws {
+        if let virtualClients, virtualClients < 1 { throw ValidationError("--vus must be at least 1") }
+        if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if let duration, DurationText.parse(duration) == nil {
+            throw ValidationError("--duration: bad duration '\(duration)'; write a number with a unit: 500ms, 30s, 2m")
+        }
+        if let targetCommand, CommandLineWords.split(targetCommand).isEmpty {
+            throw ValidationError("--target-command is empty")
+        }
+    }
+
+    func apply(to scenario: inout Scenario) {
+        if let virtualClients { scenario.load.virtualClients = virtualClients }
+        if let duration, let parsed = DurationText.parse(duration) {
+            scenario.load.duration = parsed
+            scenario.load.iterations = iterations
+        } else if let iterations {
+            scenario.load.iterations = iterations
+        }
+        if let targetCommand {
+            scenario.target = TargetSpec(launch: .command(CommandLineWords.split(targetCommand)))
+        }
+    }
+}
