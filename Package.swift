@@ -86,6 +86,7 @@ let package = Package(
             // Depends on the executable so `swift test` builds the `mcpload` binary that
             // the end-to-end tests spawn as a real stdio server.
             dependencies: ["MCPLoadEngine", "MCPLoadReport", "mcpload"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

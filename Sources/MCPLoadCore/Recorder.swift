@@ -44,6 +44,12 @@ public struct Recorder: Sendable {
         session.protocolVersions[protocolVersion, default: 0] += 1
     }
 
+    /// Keeps the last `limit` stderr lines across this client's server processes, oldest first.
+    public mutating func appendStderr(_ lines: [String], limit: Int = 20) {
+        stderrTail.append(contentsOf: lines)
+        if stderrTail.count > limit { stderrTail.removeFirst(stderrTail.count - limit) }
+    }
+
     public mutating func recordSessionFailed(_ failure: Failure) {
         session.setupFailures.record(failure)
     }

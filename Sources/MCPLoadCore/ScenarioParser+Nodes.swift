@@ -173,7 +173,7 @@ extension ScenarioParser {
     private func closestMatch(to key: String, in candidates: Set<String>) -> String? {
         candidates
             .map { ($0, editDistance($0.lowercased(), key.lowercased())) }
-            .filter { $0.1 <= max(1, key.count / 3) }
+            .filter { $0.1 <= max(2, key.count / 3) }
             .min { $0.1 < $1.1 }?.0
     }
 

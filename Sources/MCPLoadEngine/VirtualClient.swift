@@ -21,7 +21,11 @@ struct VirtualClient: Sendable {
                 }
                 let (next, end) = completion.value
                 progress = next
-                progress.recorder.stderrTail = completion.stderrTail
+                var lines = completion.stderrTail
+                if !completion.termination.isEmpty && completion.termination != "exited(0)" {
+                    lines.append("[server process ended: \(completion.termination)]")
+                }
+                progress.recorder.appendStderr(lines)
                 progress.recorder.session.closed += 1
                 if end == .finished { break }
             } catch {

@@ -1,0 +1,97 @@
+import Testing
+
+@testable import MCPLoadCore
+
+@Suite("Scenario files")
+struct ScenarioParserTests {
+    private func parse(_ yaml: String) throws(ScenarioError) -> Scenario {
+        try ScenarioParser(file: "s.yaml").parse(yaml: yaml)
+    }
+
+    private func error(_ yaml: String) -> ScenarioError? {
+        do {
+            _ = try parse(yaml)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a full scenario parses into targets, load, session and steps")
+    func fullScenario() throws {
+        let scenario = try parse(
+            """
+            name: demo
+            target: { builtin: demo, args: [--latency, 5ms] }
+            load: { model: closed, vus: 20, duration: 10s, ramp: 2s, think: 50ms }
+            session: { strategy: per-client, requestTimeout: 3s, maxMessageSize: 1MiB }
+            steps:
+              - initialize: { protocolVersion: "2025-06-18" }
+              - list_tools
+              - call_tool:
+                  name: add
+                  arguments: { a: 1, b: "2", c: "{{vu}}" }
+                  expect: { isError: false, contains: "3", equals: { structuredContent.sum: 3 } }
+                  capture: { total: structuredContent.sum }
+              - think: 20ms
+              - get_prompt: { name: greet, arguments: { name: "n{{total}}" }, label: greeting }
+            """)
+        #expect(scenario.name == "demo")
+        #expect(scenario.target.launch == .builtinDemo(arguments: ["--latency", "5ms"]))
+        #expect(scenario.load == LoadSettings(virtualClients: 20, iterations: nil, duration: .seconds(10), rampUp: .seconds(2), thinkTime: .milliseconds(50)))
+        #expect(scenario.session.requestTimeout == .seconds(3))
+        #expect(scenario.session.maxMessageBytes == 1 << 20)
+        #expect(scenario.steps.map(\.label) == ["initialize", "list_tools", "call add", "think", "greeting"])
+        guard case .callTool(_, let arguments) = scenario.steps[2].action else {
+            Issue.record("call_tool expected")
+            return
+        }
+        let rendered = arguments.render(in: TemplateContext(virtualClient: 7, iteration: 1))
+        #expect(rendered == ["a": 1, "b": "2", "c": "7"])
+        #expect(scenario.steps[2].captures.map(\.variable) == ["total"])
+        #expect(scenario.steps[4].line == 14)
+    }
+
+    @Test(
+        "bad scenarios are rejected with the line of the problem",
+        arguments: [
+            ("target: { builtin: demo }\nsteps: [list_tools]\nloda: {}\n", 3, "unknown key 'loda'"),
+            ("target: { builtin: demo }\nload:\n  vus: many\nsteps: [list_tools]\n", 3, "load.vus must be a whole number"),
+            ("target: { builtin: demo }\nsteps:\n  - list_tool\n", 3, "unknown step 'list_tool'"),
+            ("target: { builtin: demo }\nload: { duration: 10 }\nsteps: [ping]\n", 2, "bad duration"),
+            (
+                "target: { builtin: demo }\nsteps:\n  - ping\n  - call_tool: { name: echo, arguments: { text: '{{nope}}' } }\n",
+                4, "unknown template variable '{{nope}}'"
+            ),
+            ("target: { builtin: demo }\nsteps:\n  - call_tool: { arguments: {} }\n", 3, "needs 'name'"),
+            ("target: { builtin: demo }\nload: { vus: 0 }\nsteps: [ping]\n", 2, "at least 1"),
+            ("target: { builtin: demo }\nsteps: [ping]\nretry: { attempts: 3 }\n", 3, "not supported"),
+            ("steps: [ping]\n", 1, "missing 'target'"),
+            ("target: { builtin: demo\nsteps: [ping]\n", 2, "not valid YAML"),
+            ("target: { builtin: demo }\nsteps:\n  - call_tool: { name: echo, expect: { isError: maybe } }\n", 3, "true or false"),
+        ])
+    func rejected(yaml: String, line: Int, message: String) {
+        let found = error(yaml)
+        #expect(found?.line == line, "\(found?.description ?? "no error")")
+        #expect(found?.message.contains(message) == true, "\(found?.description ?? "no error")")
+        #expect(found?.description.hasPrefix("s.yaml:\(line): ") == true)
+    }
+
+    @Test("an unknown key comes with a suggestion and the list of valid keys")
+    func suggestion() {
+        let found = error("target: { builtin: demo }\nload: { vsu: 3 }\nsteps: [ping]\n")
+        #expect(found?.message.contains("did you mean 'vus'?") == true)
+    }
+
+    @Test("captured variables are usable after the step that captures them, not before")
+    func captureOrder() {
+        let before = error(
+            """
+            target: { builtin: demo }
+            steps:
+              - call_tool: { name: echo, arguments: { text: "{{id}}" } }
+              - call_tool: { name: add, arguments: { a: 1, b: 2 }, capture: { id: structuredContent.sum } }
+            """)
+        #expect(before?.line == 3)
+    }
+}

@@ -1,0 +1,57 @@
+import Testing
+
+@testable import MCPLoadCore
+
+@Suite("Templates, durations and paths")
+struct TemplateAndDurationTests {
+    @Test("placeholders render from the client, the iteration and captured values")
+    func rendering() throws {
+        let template = try Template(parsing: "vu {{vu}} it {{ iteration }} got {{token}}!")
+        let context = TemplateContext(virtualClient: 3, iteration: 9, captured: ["token": "abc"])
+        #expect(template.render(in: context) == "vu 3 it 9 got abc!")
+        #expect(template.variables == ["vu", "iteration", "token"])
+    }
+
+    @Test("a template that is exactly one captured value keeps its JSON type")
+    func typedCapture() throws {
+        let context = TemplateContext(virtualClient: 1, iteration: 1, captured: ["n": 42])
+        #expect(try Template(parsing: "{{n}}").renderJSON(in: context) == 42)
+        #expect(try Template(parsing: "n={{n}}").renderJSON(in: context) == "n=42")
+    }
+
+    @Test("uuid differs on every render")
+    func uuid() throws {
+        let template = try Template(parsing: "{{uuid}}")
+        let context = TemplateContext(virtualClient: 1, iteration: 1)
+        #expect(template.render(in: context) != template.render(in: context))
+        #expect(template.render(in: context).count == 36)
+    }
+
+    @Test("unterminated or empty placeholders are syntax errors")
+    func syntax() {
+        #expect(throws: TemplateSyntaxError.self) { try Template(parsing: "a {{vu") }
+        #expect(throws: TemplateSyntaxError.self) { try Template(parsing: "a {{}} b") }
+    }
+
+    @Test("durations read as scenario files write them", arguments: [
+        ("250ms", Duration.milliseconds(250)), ("30s", .seconds(30)), ("1m30s", .seconds(90)), ("1.5s", .milliseconds(1500)),
+        ("2h", .seconds(7200)), ("100us", .microseconds(100)),
+    ])
+    func durations(text: String, expected: Duration) {
+        #expect(DurationText.parse(text) == expected)
+    }
+
+    @Test("durations without a unit or with junk are rejected", arguments: ["10", "", "s", "10 parsecs", "-5s", "1.2.3s"])
+    func badDurations(text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
+
+    @Test("JSON paths resolve members and indexes")
+    func paths() throws {
+        let document: JSONValue = ["content": [["type": "text", "text": "hi"]], "structuredContent": ["sum": 3]]
+        #expect(JSONPath("content[0].text")?.resolve(in: document) == "hi")
+        #expect(JSONPath("$.structuredContent.sum")?.resolve(in: document) == 3)
+        #expect(JSONPath("content[1].text")?.resolve(in: document) == nil)
+        #expect(JSONPath("a[x]") == nil)
+    }
+}

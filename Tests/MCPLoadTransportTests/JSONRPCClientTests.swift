@@ -1,0 +1,127 @@
+import MCPLoadCore
+import Synchronization
+import Testing
+
+@testable import MCPLoadTransport
+
+/// The client core against an in-memory server: no process, no socket, no sleeps.
+@Suite("JSON-RPC client core", .timeLimit(.minutes(1)))
+struct JSONRPCClientTests {
+    /// Records what the client sends and lets the test answer when it chooses.
+    final class FakeServer: Sendable {
+        let sent = AsyncStream.makeStream(of: JSONValue.self)
+        let transport: InMemoryTransport
+
+        init() {
+            let continuation = sent.continuation
+            transport = InMemoryTransport { bytes throws(Failure) in
+                continuation.yield((try? JSONValue.decode(bytes)) ?? .null)
+            }
+        }
+
+        func nextSent() async -> JSONValue {
+            var iterator = sent.stream.makeAsyncIterator()
+            return await iterator.next() ?? .null
+        }
+    }
+
+    @Test("ids are unique and answers are matched by id, even out of order")
+    func matchingOutOfOrder() async throws {
+        let server = FakeServer()
+        let client = JSONRPCClient(transport: server.transport)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            async let first = client.request("tools/call", params: ["name": "a"], timeout: .seconds(30))
+            async let second = client.request("tools/call", params: ["name": "b"], timeout: .seconds(30))
+            let requests = [await server.nextSent(), await server.nextSent()]
+            let ids = requests.compactMap { $0["id"]?.intValue }
+            #expect(Set(ids).count == 2)
+            // Answer in reverse order, each with its own name.
+            for request in requests.reversed() {
+                let name = request["params"]?["name"]?.stringValue ?? "?"
+                server.transport.deliver(#"{"jsonrpc":"2.0","id":\#(request["id"]?.intValue ?? 0),"result":{"name":"\#(name)"}}"#)
+            }
+            let (a, b) = await (first, second)
+            #expect(a.answer == .result(["name": "a"]))
+            #expect(b.answer == .result(["name": "b"]))
+            server.transport.close()
+            try await group.waitForAll()
+        }
+    }
+
+    @Test("a request with no answer times out as `timeout`, and its late answer is counted as unmatched")
+    func timeout() async throws {
+        let server = FakeServer()
+        let client = JSONRPCClient(transport: server.transport)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            let reply = await client.request("tools/call", params: nil, timeout: .milliseconds(20))
+            #expect(reply.answer.failureClass == .timeout)
+            let sent = await server.nextSent()
+            server.transport.deliver(#"{"jsonrpc":"2.0","id":\#(sent["id"]?.intValue ?? 0),"result":{}}"#)
+            server.transport.close()
+            await group.waitForAll()
+        }
+        #expect(await client.traffic.unmatchedResponses == 1)
+    }
+
+    @Test("server ping is answered with a result, other server requests with method-not-found; notifications are counted")
+    func serverInitiated() async throws {
+        let server = FakeServer()
+        let client = JSONRPCClient(transport: server.transport)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            server.transport.deliver(#"{"jsonrpc":"2.0","id":"s1","method":"ping"}"#)
+            server.transport.deliver(#"{"jsonrpc":"2.0","id":"s2","method":"sampling/createMessage","params":{}}"#)
+            server.transport.deliver(#"{"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}"#)
+            let pong = await server.nextSent()
+            let refusal = await server.nextSent()
+            #expect(pong == ["jsonrpc": "2.0", "id": "s1", "result": [:]])
+            #expect(refusal["id"] == "s2")
+            #expect(refusal["error"]?["code"] == .int(-32601))
+            server.transport.close()
+            await group.waitForAll()
+        }
+        let traffic = await client.traffic
+        #expect(traffic.serverRequests == ["ping": 1, "sampling/createMessage": 1])
+        #expect(traffic.notifications == ["notifications/progress": 1])
+    }
+
+    @Test("a malformed line fails the request in flight as `protocol`; a closed stream fails it as `transport`")
+    func brokenServer() async throws {
+        for (event, expected) in [
+            (InboundEvent.frame(.line(Array("{oops".utf8))), FailureClass.protocol),
+            (.frame(.oversize(byteCount: 1 << 30)), .protocol),
+            (.closed("process exited"), .transport),
+        ] {
+            let server = FakeServer()
+            let client = JSONRPCClient(transport: server.transport)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                async let reply = client.request("tools/list", params: nil, timeout: .seconds(30))
+                _ = await server.nextSent()
+                server.transport.deliver(event)
+                #expect(await reply.answer.failureClass == expected)
+                server.transport.close()
+                await group.waitForAll()
+            }
+        }
+    }
+
+    @Test("after the server's side closed, requests are `not_sent`")
+    func notSentAfterClose() async {
+        let server = FakeServer()
+        let client = JSONRPCClient(transport: server.transport)
+        server.transport.close()
+        await client.run()
+        let reply = await client.request("ping", params: nil, timeout: .seconds(1))
+        #expect(reply.answer.failureClass == .notSent)
+    }
+}
+
+extension JSONRPCAnswer {
+    var failureClass: FailureClass? {
+        if case .failed(let failure) = self { return failure.failureClass }
+        return nil
+    }
+}
