@@ -28,9 +28,12 @@ public enum ChildProcessRegistry {
         live.withLock { $0 }
     }
 
-    /// Sends SIGKILL to every registered process. Safe to call from a signal-handling context
-    /// that is about to exit.
+    /// Sends SIGKILL to every registered process and its process group (each server leads its
+    /// own group, so wrappers like `npx` or `sh -c` take their children with them).
     public static func killAll() {
-        for pid in processIdentifiers { kill(pid, SIGKILL) }
+        for pid in processIdentifiers {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+        }
     }
 }

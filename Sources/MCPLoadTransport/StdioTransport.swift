@@ -28,7 +28,11 @@ public enum StdioTransport {
         }
         var options = PlatformOptions()
         options.processGroupID = 0
-        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: launch.shutdownGrace)]
+        // The server leads its own process group, so signalling the group is safe and reaches
+        // whatever it spawned in turn.
+        options.teardownSequence = [
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: launch.shutdownGrace)
+        ]
         let environment = Environment.inherit.updating(
             Dictionary(
                 uniqueKeysWithValues: launch.environment.compactMap { key, value in
@@ -92,11 +96,12 @@ public enum StdioTransport {
     }
 
     /// stdin is already closed; a well-behaved server exits within the first grace period.
-    /// `SIGCONT` is the no-op signal that lets the teardown sequence wait without acting.
+    /// `SIGCONT` is the no-op signal that lets the teardown sequence wait without acting. The
+    /// final SIGKILL goes to the whole group, like every step.
     static func shutdownSequence(grace: Duration) -> [TeardownStep] {
         [
-            .send(signal: .resume, allowedDurationToNextStep: grace),
-            .gracefulShutDown(allowedDurationToNextStep: grace),
+            .send(signal: .resume, toProcessGroup: true, allowedDurationToNextStep: grace),
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace),
         ]
     }
 

@@ -15,7 +15,8 @@ final class InterruptHandler {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                if interrupts.increment() == 1 {
+                // Dispatch coalesces signals that arrive together: `data` says how many there were.
+                if interrupts.add(Int(source.data)) == 1 {
                     control.drain()
                     FileHandle.standardError.write(
                         Data("\nmcpload: draining: finishing in-flight iterations (Ctrl-C again to stop now)\n".utf8))
@@ -39,9 +40,9 @@ final class InterruptHandler {
 private final class InterruptCounter: Sendable {
     private let count = Mutex(0)
 
-    func increment() -> Int {
+    func add(_ signals: Int) -> Int {
         count.withLock { value in
-            value += 1
+            value += max(1, signals)
             return value
         }
     }
