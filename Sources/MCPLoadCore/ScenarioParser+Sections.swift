@@ -75,7 +75,8 @@ extension ScenarioParser {
             let name = try string(strategy)
             guard name == "per-client" else {
                 throw error(
-                    at: strategy, "session strategy '\(name)' is not supported by this version of mcpload; use per-client")
+                    at: strategy,
+                    "session strategy '\(name)' is not supported by this version of mcpload; use per-client")
             }
         }
         var session = SessionSettings()

@@ -23,7 +23,8 @@ public struct ScenarioParser {
         }
         let target = try parseTarget(targetNode)
         let load = try fields["load"].map { node throws(ScenarioError) in try parseLoad(node) } ?? LoadSettings()
-        let session = try fields["session"].map { node throws(ScenarioError) in try parseSession(node) } ?? SessionSettings()
+        let session =
+            try fields["session"].map { node throws(ScenarioError) in try parseSession(node) } ?? SessionSettings()
         guard let stepsNode = fields["steps"] else {
             throw error(at: root, "missing 'steps': list what each virtual client does, e.g. - list_tools")
         }

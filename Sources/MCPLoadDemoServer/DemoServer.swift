@@ -2,11 +2,11 @@ import MCPLoadCore
 import MCPLoadTransport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// mcpload's built-in target: an MCP server on stdio with knobs for the faults real servers have.
@@ -21,7 +21,9 @@ public enum DemoServer {
         await withDiscardingTaskGroup { group in
             if options.serial {
                 group.addTask {
-                    for await job in serialQueue { await handler.handle(id: job.id, method: job.method, params: job.params) }
+                    for await job in serialQueue {
+                        await handler.handle(id: job.id, method: job.method, params: job.params)
+                    }
                 }
             }
             var framer = LineFramer(maxMessageBytes: 16 << 20)
@@ -70,7 +72,8 @@ public enum DemoServer {
     /// Parses a frame; answers what cannot be parsed with the JSON-RPC error a client expects.
     private static func decode(_ frame: LineFramer.Frame, output: LineWriter) -> JSONRPCMessage? {
         guard case .line(let line) = frame else {
-            output.write(JSONRPCEncoder.error(id: .null, code: JSONRPCErrorCode.invalidRequest, message: "Message too large"))
+            output.write(
+                JSONRPCEncoder.error(id: .null, code: JSONRPCErrorCode.invalidRequest, message: "Message too large"))
             return nil
         }
         do {

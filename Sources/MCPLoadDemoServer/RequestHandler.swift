@@ -111,7 +111,10 @@ struct RequestHandler: Sendable {
         }
         return .success([
             "contents": [
-                ["uri": .string(DemoCatalog.resourceURI), "mimeType": "text/plain", "text": .string(DemoCatalog.resourceText)]
+                [
+                    "uri": .string(DemoCatalog.resourceURI), "mimeType": "text/plain",
+                    "text": .string(DemoCatalog.resourceText),
+                ]
             ]
         ])
     }

@@ -3,7 +3,8 @@ import MCPLoadCore
 
 /// Runs a plan end to end and turns the clients' recorders into a ``RunResult``.
 public enum LoadRunner {
-    public static func run(_ plan: RunPlan, runID: String = makeRunID(), scenarioFile: String? = nil) async -> RunResult {
+    public static func run(_ plan: RunPlan, runID: String = makeRunID(), scenarioFile: String? = nil) async -> RunResult
+    {
         let startedAt = Date()
         let recorders = await Driver.run(plan)
         let finishedAt = Date()
@@ -45,7 +46,8 @@ public enum LoadRunner {
         let scenario = plan.scenario
         let target: String
         switch scenario.target.launch {
-        case .builtinDemo(let arguments): target = (["mcpload", "demo-server", "--stdio"] + arguments).joined(separator: " ")
+        case .builtinDemo(let arguments):
+            target = (["mcpload", "demo-server", "--stdio"] + arguments).joined(separator: " ")
         case .command(let words): target = words.joined(separator: " ")
         }
         return RunResult.ScenarioInfo(
@@ -58,7 +60,9 @@ public enum LoadRunner {
             durationSeconds: scenario.load.duration?.seconds,
             rampUpSeconds: scenario.load.rampUp.seconds,
             thinkSeconds: scenario.load.thinkTime.seconds,
-            protocolVersion: SessionHandshake(scenario: scenario, context: TemplateContext(virtualClient: 1, iteration: 1))
-                .protocolVersion)
+            protocolVersion: SessionHandshake(
+                scenario: scenario, context: TemplateContext(virtualClient: 1, iteration: 1)
+            )
+            .protocolVersion)
     }
 }

@@ -13,7 +13,8 @@ public enum OutcomeClassifier {
         case .error(let code, let message, _):
             if let expected = expectation.errorCode {
                 return expected == code
-                    ? .success : .failure(Failure(.checkFailed, "expected error \(expected), got error \(code): \(message)"))
+                    ? .success
+                    : .failure(Failure(.checkFailed, "expected error \(expected), got error \(code): \(message)"))
             }
             return .failure(Failure(.jsonrpcError, code: code, "error \(code): \(message)"))
         case .result(let result):

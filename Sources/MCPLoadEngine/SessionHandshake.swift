@@ -56,7 +56,8 @@ struct SessionHandshake {
         guard MCPProtocol.supportedVersions.contains(version) else {
             let known = MCPProtocol.supportedVersions.sorted().joined(separator: ", ")
             return .failure(
-                Failure(.protocol, "server chose protocolVersion \(version), which mcpload does not support (\(known))"))
+                Failure(.protocol, "server chose protocolVersion \(version), which mcpload does not support (\(known))")
+            )
         }
         return .success(Established(protocolVersion: version, serverInfo: result["serverInfo"]))
     }

@@ -34,7 +34,8 @@ struct SessionScope: Sendable {
         var lifecycle = SessionLifecycle()
         let scenario = plan.scenario
         let clock = ContinuousClock()
-        let handshake = SessionHandshake(scenario: scenario, context: progress.templateContext(virtualClient: virtualClient))
+        let handshake = SessionHandshake(
+            scenario: scenario, context: progress.templateContext(virtualClient: virtualClient))
         let remaining = scenario.session.setupTimeout - (clock.now - setupStarted)
         switch await handshake.perform(on: client, timeout: max(remaining, .milliseconds(1))) {
         case .success(let established):
@@ -94,7 +95,9 @@ struct SessionScope: Sendable {
         try? await Task.sleep(for: think)
     }
 
-    private func send(_ step: Step, at index: Int, on client: JSONRPCClient, progress: inout ClientProgress) async
+    private func send(
+        _ step: Step, at index: Int, on client: JSONRPCClient, progress: inout ClientProgress
+    ) async
         -> Outcome
     {
         let context = progress.templateContext(virtualClient: virtualClient)

@@ -5,9 +5,11 @@ public enum TerminalSummary {
     public static func render(_ result: RunResult) -> String {
         var out: [String] = []
         let scenario = result.scenario
-        let bound = LoadSettings.describeBound(iterations: scenario.iterations, durationSeconds: scenario.durationSeconds)
+        let bound = LoadSettings.describeBound(
+            iterations: scenario.iterations, durationSeconds: scenario.durationSeconds)
         out.append(
-            "\(scenario.name): \(scenario.virtualClients) clients, \(bound), over \(scenario.transport) → \(scenario.target)")
+            "\(scenario.name): \(scenario.virtualClients) clients, \(bound), over \(scenario.transport) → \(scenario.target)"
+        )
         out.append(
             "status: \(result.status.rawValue)\(result.statusReason.map { " (\($0))" } ?? ""), "
                 + "\(DurationText.rounded(result.durationSeconds, places: 2))s, run \(result.runID)")
@@ -61,7 +63,9 @@ public enum TerminalSummary {
     static func breakdown(_ failures: FailureTally) -> String {
         let parts = failures.byClass.keys.sorted().map { failureClass -> String in
             let count = failures[failureClass]
-            guard let codes = failures.byCode[failureClass], !codes.isEmpty else { return "\(failureClass.rawValue) \(count)" }
+            guard let codes = failures.byCode[failureClass], !codes.isEmpty else {
+                return "\(failureClass.rawValue) \(count)"
+            }
             let detail = codes.keys.sorted().map { "\($0)×\(codes[$0] ?? 0)" }.joined(separator: ",")
             return "\(failureClass.rawValue)(\(detail)) \(count)"
         }
@@ -118,6 +122,7 @@ public enum TerminalSummary {
         guard result.totals.failures.total > 0 || result.session.setupFailures.total > 0,
             let tail = result.servers.stderrTails.first
         else { return [] }
-        return ["", "server stderr (client \(tail.virtualClient), last lines):"] + tail.lines.suffix(5).map { "  \($0)" }
+        return ["", "server stderr (client \(tail.virtualClient), last lines):"]
+            + tail.lines.suffix(5).map { "  \($0)" }
     }
 }

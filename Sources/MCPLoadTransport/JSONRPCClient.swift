@@ -65,7 +65,8 @@ public actor JSONRPCClient {
     public func request(_ method: String, params: JSONValue?, timeout: Duration) async -> JSONRPCReply {
         let id = JSONRPCID.number(nextID)
         nextID += 1
-        return await exchange(id: id, message: JSONRPCEncoder.request(id: id, method: method, params: params), timeout: timeout)
+        return await exchange(
+            id: id, message: JSONRPCEncoder.request(id: id, method: method, params: params), timeout: timeout)
     }
 
     /// Sends any text as one line. When `awaiting` is set, waits for the answer with that id
@@ -130,7 +131,8 @@ public actor JSONRPCClient {
             group.cancelAll()
             return arrival
         }
-        return JSONRPCReply(answer: arrival.answer, latency: arrival.at - start, bytesOut: bytesOut, bytesIn: arrival.bytes)
+        return JSONRPCReply(
+            answer: arrival.answer, latency: arrival.at - start, bytesOut: bytesOut, bytesIn: arrival.bytes)
     }
 
     private func awaitArrival(_ id: JSONRPCID) async -> Arrival {
@@ -145,7 +147,8 @@ public actor JSONRPCClient {
 
     private func expire(_ id: JSONRPCID, after timeout: Duration) {
         let message =
-            Task.isCancelled ? "cancelled while waiting for the answer" : "no answer within \(DurationText.format(timeout))"
+            Task.isCancelled
+            ? "cancelled while waiting for the answer" : "no answer within \(DurationText.format(timeout))"
         deliver(Arrival(answer: .failed(Failure(.timeout, message)), at: clock.now, bytes: 0), to: id)
     }
 

@@ -61,7 +61,9 @@ public enum JSONRPCMessage: Sendable, Equatable {
         // A batch (array) is not valid in MCP since 2025-06-18, and never a response to our single requests.
         let id = members["id"].flatMap(JSONRPCID.init)
         if let method = members["method"]?.stringValue {
-            if let id, members["id"] != nil, id != .null { return .request(id: id, method: method, params: members["params"]) }
+            if let id, members["id"] != nil, id != .null {
+                return .request(id: id, method: method, params: members["params"])
+            }
             return .notification(method: method, params: members["params"])
         }
         guard let id else { throw Failure(.protocol, "message has neither method nor id: \(preview(line))") }

@@ -73,7 +73,8 @@ public enum StdioTransport {
             writer: execution.standardInputWriter, inbound: inbound, processIdentifier: pid)
         return try await withThrowingTaskGroup(of: [String]?.self) { group in
             group.addTask {
-                await StdoutPump.run(execution.standardOutput, maxMessageBytes: launch.maxMessageBytes, into: continuation)
+                await StdoutPump.run(
+                    execution.standardOutput, maxMessageBytes: launch.maxMessageBytes, into: continuation)
                 return nil
             }
             group.addTask {

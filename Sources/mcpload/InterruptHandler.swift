@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import MCPLoadEngine
 import MCPLoadTransport
+import Synchronization
 
 /// Ctrl-C (or SIGTERM) during a run: the first drains and lets results be written; the second
 /// exits at once, after killing every server process still running.
@@ -47,5 +48,3 @@ private final class InterruptCounter: Sendable {
         }
     }
 }
-
-import Synchronization

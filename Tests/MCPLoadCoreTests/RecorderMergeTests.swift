@@ -14,11 +14,13 @@ struct RecorderMergeTests {
     private func recorder(_ client: Int, latencies: [Int], failures: [FailureClass]) -> Recorder {
         var recorder = Recorder(virtualClient: client, steps: steps)
         for micros in latencies {
-            recorder.record(Sample(stepIndex: 0, outcome: .success, latency: .microseconds(micros), bytesOut: 10, bytesIn: 20))
+            recorder.record(
+                Sample(stepIndex: 0, outcome: .success, latency: .microseconds(micros), bytesOut: 10, bytesIn: 20))
         }
         for failureClass in failures {
             let failure = Failure(failureClass, code: failureClass == .jsonrpcError ? -32603 : nil, "boom")
-            recorder.record(Sample(stepIndex: 2, outcome: .failure(failure), latency: .milliseconds(1), bytesOut: 5, bytesIn: 0))
+            recorder.record(
+                Sample(stepIndex: 2, outcome: .failure(failure), latency: .milliseconds(1), bytesOut: 5, bytesIn: 0))
         }
         return recorder
     }
@@ -26,7 +28,8 @@ struct RecorderMergeTests {
     @Test("merging recorders adds counts, classes, codes, bytes and histograms exactly")
     func merge() {
         let result = RunResult(
-            runID: "r", scenario: .init(
+            runID: "r",
+            scenario: .init(
                 name: "s", file: nil, target: "t", transport: "stdio", virtualClients: 2, iterations: 1,
                 durationSeconds: nil, rampUpSeconds: 0, thinkSeconds: 0, protocolVersion: "2025-11-25"),
             status: .completed, statusReason: nil, startedAt: Date(timeIntervalSince1970: 0),
@@ -56,7 +59,8 @@ struct RecorderMergeTests {
         var histogram = LatencyHistogram()
         for micros in [1, 7, 1000, 1001, 65_000, 3_000_000] { histogram.recordMicroseconds(UInt64(micros), count: 3) }
         let result = RunResult(
-            runID: "r", scenario: .init(
+            runID: "r",
+            scenario: .init(
                 name: "s", file: "f.yaml", target: "t", transport: "stdio", virtualClients: 1, iterations: nil,
                 durationSeconds: 5, rampUpSeconds: 0, thinkSeconds: 0, protocolVersion: "2025-11-25"),
             status: .aborted, statusReason: "why", startedAt: Date(timeIntervalSince1970: 1_700_000_000),

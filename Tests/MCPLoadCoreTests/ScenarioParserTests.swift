@@ -38,7 +38,11 @@ struct ScenarioParserTests {
             """)
         #expect(scenario.name == "demo")
         #expect(scenario.target.launch == .builtinDemo(arguments: ["--latency", "5ms"]))
-        #expect(scenario.load == LoadSettings(virtualClients: 20, iterations: nil, duration: .seconds(10), rampUp: .seconds(2), thinkTime: .milliseconds(50)))
+        #expect(
+            scenario.load
+                == LoadSettings(
+                    virtualClients: 20, iterations: nil, duration: .seconds(10), rampUp: .seconds(2),
+                    thinkTime: .milliseconds(50)))
         #expect(scenario.session.requestTimeout == .seconds(3))
         #expect(scenario.session.maxMessageBytes == 1 << 20)
         #expect(scenario.steps.map(\.label) == ["initialize", "list_tools", "call add", "think", "greeting"])
@@ -56,7 +60,10 @@ struct ScenarioParserTests {
         "bad scenarios are rejected with the line of the problem",
         arguments: [
             ("target: { builtin: demo }\nsteps: [list_tools]\nloda: {}\n", 3, "unknown key 'loda'"),
-            ("target: { builtin: demo }\nload:\n  vus: many\nsteps: [list_tools]\n", 3, "load.vus must be a whole number"),
+            (
+                "target: { builtin: demo }\nload:\n  vus: many\nsteps: [list_tools]\n", 3,
+                "load.vus must be a whole number"
+            ),
             ("target: { builtin: demo }\nsteps:\n  - list_tool\n", 3, "unknown step 'list_tool'"),
             ("target: { builtin: demo }\nload: { duration: 10 }\nsteps: [ping]\n", 2, "bad duration"),
             (
@@ -68,7 +75,10 @@ struct ScenarioParserTests {
             ("target: { builtin: demo }\nsteps: [ping]\nretry: { attempts: 3 }\n", 3, "not supported"),
             ("steps: [ping]\n", 1, "missing 'target'"),
             ("target: { builtin: demo\nsteps: [ping]\n", 2, "not valid YAML"),
-            ("target: { builtin: demo }\nsteps:\n  - call_tool: { name: echo, expect: { isError: maybe } }\n", 3, "true or false"),
+            (
+                "target: { builtin: demo }\nsteps:\n  - call_tool: { name: echo, expect: { isError: maybe } }\n", 3,
+                "true or false"
+            ),
         ])
     func rejected(yaml: String, line: Int, message: String) {
         let found = error(yaml)

@@ -33,15 +33,19 @@ struct TemplateAndDurationTests {
         #expect(throws: TemplateSyntaxError.self) { try Template(parsing: "a {{}} b") }
     }
 
-    @Test("durations read as scenario files write them", arguments: [
-        ("250ms", Duration.milliseconds(250)), ("30s", .seconds(30)), ("1m30s", .seconds(90)), ("1.5s", .milliseconds(1500)),
-        ("2h", .seconds(7200)), ("100us", .microseconds(100)),
-    ])
+    @Test(
+        "durations read as scenario files write them",
+        arguments: [
+            ("250ms", Duration.milliseconds(250)), ("30s", .seconds(30)), ("1m30s", .seconds(90)),
+            ("1.5s", .milliseconds(1500)),
+            ("2h", .seconds(7200)), ("100us", .microseconds(100)),
+        ])
     func durations(text: String, expected: Duration) {
         #expect(DurationText.parse(text) == expected)
     }
 
-    @Test("durations without a unit or with junk are rejected", arguments: ["10", "", "s", "10 parsecs", "-5s", "1.2.3s"])
+    @Test(
+        "durations without a unit or with junk are rejected", arguments: ["10", "", "s", "10 parsecs", "-5s", "1.2.3s"])
     func badDurations(text: String) {
         #expect(DurationText.parse(text) == nil)
     }

@@ -4,188 +4,189 @@ import Testing
 
 /// The `mcpload` binary as a user runs it: exit codes, messages, files, Ctrl-C.
 extension ProcessTests {
-  @Suite("mcpload command line")
-  struct CommandLineTests {
-    struct Finished {
-      var status: Int32
-      var output: String
-      var errors: String
-    }
-
-    private func mcpload(_ arguments: [String], in directory: String? = nil) throws -> Finished {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
-      process.arguments = arguments
-      if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-      let output = Pipe()
-      let errors = Pipe()
-      process.standardOutput = output
-      process.standardError = errors
-      try process.run()
-      let out = output.fileHandleForReading.readDataToEndOfFile()
-      let err = errors.fileHandleForReading.readDataToEndOfFile()
-      process.waitUntilExit()
-      return Finished(
-        status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-        errors: String(decoding: err, as: UTF8.self))
-    }
-
-    private func temporaryDirectory() throws -> String {
-      let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "mcpload-\(UUID().uuidString)"
-      ).path
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-      return path
-    }
-
-    private func write(_ text: String, to path: String) throws {
-      try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    @Test("validate prints file:line: message and exits 2 for a bad scenario, 0 for a good one")
-    func validate() throws {
-      let directory = try temporaryDirectory()
-      let bad = directory + "/bad.yaml"
-      try write(
-        "target: { builtin: demo }\nsteps:\n  - ping\n  - cal_tool: { name: echo }\n", to: bad)
-      let rejected = try mcpload(["validate", bad])
-      #expect(rejected.status == 2)
-      #expect(rejected.errors.hasPrefix("\(bad):4: unknown step 'cal_tool'"))
-      let good = directory + "/good.yaml"
-      try write("target: { builtin: demo }\nsteps: [ping]\n", to: good)
-      #expect(try mcpload(["validate", good]).status == 0)
-    }
-
-    @Test(
-      "bad flags exit 2 before any load",
-      arguments: [
-        ["--vus", "0"], ["--duration", "ten"], ["--iterations", "-1"], ["--no-such-flag"],
-        ["--target-command", " "],
-      ])
-    func badFlags(flags: [String]) throws {
-      let directory = try temporaryDirectory()
-      try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
-      let finished = try mcpload(["run", "s.yaml"] + flags, in: directory)
-      #expect(finished.status == 2, "\(finished.errors)")
-      #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
-    }
-
-    @Test("run writes result.json where --out says, with flags overriding the scenario")
-    func runWritesResult() throws {
-      let directory = try temporaryDirectory()
-      try write(
-        "target: { builtin: demo }\nload: { vus: 1, iterations: 1 }\nsteps: [list_tools, ping]\n",
-        to: directory + "/s.yaml")
-      let finished = try mcpload(
-        ["run", "s.yaml", "--vus", "3", "--iterations", "4", "--out", "out"], in: directory)
-      #expect(finished.status == 0, "\(finished.errors)")
-      #expect(finished.output.contains("list_tools"))
-      let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json"))
-      let result = try RunResult.decode(from: data)
-      #expect(result.steps.map(\.attempts) == [12, 12])
-      #expect(result.scenario.virtualClients == 3)
-    }
-
-    @Test("a server that cannot start exits 3, with results still written")
-    func cannotStart() throws {
-      let directory = try temporaryDirectory()
-      try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
-      let finished = try mcpload(
-        ["run", "s.yaml", "--target-command", "/nonexistent/server --flag", "--out", "out"],
-        in: directory)
-      #expect(finished.status == 3)
-      let result = try RunResult.decode(
-        from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
-      #expect(result.status == .notStarted)
-    }
-
-    @Test("first Ctrl-C drains and writes results, exit 3; no server survives")
-    func firstInterrupt() async throws {
-      let directory = try temporaryDirectory()
-      // Servers run in their own folder so the test can find every one of them in /proc.
-      let servers = try temporaryDirectory()
-      try write(
-        """
-        target: { builtin: demo, cwd: "\(servers)" }
-        load: { vus: 4, duration: 5m }
-        steps:
-          - call_tool: { name: slow, arguments: { ms: 20 } }
-        """, to: directory + "/s.yaml")
-      let process = try start(["run", "s.yaml", "--out", "out"], in: directory)
-      try await waitUntil { TestSupport.processes(in: servers).count == 4 }
-      kill(process.processIdentifier, SIGINT)
-      await waitForExit(process)
-      #expect(process.terminationStatus == 3)
-      #expect(TestSupport.processes(in: servers).isEmpty)
-      let result = try RunResult.decode(
-        from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
-      #expect(result.status == .aborted)
-      // Every client had its server up, so every handshake completed before the drain ended.
-      #expect(result.session.opened == 4)
-    }
-
-    @Test("a second Ctrl-C exits at once (130) and kills every server, with what it spawned")
-    func secondInterrupt() async throws {
-      let directory = try temporaryDirectory()
-      let servers = try temporaryDirectory()
-      // A wrapper that outlives its demo server: the drain cannot finish within the grace time,
-      // and the wrapper's own child (sleep) is a grandchild of mcpload.
-      try write(
-        """
-        target:
-          command: [sh, -c, '"$0" demo-server --stdio; sleep 600', "\(TestSupport.mcploadExecutable)"]
-          cwd: "\(servers)"
-        load: { vus: 3, duration: 5m }
-        session: { shutdownGrace: 5m }
-        steps: [ping]
-        """, to: directory + "/s.yaml")
-      let process = try start(["run", "s.yaml", "--out", "out"], in: directory)
-      try await waitUntil { demoServers(in: servers) == 3 }
-      kill(process.processIdentifier, SIGINT)
-      // The drain has begun once the demo servers saw stdin close and exited; the wrappers wait.
-      try await waitUntil { demoServers(in: servers) == 0 }
-      #expect(TestSupport.processes(in: servers).count >= 3)
-      kill(process.processIdentifier, SIGINT)
-      await waitForExit(process)
-      #expect(process.terminationStatus == 130)
-      try await waitUntil { TestSupport.processes(in: servers).isEmpty }
-      #expect(TestSupport.processes(in: servers).isEmpty)
-    }
-
-    private func demoServers(in directory: String) -> Int {
-      TestSupport.processes(in: directory).filter { pid in
-        let command = TestSupport.procFile("/proc/\(pid)/cmdline")
-        return command.contains("demo-server")
-      }.count
-    }
-
-    private func start(_ arguments: [String], in directory: String) throws -> Process {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
-      process.arguments = arguments
-      process.currentDirectoryURL = URL(fileURLWithPath: directory)
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      return process
-    }
-
-    /// Waits for a state of other processes that no event announces; bounded, so a broken
-    /// build fails the test instead of hanging it.
-    private func waitUntil(_ condition: () -> Bool) async throws {
-      let start = ContinuousClock.now
-      while !condition() && ContinuousClock.now - start < .seconds(60) {
-        try await Task.sleep(for: .milliseconds(10))
-      }
-    }
-
-    private func waitForExit(_ process: Process) async {
-      await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-          process.waitUntilExit()
-          continuation.resume()
+    @Suite("mcpload command line")
+    struct CommandLineTests {
+        struct Finished {
+            var status: Int32
+            var output: String
+            var errors: String
         }
-      }
+
+        private func mcpload(_ arguments: [String], in directory: String? = nil) throws -> Finished {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
+            process.arguments = arguments
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            let err = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Finished(
+                status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                errors: String(decoding: err, as: UTF8.self))
+        }
+
+        private func temporaryDirectory() throws -> String {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "mcpload-\(UUID().uuidString)"
+            ).path
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            return path
+        }
+
+        private func write(_ text: String, to path: String) throws {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+
+        @Test("validate prints file:line: message and exits 2 for a bad scenario, 0 for a good one")
+        func validate() throws {
+            let directory = try temporaryDirectory()
+            let bad = directory + "/bad.yaml"
+            try write(
+                "target: { builtin: demo }\nsteps:\n  - ping\n  - cal_tool: { name: echo }\n", to: bad)
+            let rejected = try mcpload(["validate", bad])
+            #expect(rejected.status == 2)
+            #expect(rejected.errors.hasPrefix("\(bad):4: unknown step 'cal_tool'"))
+            let good = directory + "/good.yaml"
+            try write("target: { builtin: demo }\nsteps: [ping]\n", to: good)
+            #expect(try mcpload(["validate", good]).status == 0)
+        }
+
+        @Test(
+            "bad flags exit 2 before any load",
+            arguments: [
+                ["--vus", "0"], ["--duration", "ten"], ["--iterations", "-1"], ["--no-such-flag"],
+                ["--target-command", " "],
+            ])
+        func badFlags(flags: [String]) throws {
+            let directory = try temporaryDirectory()
+            try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try mcpload(["run", "s.yaml"] + flags, in: directory)
+            #expect(finished.status == 2, "\(finished.errors)")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
+        }
+
+        @Test("run writes result.json where --out says, with flags overriding the scenario")
+        func runWritesResult() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                "target: { builtin: demo }\nload: { vus: 1, iterations: 1 }\nsteps: [list_tools, ping]\n",
+                to: directory + "/s.yaml")
+            let finished = try mcpload(
+                ["run", "s.yaml", "--vus", "3", "--iterations", "4", "--out", "out"], in: directory)
+            #expect(finished.status == 0, "\(finished.errors)")
+            #expect(finished.output.contains("list_tools"))
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json"))
+            let result = try RunResult.decode(from: data)
+            #expect(result.steps.map(\.attempts) == [12, 12])
+            #expect(result.scenario.virtualClients == 3)
+        }
+
+        @Test("a server that cannot start exits 3, with results still written")
+        func cannotStart() throws {
+            let directory = try temporaryDirectory()
+            try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try mcpload(
+                ["run", "s.yaml", "--target-command", "/nonexistent/server --flag", "--out", "out"],
+                in: directory)
+            #expect(finished.status == 3)
+            let result = try RunResult.decode(
+                from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
+            #expect(result.status == .notStarted)
+        }
+
+        @Test("first Ctrl-C drains and writes results, exit 3; no server survives")
+        func firstInterrupt() async throws {
+            let directory = try temporaryDirectory()
+            // Servers run in their own folder so the test can find every one of them in /proc.
+            let servers = try temporaryDirectory()
+            try write(
+                """
+                target: { builtin: demo, cwd: "\(servers)" }
+                load: { vus: 4, duration: 5m }
+                steps:
+                  - call_tool: { name: slow, arguments: { ms: 20 } }
+                """, to: directory + "/s.yaml")
+            let process = try start(["run", "s.yaml", "--out", "out"], in: directory)
+            try await waitUntil { TestSupport.processes(in: servers).count == 4 }
+            kill(process.processIdentifier, SIGINT)
+            await waitForExit(process)
+            #expect(process.terminationStatus == 3)
+            #expect(TestSupport.processes(in: servers).isEmpty)
+            let result = try RunResult.decode(
+                from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
+            #expect(result.status == .aborted)
+            // Every client had its server up, so every handshake completed before the drain ended.
+            #expect(result.session.opened == 4)
+        }
+
+        @Test("a second Ctrl-C exits at once (130) and kills every server, with what it spawned")
+        func secondInterrupt() async throws {
+            let directory = try temporaryDirectory()
+            let servers = try temporaryDirectory()
+            // A wrapper that outlives its demo server: the drain cannot finish within the grace time,
+            // and the wrapper's own child (sleep) is a grandchild of mcpload.
+            try write(
+                """
+                target:
+                  command: [sh, -c, '"$0" demo-server --stdio; sleep 600', "\(TestSupport.mcploadExecutable)"]
+                  cwd: "\(servers)"
+                load: { vus: 3, duration: 5m }
+                session: { shutdownGrace: 5m }
+                steps: [ping]
+                """, to: directory + "/s.yaml")
+            let process = try start(["run", "s.yaml", "--out", "out"], in: directory)
+            try await waitUntil { demoServers(in: servers) == 3 }
+            kill(process.processIdentifier, SIGINT)
+            // The drain has begun once the demo servers saw stdin close and exited; the wrappers wait.
+            try await waitUntil { demoServers(in: servers) == 0 }
+            #expect(TestSupport.processes(in: servers).count >= 3)
+            kill(process.processIdentifier, SIGINT)
+            await waitForExit(process)
+            #expect(process.terminationStatus == 130)
+            try await waitUntil { TestSupport.processes(in: servers).isEmpty }
+            #expect(TestSupport.processes(in: servers).isEmpty)
+        }
+
+        private func demoServers(in directory: String) -> Int {
+            TestSupport.processes(in: directory).filter { pid in
+                let arguments = TestSupport.procFile("/proc/\(pid)/cmdline").split(separator: "\0")
+                // argv[1], so the wrapping shell (whose script mentions demo-server) is not counted.
+                return arguments.count > 1 && arguments[1] == "demo-server"
+            }.count
+        }
+
+        private func start(_ arguments: [String], in directory: String) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
+        /// Waits for a state of other processes that no event announces; bounded, so a broken
+        /// build fails the test instead of hanging it.
+        private func waitUntil(_ condition: () -> Bool) async throws {
+            let start = ContinuousClock.now
+            while !condition() && ContinuousClock.now - start < .seconds(60) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+
+        private func waitForExit(_ process: Process) async {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    process.waitUntilExit()
+                    continuation.resume()
+                }
+            }
+        }
     }
-  }
 }

@@ -5,70 +5,70 @@ import MCPLoadTransport
 
 /// Paths and helpers the end-to-end tests share.
 enum TestSupport {
-  /// The `mcpload` binary built beside this test bundle (the test target depends on it).
-  static var mcploadExecutable: String {
-    let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    return testBinary.deletingLastPathComponent().appendingPathComponent("mcpload").path
-  }
-
-  /// The project's local venv, created by scripts/test; nil when absent.
-  static var pythonVenv: String? {
-    if let configured = ProcessInfo.processInfo.environment["MCPLOAD_TEST_VENV"] {
-      return configured
+    /// The `mcpload` binary built beside this test bundle (the test target depends on it).
+    static var mcploadExecutable: String {
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return testBinary.deletingLastPathComponent().appendingPathComponent("mcpload").path
     }
-    let local = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent(".venv").path
-    return FileManager.default.fileExists(atPath: local + "/bin/python") ? local : nil
-  }
 
-  static var fixtures: String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-      .path
-  }
-
-  static func scenario(_ yaml: String) throws -> Scenario {
-    try ScenarioParser(file: "test.yaml").parse(yaml: yaml)
-  }
-
-  /// Runs a scenario in-process, its servers as real child processes.
-  static func run(_ yaml: String) async throws -> RunResult {
-    let scenario = try scenario(yaml)
-    let control = RunControl(
-      iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
-    let plan = RunPlan(
-      scenario: scenario, launch: RunPlan.launch(for: scenario, demoExecutable: mcploadExecutable),
-      control: control)
-    return await LoadRunner.run(plan)
-  }
-
-  /// Process ids of this process's children that are still alive (zombies excluded).
-  static func liveChildren(of pid: Int32 = getpid()) -> [Int32] {
-    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-    let children = tasks.flatMap { task -> [Int32] in
-      let text = procFile("/proc/\(pid)/task/\(task)/children")
-      return text.split(separator: " ").compactMap { Int32($0) }
+    /// The project's local venv, created by scripts/test; nil when absent.
+    static var pythonVenv: String? {
+        if let configured = ProcessInfo.processInfo.environment["MCPLOAD_TEST_VENV"] {
+            return configured
+        }
+        let local = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".venv").path
+        return FileManager.default.fileExists(atPath: local + "/bin/python") ? local : nil
     }
-    return children.filter { child in
-      let status = procFile("/proc/\(child)/stat")
-      // Field 3 is the state; Z is a zombie awaiting its reaper, not a running process.
-      guard let close = status.lastIndex(of: ")") else { return false }
-      return !status[close...].dropFirst(2).hasPrefix("Z")
-    }
-  }
 
-  /// A /proc file's text. /proc reports a size of 0, so read until end of file rather than by size.
-  static func procFile(_ path: String) -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-    defer { try? handle.close() }
-    return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
-  }
-
-  /// Processes anywhere on the machine whose working directory is `directory`.
-  static func processes(in directory: String) -> [Int32] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap(Int32.init).filter { pid in
-      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) == directory
+    static var fixtures: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+            .path
     }
-  }
+
+    static func scenario(_ yaml: String) throws -> Scenario {
+        try ScenarioParser(file: "test.yaml").parse(yaml: yaml)
+    }
+
+    /// Runs a scenario in-process, its servers as real child processes.
+    static func run(_ yaml: String) async throws -> RunResult {
+        let scenario = try scenario(yaml)
+        let control = RunControl(
+            iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
+        let plan = RunPlan(
+            scenario: scenario, launch: RunPlan.launch(for: scenario, demoExecutable: mcploadExecutable),
+            control: control)
+        return await LoadRunner.run(plan)
+    }
+
+    /// Process ids of this process's children that are still alive (zombies excluded).
+    static func liveChildren(of pid: Int32 = getpid()) -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let children = tasks.flatMap { task -> [Int32] in
+            let text = procFile("/proc/\(pid)/task/\(task)/children")
+            return text.split(separator: " ").compactMap { Int32($0) }
+        }
+        return children.filter { child in
+            let status = procFile("/proc/\(child)/stat")
+            // Field 3 is the state; Z is a zombie awaiting its reaper, not a running process.
+            guard let close = status.lastIndex(of: ")") else { return false }
+            return !status[close...].dropFirst(2).hasPrefix("Z")
+        }
+    }
+
+    /// A /proc file's text. /proc reports a size of 0, so read until end of file rather than by size.
+    static func procFile(_ path: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+    }
+
+    /// Processes anywhere on the machine whose working directory is `directory`.
+    static func processes(in directory: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) == directory
+        }
+    }
 }

@@ -39,7 +39,8 @@ struct JSONRPCClientTests {
             // Answer in reverse order, each with its own name.
             for request in requests.reversed() {
                 let name = request["params"]?["name"]?.stringValue ?? "?"
-                server.transport.deliver(#"{"jsonrpc":"2.0","id":\#(request["id"]?.intValue ?? 0),"result":{"name":"\#(name)"}}"#)
+                server.transport.deliver(
+                    #"{"jsonrpc":"2.0","id":\#(request["id"]?.intValue ?? 0),"result":{"name":"\#(name)"}}"#)
             }
             let (a, b) = await (first, second)
             #expect(a.answer == .result(["name": "a"]))
@@ -65,7 +66,8 @@ struct JSONRPCClientTests {
         #expect(await client.traffic.unmatchedResponses == 1)
     }
 
-    @Test("server ping is answered with a result, other server requests with method-not-found; notifications are counted")
+    @Test(
+        "server ping is answered with a result, other server requests with method-not-found; notifications are counted")
     func serverInitiated() async throws {
         let server = FakeServer()
         let client = JSONRPCClient(transport: server.transport)

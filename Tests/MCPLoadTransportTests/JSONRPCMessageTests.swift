@@ -11,20 +11,26 @@ struct JSONRPCMessageTests {
 
     @Test("classifies responses, errors, requests and notifications")
     func classification() throws {
-        #expect(try parse(#"{"jsonrpc":"2.0","id":7,"result":{"ok":true}}"#) == .response(id: .number(7), result: ["ok": true]))
+        #expect(
+            try parse(#"{"jsonrpc":"2.0","id":7,"result":{"ok":true}}"#)
+                == .response(id: .number(7), result: ["ok": true]))
         #expect(
             try parse(#"{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"nope"}}"#)
                 == .errorResponse(id: .string("a"), code: -32601, message: "nope", data: nil))
-        #expect(try parse(#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#) == .request(id: .number(3), method: "ping", params: nil))
+        #expect(
+            try parse(#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#)
+                == .request(id: .number(3), method: "ping", params: nil))
         #expect(
             try parse(#"{"jsonrpc":"2.0","method":"notifications/progress","params":{"p":1}}"#)
                 == .notification(method: "notifications/progress", params: ["p": 1]))
     }
 
-    @Test("invalid UTF-8, invalid JSON and non-JSON-RPC objects are protocol failures", arguments: [
-        [0x7B, 0xFF, 0xFE, 0x7D], Array("{\"jsonrpc\":".utf8), Array("[1,2]".utf8), Array("{\"id\":1}".utf8),
-        Array("{\"id\":1,\"error\":{\"message\":\"no code\"}}".utf8),
-    ])
+    @Test(
+        "invalid UTF-8, invalid JSON and non-JSON-RPC objects are protocol failures",
+        arguments: [
+            [0x7B, 0xFF, 0xFE, 0x7D], Array("{\"jsonrpc\":".utf8), Array("[1,2]".utf8), Array("{\"id\":1}".utf8),
+            Array("{\"id\":1,\"error\":{\"message\":\"no code\"}}".utf8),
+        ])
     func invalid(bytes: [UInt8]) {
         #expect(throws: Failure.self) { try JSONRPCMessage.parse(bytes) }
         do {
@@ -37,6 +43,9 @@ struct JSONRPCMessageTests {
     @Test("encoded requests carry jsonrpc 2.0, the id, the method and the params")
     func encoding() throws {
         let bytes = JSONRPCEncoder.request(id: .number(12), method: "tools/call", params: ["name": "echo"])
-        #expect(try JSONValue.decode(bytes) == ["jsonrpc": "2.0", "id": 12, "method": "tools/call", "params": ["name": "echo"]])
+        #expect(
+            try JSONValue.decode(bytes) == [
+                "jsonrpc": "2.0", "id": 12, "method": "tools/call", "params": ["name": "echo"],
+            ])
     }
 }

@@ -16,15 +16,19 @@ struct LineFramerTests {
 
     @Test("splits on LF and CRLF, across chunk boundaries, skipping empty lines")
     func splitting() {
-        #expect(frames(["{\"a\":1}\n{\"b\"", ":2}\r\n\n{\"c\":3}"]) == [line("{\"a\":1}"), line("{\"b\":2}"), line("{\"c\":3}")])
+        #expect(
+            frames(["{\"a\":1}\n{\"b\"", ":2}\r\n\n{\"c\":3}"]) == [
+                line("{\"a\":1}"), line("{\"b\":2}"), line("{\"c\":3}"),
+            ])
     }
 
     @Test("a line over the limit becomes one oversize frame and framing recovers after it")
     func oversize() {
         let long = String(repeating: "x", count: 100)
-        #expect(frames(["ok\n" + long.prefix(50), long.suffix(50) + "\nnext\n"], max: 64) == [
-            line("ok"), .oversize(byteCount: 100), line("next"),
-        ])
+        #expect(
+            frames(["ok\n" + long.prefix(50), long.suffix(50) + "\nnext\n"], max: 64) == [
+                line("ok"), .oversize(byteCount: 100), line("next"),
+            ])
     }
 
     @Test("a line of exactly the limit passes, with or without CR")
