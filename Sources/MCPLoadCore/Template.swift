@@ -57,13 +57,16 @@ public struct Template: Sendable, Hashable {
         return output
     }
 
-    /// The rendered value as JSON: a string, except that a template which is exactly one captured
-    /// variable keeps the captured value's JSON type (a captured number stays a number).
+    /// The rendered value as JSON: a string, except that a template which is exactly one variable
+    /// keeps that variable's JSON type: `{{vu}}` and `{{iteration}}` are numbers, a captured
+    /// value is whatever the server sent.
     public func renderJSON(in context: TemplateContext) -> JSONValue {
-        if segments.count == 1, case .variable(let name) = segments[0], let captured = context.captured[name] {
-            return captured
+        guard segments.count == 1, case .variable(let name) = segments[0] else { return .string(render(in: context)) }
+        switch name {
+        case "vu": return .int(Int64(context.virtualClient))
+        case "iteration": return .int(Int64(context.iteration))
+        default: return context.captured[name] ?? .string(render(in: context))
         }
-        return .string(render(in: context))
     }
 }
 

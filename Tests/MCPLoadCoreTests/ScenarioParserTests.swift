@@ -51,7 +51,7 @@ struct ScenarioParserTests {
             return
         }
         let rendered = arguments.render(in: TemplateContext(virtualClient: 7, iteration: 1))
-        #expect(rendered == ["a": 1, "b": "2", "c": "7"])
+        #expect(rendered == ["a": 1, "b": "2", "c": 7])
         #expect(scenario.steps[2].captures.map(\.variable) == ["total"])
         #expect(scenario.steps[4].line == 14)
     }

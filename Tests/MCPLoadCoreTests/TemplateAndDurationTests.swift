@@ -12,11 +12,13 @@ struct TemplateAndDurationTests {
         #expect(template.variables == ["vu", "iteration", "token"])
     }
 
-    @Test("a template that is exactly one captured value keeps its JSON type")
+    @Test("a template that is exactly one variable keeps its JSON type")
     func typedCapture() throws {
         let context = TemplateContext(virtualClient: 1, iteration: 1, captured: ["n": 42])
         #expect(try Template(parsing: "{{n}}").renderJSON(in: context) == 42)
         #expect(try Template(parsing: "n={{n}}").renderJSON(in: context) == "n=42")
+        #expect(try Template(parsing: "{{vu}}").renderJSON(in: context) == 1)
+        #expect(try Template(parsing: "vu{{vu}}").renderJSON(in: context) == "vu1")
     }
 
     @Test("uuid differs on every render")

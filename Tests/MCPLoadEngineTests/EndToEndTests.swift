@@ -164,6 +164,28 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("reconnect opens a new session mid-iteration; notify sends without an answer")
+        func reconnectAndNotify() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo }
+                load: { vus: 2, iterations: 2 }
+                steps:
+                  - ping
+                  - notify: { method: notifications/roots/list_changed }
+                  - reconnect
+                  - ping: { label: ping after reconnect }
+                """)
+            #expect(result.steps.map(\.label) == ["ping", "ping after reconnect"])
+            #expect(result.steps.map(\.successes) == [4, 4])
+            // Per client: the first session, then one more per reconnect.
+            #expect(result.session.opened == 6)
+            #expect(result.session.reopened == 4)
+            #expect(result.session.closed == 6)
+            #expect(result.iterations.completed == 4)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test(
             "a server that cannot start is `not_sent` session setup and the run reports it did not start")
         func missingServer() async throws {

@@ -1,7 +1,10 @@
 """A small stdio server on the official MCP Python SDK: the interop peer for mcpload's tests."""
-from mcp.server.fastmcp import FastMCP
+try:  # mcp 2.x
+    from mcp.server.mcpserver import MCPServer as Server
+except ImportError:  # mcp 1.x
+    from mcp.server.fastmcp import FastMCP as Server
 
-server = FastMCP("python-sdk-peer")
+server = Server("python-sdk-peer")
 
 
 @server.tool()

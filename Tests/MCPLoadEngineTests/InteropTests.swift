@@ -1,0 +1,56 @@
+import Foundation
+import MCPLoadCore
+import Testing
+
+@testable import MCPLoadEngine
+
+extension ProcessTests {
+    /// Servers no one here wrote, from the test venv that scripts/test creates.
+    @Suite(
+        "Interop with real MCP servers",
+        .enabled(if: TestSupport.pythonVenv != nil, "run scripts/test (it creates .venv with the Python peers)"))
+    struct InteropTests {
+        private var venv: String { TestSupport.pythonVenv ?? "" }
+
+        @Test("a stdio server on the official Python SDK: 5 clients, 0 failures, the expected tools")
+        func pythonSDK() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { command: ["\(venv)/bin/python", "\(TestSupport.fixtures)/python_sdk_server.py"] }
+                load: { vus: 5, iterations: 4 }
+                session: { setupTimeout: 60s, requestTimeout: 30s }
+                steps:
+                  - initialize
+                  - list_tools: { expect: { contains: [echo, add], equals: { "tools[0].inputSchema.type": object } } }
+                  - call_tool: { name: echo, arguments: { text: "py {{vu}}" }, expect: { contains: "py {{vu}}" } }
+                  - call_tool: { name: add, arguments: { a: 40, b: 2 }, expect: { contains: "42" } }
+                """)
+            #expect(result.status == .completed)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [20, 20, 20])
+            #expect(result.session.opened == 5)
+            #expect(result.session.protocolVersions.keys.allSatisfy(MCPProtocol.supportedVersions.contains))
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
+        @Test("mcp-server-time: 3 clients, 0 failures, its two tools")
+        func timeServer() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { command: ["\(venv)/bin/mcp-server-time", "--local-timezone", "UTC"] }
+                load: { vus: 3, iterations: 3 }
+                session: { setupTimeout: 60s, requestTimeout: 30s }
+                steps:
+                  - list_tools: { expect: { contains: [get_current_time, convert_time] } }
+                  - call_tool:
+                      name: get_current_time
+                      arguments: { timezone: Europe/Paris }
+                      expect: { isError: false, contains: Europe/Paris }
+                """)
+            #expect(result.status == .completed)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [9, 9])
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+    }
+}
