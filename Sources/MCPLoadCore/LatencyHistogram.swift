@@ -63,7 +63,7 @@ public struct LatencyHistogram: Sendable {
 
 extension LatencyHistogram: Codable {
     private enum CodingKeys: String, CodingKey {
-        case unit, significantDigits, buckets
+        case unit, significantDigits, buckets, summary
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,6 +83,8 @@ extension LatencyHistogram: Codable {
         try container.encode("us", forKey: .unit)
         try container.encode(3, forKey: .significantDigits)
         try container.encode(buckets.map { [$0.value, $0.count] }, forKey: .buckets)
+        // Derived from the buckets, for readers with jq; decoding ignores it.
+        try container.encode(summary, forKey: .summary)
     }
 }
 
