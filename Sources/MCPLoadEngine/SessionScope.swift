@@ -70,6 +70,9 @@ struct SessionScope: Sendable {
                     try? await Task.sleep(for: pause)
                 case .reopen:
                     progress.step += 1
+                    // A reconnect that ends an iteration completes it here, so no session is
+                    // opened just to find that the run is over.
+                    if progress.step >= scenario.steps.count { await finishIteration(&progress) }
                     return .reopen
                 case .abandonIteration:
                     progress.abandonIteration()

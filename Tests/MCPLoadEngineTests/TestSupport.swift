@@ -22,6 +22,11 @@ enum TestSupport {
         return FileManager.default.fileExists(atPath: local + "/bin/python") ? local : nil
     }
 
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+
     static var fixtures: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
             .path
@@ -33,7 +38,10 @@ enum TestSupport {
 
     /// Runs a scenario in-process, its servers as real child processes.
     static func run(_ yaml: String) async throws -> RunResult {
-        let scenario = try scenario(yaml)
+        await run(try scenario(yaml))
+    }
+
+    static func run(_ scenario: Scenario) async -> RunResult {
         let control = RunControl(
             iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
         let plan = RunPlan(
