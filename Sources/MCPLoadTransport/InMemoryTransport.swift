@@ -6,10 +6,20 @@ public final class InMemoryTransport: MessageTransport {
     public let inbound: AsyncStream<InboundEvent>
     private let continuation: AsyncStream<InboundEvent>.Continuation
     private let onSend: @Sendable ([UInt8]) async throws(Failure) -> Void
+    private let onAbort: @Sendable () async -> Void
 
-    public init(onSend: @escaping @Sendable ([UInt8]) async throws(Failure) -> Void) {
+    public init(
+        onSend: @escaping @Sendable ([UInt8]) async throws(Failure) -> Void,
+        onAbort: @escaping @Sendable () async -> Void = {}
+    ) {
         (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
         self.onSend = onSend
+        self.onAbort = onAbort
+    }
+
+    public func abort() async {
+        await onAbort()
+        close("aborted")
     }
 
     public func send(_ message: [UInt8]) async throws(Failure) {

@@ -35,6 +35,8 @@ public actor JSONRPCClient {
     private var slots: [JSONRPCID: Slot] = [:]
     /// Set once the server's side has ended; later requests are not sent.
     private var closedReason: String?
+    /// Requests whose bytes are still being written.
+    private var writing: Set<JSONRPCID> = []
     /// Notifications, server requests and stray messages seen so far.
     public private(set) var traffic = ProtocolStatistics()
 
@@ -97,6 +99,10 @@ public actor JSONRPCClient {
 
     private func sendOnly(_ message: [UInt8]) async -> Failure? {
         if let closedReason { return Failure(.notSent, "connection closed: \(closedReason)") }
+        return await sendOnlyUnchecked(message)
+    }
+
+    private func sendOnlyUnchecked(_ message: [UInt8]) async -> Failure? {
         do {
             try await transport.send(message)
             return nil
@@ -115,24 +121,29 @@ public actor JSONRPCClient {
         // Registered before the write so an answer that beats the write's return is not lost.
         slots[id] = .sent
         let start = clock.now
-        do {
-            try await transport.send(message)
-        } catch {
-            slots[id] = nil
-            return JSONRPCReply(answer: .failed(error), latency: clock.now - start, bytesOut: 0, bytesIn: 0)
-        }
-        let arrival = await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: Void.self) { group in
+            // The deadline covers the write too: a server that stopped reading blocks it.
             group.addTask {
                 // Also wakes on cancellation: a cancelled run must not wait for answers.
                 try? await Task.sleep(for: timeout)
                 await self.expire(id, after: timeout)
             }
+            writing.insert(id)
+            let writeFailure = await sendOnlyUnchecked(message)
+            writing.remove(id)
+            if let writeFailure {
+                group.cancelAll()
+                if case .arrived(let arrival)? = slots.removeValue(forKey: id) {
+                    // The deadline passed during the write: that is what happened, not the write error.
+                    return JSONRPCReply(answer: arrival.answer, latency: arrival.at - start, bytesOut: 0, bytesIn: 0)
+                }
+                return JSONRPCReply(answer: .failed(writeFailure), latency: clock.now - start, bytesOut: 0, bytesIn: 0)
+            }
             let arrival = await awaitArrival(id)
             group.cancelAll()
-            return arrival
+            return JSONRPCReply(
+                answer: arrival.answer, latency: arrival.at - start, bytesOut: bytesOut, bytesIn: arrival.bytes)
         }
-        return JSONRPCReply(
-            answer: arrival.answer, latency: arrival.at - start, bytesOut: bytesOut, bytesIn: arrival.bytes)
     }
 
     private func awaitArrival(_ id: JSONRPCID) async -> Arrival {
@@ -145,11 +156,18 @@ public actor JSONRPCClient {
         }
     }
 
-    private func expire(_ id: JSONRPCID, after timeout: Duration) {
+    private func expire(_ id: JSONRPCID, after timeout: Duration) async {
+        let stillWriting = writing.contains(id)
         let message =
-            Task.isCancelled
-            ? "cancelled while waiting for the answer" : "no answer within \(DurationText.format(timeout))"
+            if Task.isCancelled {
+                "cancelled while waiting for the answer"
+            } else if stillWriting {
+                "request not fully written within \(DurationText.format(timeout)): the server stopped reading"
+            } else {
+                "no answer within \(DurationText.format(timeout))"
+            }
         deliver(Arrival(answer: .failed(Failure(.timeout, message)), at: clock.now, bytes: 0), to: id)
+        if stillWriting && !Task.isCancelled { await transport.abort() }
     }
 
     /// Hands an arrival to whoever waits for `id`. Returns false when nobody does.

@@ -10,6 +10,11 @@ public protocol MessageTransport: Sendable {
 
     /// The server's messages in arrival order; finishes after ``InboundEvent/closed(_:)``.
     var inbound: AsyncStream<InboundEvent> { get }
+
+    /// Ends the connection at once, without grace. Called when a write cannot finish within its
+    /// request's timeout: a server that stopped reading is stuck, and a blocked write must not
+    /// hold the run hostage.
+    func abort() async
 }
 
 /// What arrives from a server.

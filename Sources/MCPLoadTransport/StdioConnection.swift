@@ -1,6 +1,14 @@
 import MCPLoadCore
 import Subprocess
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One running stdio server seen as a ``MessageTransport``: lines to its stdin, lines from its stdout.
 public final class StdioConnection: MessageTransport {
     public let inbound: AsyncStream<InboundEvent>
@@ -26,6 +34,12 @@ public final class StdioConnection: MessageTransport {
             // The server's stdin is gone (it exited, or closed it): the message never reached it.
             throw Failure(.notSent, "write to server stdin failed: \(error.code)")
         }
+    }
+
+    /// Kills the server's process group. Its exit ends every pending read and write on its pipes.
+    public func abort() async {
+        kill(-processIdentifier, SIGKILL)
+        kill(processIdentifier, SIGKILL)
     }
 
     /// Closes the server's stdin: the spec's first step of a stdio shutdown.

@@ -1,6 +1,14 @@
 import MCPLoadCore
 import Subprocess
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Runs a stdio MCP server for the duration of a closure, and stops it on every path.
 ///
 /// Shutdown follows the MCP spec: close stdin, wait, SIGTERM, wait, SIGKILL. The server runs in
@@ -26,6 +34,7 @@ public enum StdioTransport {
         guard let executable = launch.command.first, !executable.isEmpty else {
             throw Failure(.notSent, "no server command given")
         }
+        _ = ignoreBrokenPipes
         var options = PlatformOptions()
         options.processGroupID = 0
         // The server leads its own process group, so signalling the group is safe and reaches
@@ -105,6 +114,12 @@ public enum StdioTransport {
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace),
         ]
     }
+
+    /// A write to a server that just died must fail with EPIPE, not kill the whole process with
+    /// SIGPIPE. Pipes have no per-descriptor opt-out, so it is set once for the process.
+    private static let ignoreBrokenPipes: Void = {
+        signal(SIGPIPE, SIG_IGN)
+    }()
 
     private static func describe(_ error: SubprocessError) -> String {
         if error.code == .executableNotFound { return "executable not found" }

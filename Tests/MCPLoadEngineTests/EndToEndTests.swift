@@ -186,6 +186,26 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("a server that stops reading stdin cannot block a write past the request timeout")
+        func stuckServer() async throws {
+            let script = TestSupport.fixtures + "/stuck_server.py"
+            // Far more than a pipe holds (64 KiB on Linux), so the write blocks.
+            let padding = String(repeating: "p", count: 1 << 20)
+            let result = try await TestSupport.run(
+                """
+                target: { command: [python3, "\(script)"] }
+                load: { vus: 1, iterations: 1 }
+                session: { shutdownGrace: 100ms }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: "\(padding)" }, timeout: 500ms }
+                """)
+            let step = try #require(result.steps.first)
+            #expect(step.failures.byClass == [.timeout: 1])
+            #expect(step.failures.examples.first?.message.contains("stopped reading") == true)
+            #expect(result.status == .completed)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test(
             "a server that cannot start is `not_sent` session setup and the run reports it did not start")
         func missingServer() async throws {

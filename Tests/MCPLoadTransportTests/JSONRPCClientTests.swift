@@ -110,6 +110,26 @@ struct JSONRPCClientTests {
         }
     }
 
+    @Test("a write that cannot finish times out, and the transport is aborted to free it")
+    func blockedWrite() async {
+        let (aborted, abort) = AsyncStream.makeStream(of: Void.self)
+        let transport = InMemoryTransport(
+            onSend: { _ throws(Failure) in
+                // Blocks like a full pipe until the connection is aborted.
+                for await _ in aborted {}
+                throw Failure(.notSent, "write failed: connection aborted")
+            },
+            onAbort: { abort.finish() })
+        let client = JSONRPCClient(transport: transport)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            let reply = await client.request("tools/call", params: nil, timeout: .milliseconds(50))
+            #expect(reply.answer.failureClass == .timeout)
+            await group.waitForAll()
+        }
+        #expect(await client.closure != nil)
+    }
+
     @Test("after the server's side closed, requests are `not_sent`")
     func notSentAfterClose() async {
         let server = FakeServer()
