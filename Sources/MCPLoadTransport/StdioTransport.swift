@@ -2,11 +2,11 @@ import MCPLoadCore
 import Subprocess
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Runs a stdio MCP server for the duration of a closure, and stops it on every path.
