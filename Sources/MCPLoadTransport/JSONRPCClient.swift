@@ -188,6 +188,14 @@ public actor JSONRPCClient {
 
     // MARK: Receiving
 
+    /// Method names come from the server: past a few dozen distinct ones, the rest are counted
+    /// together so a server inventing names cannot grow our memory without bound.
+    static let distinctMethodLimit = 64
+
+    static func boundedKey(_ method: String, in counts: [String: UInt64]) -> String {
+        counts[method] != nil || counts.count < distinctMethodLimit ? method : "(other methods)"
+    }
+
     /// Reads the server's messages until its side ends. Run it beside the requests.
     public func run() async {
         for await event in transport.inbound {
@@ -221,9 +229,9 @@ public actor JSONRPCClient {
         case .errorResponse(let id, let code, let text, let data):
             settle(id, .error(code: code, message: text, data: data), at: instant, bytes: line.count + 1)
         case .notification(let method, _):
-            traffic.notifications[method, default: 0] += 1
+            traffic.notifications[Self.boundedKey(method, in: traffic.notifications), default: 0] += 1
         case .request(let id, let method, _):
-            traffic.serverRequests[method, default: 0] += 1
+            traffic.serverRequests[Self.boundedKey(method, in: traffic.serverRequests), default: 0] += 1
             await answerServerRequest(id: id, method: method)
         }
     }

@@ -17,6 +17,9 @@ enum EntryPoint {
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(ExitStatus.badInput)
         } catch {
             let code = MCPLoad.exitCode(for: error)
             let message = MCPLoad.fullMessage(for: error)

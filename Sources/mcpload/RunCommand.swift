@@ -18,13 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     var out: String?
 
     func run() async throws {
-        var parsed: Scenario
-        do {
-            parsed = try ScenarioLoader.load(scenario)
-        } catch let error as InputError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(ExitStatus.badInput)
-        }
+        var parsed = try ScenarioLoader.load(scenario)
         overrides.apply(to: &parsed)
 
         let control = RunControl(iterationsPerClient: parsed.load.iterations, duration: parsed.load.duration)
@@ -33,6 +27,12 @@ struct RunCommand: AsyncParsableCommand {
             scenario: parsed, launch: RunPlan.launch(for: parsed, demoExecutable: demoExecutable), control: control)
         let runID = LoadRunner.makeRunID()
         let directory = out ?? "results/\(runID)"
+        // Found out now, not after a long run whose results would then be lost.
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw InputError("--out \(directory): cannot create the results folder (\(error.localizedDescription))")
+        }
         print(announcement(parsed))
 
         let interrupts = InterruptHandler(control: control)

@@ -10,12 +10,7 @@ struct ValidateCommand: ParsableCommand {
     var scenario: String
 
     func run() throws {
-        do {
-            let parsed = try ScenarioLoader.load(scenario)
-            print("\(scenario): ok (\(parsed.steps.count) steps, \(parsed.load.virtualClients) clients)")
-        } catch let error as InputError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let parsed = try ScenarioLoader.load(scenario)
+        print("\(scenario): ok (\(parsed.steps.count) steps, \(parsed.load.virtualClients) clients)")
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import MCPLoadCore
 import Testing
 
+@testable import mcpload
+
 /// The `mcpload` binary as a user runs it: exit codes, messages, files, Ctrl-C.
 extension ProcessTests {
     @Suite("mcpload command line")
@@ -59,7 +61,8 @@ extension ProcessTests {
         @Test(
             "bad flags exit 2 before any load",
             arguments: [
-                ["--vus", "0"], ["--duration", "ten"], ["--iterations", "-1"], ["--no-such-flag"],
+                ["--vus", "0"], ["--out", "/proc/no-such/out"], ["--duration", "ten"], ["--iterations", "-1"],
+                ["--no-such-flag"],
                 ["--target-command", " "],
             ])
         func badFlags(flags: [String]) throws {
@@ -188,5 +191,16 @@ extension ProcessTests {
                 }
             }
         }
+    }
+}
+
+@Suite("Command-line words")
+struct CommandLineWordsTests {
+    @Test("splits like a shell for simple cases: spaces, quotes, escapes")
+    func split() {
+        #expect(CommandLineWords.split("python server.py --flag") == ["python", "server.py", "--flag"])
+        #expect(CommandLineWords.split(#"node "my server.js" 'a b' c\ d"#) == ["node", "my server.js", "a b", "c d"])
+        #expect(CommandLineWords.split(#"x "" y"#) == ["x", "", "y"])
+        #expect(CommandLineWords.split("   ").isEmpty)
     }
 }
