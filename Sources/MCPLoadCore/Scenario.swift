@@ -83,10 +83,8 @@ public struct SessionSettings: Sendable, Hashable {
     /// A line from the server longer than this is a `protocol` failure, never unbounded memory.
     public var maxMessageBytes: Int
 
-    public static let defaultProtocolVersion = "2025-11-25"
-
     public init(
-        protocolVersion: String = SessionSettings.defaultProtocolVersion,
+        protocolVersion: String = MCPProtocol.latestVersion,
         requestTimeout: Duration = .seconds(10),
         setupTimeout: Duration = .seconds(10),
         shutdownGrace: Duration = .seconds(2),
@@ -106,5 +104,17 @@ extension LoadSettings {
         if let durationSeconds { return "for \(DurationText.format(.nanoseconds(Int64(durationSeconds * 1e9))))" }
         let count = iterations ?? 1
         return count == 1 ? "1 iteration each" : "\(count) iterations each"
+    }
+}
+
+extension Scenario {
+    /// The first `initialize` step's parameters: the handshake every session performs.
+    public var initializeParameters: (protocolVersion: String, clientInfo: TemplatedJSON?) {
+        for step in steps {
+            if case .initialize(let version, let clientInfo) = step.action {
+                return (version ?? session.protocolVersion, clientInfo)
+            }
+        }
+        return (session.protocolVersion, nil)
     }
 }

@@ -47,9 +47,10 @@ struct RequestHandler: Sendable {
 
     private func initializeResult(_ params: JSONValue?) -> JSONValue {
         let requested = params?["protocolVersion"]?.stringValue ?? ""
-        let supported = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
+        // As the spec asks: the client's version when supported, else the latest we have.
+        let version = MCPProtocol.supportedVersions.contains(requested) ? requested : MCPProtocol.latestVersion
         return [
-            "protocolVersion": .string(supported.contains(requested) ? requested : "2025-11-25"),
+            "protocolVersion": .string(version),
             "capabilities": ["tools": ["listChanged": false], "resources": [:], "prompts": [:], "logging": [:]],
             "serverInfo": ["name": .string(DemoCatalog.serverName), "version": "0.1.0"],
         ]

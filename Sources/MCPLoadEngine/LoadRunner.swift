@@ -60,9 +60,6 @@ public enum LoadRunner {
             durationSeconds: scenario.load.duration?.seconds,
             rampUpSeconds: scenario.load.rampUp.seconds,
             thinkSeconds: scenario.load.thinkTime.seconds,
-            protocolVersion: SessionHandshake(
-                scenario: scenario, context: TemplateContext(virtualClient: 1, iteration: 1)
-            )
-            .protocolVersion)
+            protocolVersion: scenario.initializeParameters.protocolVersion)
     }
 }

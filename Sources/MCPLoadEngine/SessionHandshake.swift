@@ -13,13 +13,10 @@ struct SessionHandshake {
     }
 
     init(scenario: Scenario, context: TemplateContext) {
-        let initialize = scenario.steps.lazy.compactMap { step -> (String?, TemplatedJSON?)? in
-            if case .initialize(let version, let info) = step.action { return (version, info) }
-            return nil
-        }.first
-        protocolVersion = initialize?.0 ?? scenario.session.protocolVersion
+        let parameters = scenario.initializeParameters
+        protocolVersion = parameters.protocolVersion
         clientInfo =
-            initialize?.1?.render(in: context)
+            parameters.clientInfo?.render(in: context)
             ?? ["name": .string(MCPProtocol.clientName), "version": .string(MCPProtocol.clientVersion)]
     }
 

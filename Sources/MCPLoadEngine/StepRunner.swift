@@ -59,10 +59,6 @@ enum StepRunner {
     /// line is not a JSON object with one (the server then answers a parse or invalid-request error).
     static func awaitedID(of text: String) -> JSONRPCID {
         guard let value = try? JSONValue.decode(Array(text.utf8)), let id = value["id"] else { return .null }
-        switch id {
-        case .int(let number): return .number(number)
-        case .string(let string): return .string(string)
-        default: return .null
-        }
+        return JSONRPCID(id) ?? .null
     }
 }

@@ -6,7 +6,8 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case null
 
-    init?(_ value: JSONValue) {
+    /// The id a JSON value names; nil for values that cannot be ids (objects, arrays, booleans).
+    public init?(_ value: JSONValue) {
         switch value {
         case .int(let number): self = .number(number)
         case .double(let number) where number.rounded() == number: self = .number(Int64(number))
