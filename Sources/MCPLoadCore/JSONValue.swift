@@ -54,7 +54,7 @@ extension JSONValue {
         case .int(let number): String(number)
         case .double(let number): String(number)
         case .string(let text): text
-        case .array, .object: (try? JSONValue.encodeCompact(self)) ?? ""
+        case .array, .object: JSONValue.encodeCompact(self)
         }
     }
 }

@@ -43,14 +43,11 @@ public enum JSONRPCMessage: Sendable, Equatable {
 
     /// Classifies one line; throws a `protocol` ``Failure`` when it is not JSON-RPC 2.0.
     public static func parse(_ line: [UInt8]) throws(Failure) -> JSONRPCMessage {
-        guard String(validating: line, as: UTF8.self) != nil else {
-            throw Failure(.protocol, "invalid UTF-8 in a \(line.count)-byte message")
-        }
         let value: JSONValue
         do {
-            value = try JSONValue.decode(line)
+            value = try JSONParser.parse(line)
         } catch {
-            throw Failure(.protocol, "not JSON: \(preview(line))")
+            throw Failure(.protocol, "not JSON (\(error)): \(preview(line))")
         }
         return try classify(value, line: line)
     }
@@ -117,8 +114,7 @@ public enum JSONRPCEncoder {
     }
 
     private static func encode(_ value: JSONValue) -> [UInt8] {
-        // Encoding a JSONValue cannot fail: it holds no non-finite numbers we put there ourselves.
-        (try? JSONValue.encodeBytes(value)) ?? Array(#"{"jsonrpc":"2.0"}"#.utf8)
+        JSONWriter.bytes(value)
     }
 }
 
