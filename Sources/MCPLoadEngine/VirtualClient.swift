@@ -20,13 +20,15 @@ struct VirtualClient: Sendable {
                     await scope.run(on: connection, from: start)
                 }
                 let (next, end) = completion.value
+                let handshakeCompleted = next.recorder.session.opened > progress.recorder.session.opened
                 progress = next
+                // A session whose handshake failed never opened, so it is not counted as closed.
+                if handshakeCompleted { progress.recorder.session.closed += 1 }
                 var lines = completion.stderrTail
                 if !completion.termination.isEmpty && completion.termination != "exited(0)" {
                     lines.append("[server process ended: \(completion.termination)]")
                 }
                 progress.recorder.appendStderr(lines)
-                progress.recorder.session.closed += 1
                 if end == .finished { break }
             } catch {
                 let failure = (error as? Failure) ?? Failure(.notSent, "cannot start server: \(error)")

@@ -206,6 +206,24 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("a server that dies before the handshake fails setup as `transport`, with its exit in the stderr tail")
+        func diesAtStartup() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { command: [python3, -c, "import sys; print('no config', file=sys.stderr); sys.exit(3)"] }
+                load: { vus: 2, iterations: 2 }
+                steps: [list_tools]
+                """)
+            #expect(result.status == .notStarted)
+            #expect(result.session.setupFailures.byClass == [.transport: 4])
+            #expect(result.session.opened == 0 && result.session.closed == 0)
+            #expect(result.iterations.abandoned == 4)
+            #expect(result.steps.first?.attempts == 0)
+            let tail = result.servers.stderrTails.first?.lines ?? []
+            #expect(tail.suffix(2) == ["no config", "[server process ended: exited(3)]"])
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test(
             "a server that cannot start is `not_sent` session setup and the run reports it did not start")
         func missingServer() async throws {
@@ -217,6 +235,7 @@ extension ProcessTests {
                 """)
             #expect(result.status == .notStarted)
             #expect(result.session.setupFailures.byClass == [.notSent: 6])
+            #expect(result.session.closed == 0)
             #expect(result.statusReason?.contains("cannot start server") == true)
         }
 
