@@ -35,7 +35,6 @@ let package = Package(
             dependencies: [
                 "MCPLoadCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,3 +1,4 @@
+import Logging
 import MCPLoadCore
 import MCPLoadTransport
 
@@ -6,11 +7,16 @@ public struct RunPlan: Sendable {
     public var scenario: Scenario
     public var launch: StdioLaunch
     public var control: RunControl
+    /// Session lifecycle events (info: failed setups and abnormal server exits; debug: every session).
+    public var logger: Logger
 
-    public init(scenario: Scenario, launch: StdioLaunch, control: RunControl) {
+    public init(
+        scenario: Scenario, launch: StdioLaunch, control: RunControl, logger: Logger = Logger(label: "mcpload")
+    ) {
         self.scenario = scenario
         self.launch = launch
         self.control = control
+        self.logger = logger
     }
 
     /// Resolves the scenario's target: `builtin: demo` becomes `DEMO demo-server --stdio ARGS`,

@@ -1,3 +1,4 @@
+import Logging
 import MCPLoadCore
 import MCPLoadTransport
 
@@ -29,9 +30,11 @@ struct VirtualClient: Sendable {
                     lines.append("[server process ended: \(completion.termination)]")
                 }
                 progress.recorder.appendStderr(lines)
+                log(end, handshakeCompleted: handshakeCompleted, termination: completion.termination)
                 if end == .finished { break }
             } catch {
                 let failure = (error as? Failure) ?? Failure(.notSent, "cannot start server: \(error)")
+                plan.logger.info("client \(index): \(failure.message)")
                 progress.recorder.recordSessionFailed(failure)
                 progress.consecutiveSetupFailures += 1
                 progress.abandonIteration()
@@ -39,6 +42,17 @@ struct VirtualClient: Sendable {
             if progress.consecutiveSetupFailures > 0 { await backOff(after: progress.consecutiveSetupFailures) }
         }
         return progress.recorder
+    }
+
+    private func log(_ end: SessionScope.End, handshakeCompleted: Bool, termination: String) {
+        let logger = plan.logger
+        if !handshakeCompleted {
+            logger.info("client \(index): session could not be opened; server \(termination)")
+        } else if termination != "exited(0)" {
+            logger.info("client \(index): server ended abnormally: \(termination)")
+        } else {
+            logger.debug("client \(index): session ended (\(end)); server \(termination)")
+        }
     }
 
     /// A server that cannot start must not be respawned in a tight loop for the whole run.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MCPLoadCore
 import MCPLoadEngine
 import MCPLoadReport
@@ -17,14 +18,21 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder for this run's files (default: results/<run-id>).")
     var out: String?
 
+    @Flag(name: .shortAndLong, help: "Log every session's start and end to stderr.")
+    var verbose = false
+
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
         overrides.apply(to: &parsed)
 
         let control = RunControl(iterationsPerClient: parsed.load.iterations, duration: parsed.load.duration)
         let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "mcpload")
+        logger.logLevel = verbose ? .debug : .warning
         let plan = RunPlan(
-            scenario: parsed, launch: RunPlan.launch(for: parsed, demoExecutable: demoExecutable), control: control)
+            scenario: parsed, launch: RunPlan.launch(for: parsed, demoExecutable: demoExecutable), control: control,
+            logger: logger)
         let runID = LoadRunner.makeRunID()
         let directory = out ?? "results/\(runID)"
         // Found out now, not after a long run whose results would then be lost.
