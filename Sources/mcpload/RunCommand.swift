@@ -24,6 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
         overrides.apply(to: &parsed)
+        try DescriptorBudget.check(virtualClients: parsed.load.virtualClients)
 
         let control = RunControl(iterationsPerClient: parsed.load.iterations, duration: parsed.load.duration)
         let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]

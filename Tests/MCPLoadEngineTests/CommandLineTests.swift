@@ -61,7 +61,8 @@ extension ProcessTests {
         @Test(
             "bad flags exit 2 before any load",
             arguments: [
-                ["--vus", "0"], ["--out", "/proc/no-such/out"], ["--duration", "ten"], ["--iterations", "-1"],
+                ["--vus", "0"], ["--vus", "1000000"], ["--out", "/proc/no-such/out"], ["--duration", "ten"],
+                ["--iterations", "-1"],
                 ["--no-such-flag"],
                 ["--target-command", " "],
             ])
