@@ -16,13 +16,17 @@ public enum DemoServer {
         let output = LineWriter(descriptor: 1)
         let log = LineWriter(descriptor: 2)
         let state = DemoState(options: options)
-        let handler = RequestHandler(options: options, state: state, output: output)
+        let handler = RequestHandler(options: options, state: state)
+        let outbox = Outbox(reachesClient: true) { output.write($0) }
+        @Sendable func handle(_ job: Job) async {
+            output.write(await handler.answer(id: job.id, method: job.method, params: job.params, outbox: outbox))
+        }
         let (serialQueue, serialJobs) = AsyncStream.makeStream(of: Job.self)
         await withDiscardingTaskGroup { group in
             if options.serial {
                 group.addTask {
                     for await job in serialQueue {
-                        await handler.handle(id: job.id, method: job.method, params: job.params)
+                        await handle(job)
                     }
                 }
             }
@@ -49,7 +53,7 @@ public enum DemoServer {
                         if options.serial {
                             serialJobs.yield(job)
                         } else {
-                            group.addTask { await handler.handle(id: job.id, method: job.method, params: job.params) }
+                            group.addTask { await handle(job) }
                         }
                     case .notification:
                         break

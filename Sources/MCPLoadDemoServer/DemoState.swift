@@ -16,12 +16,12 @@ actor DemoState {
     func injectsError() -> Bool { faults.injectsError() }
 
     /// Sends a request to the client and waits for its answer, summarised as text.
-    func ask(_ method: String, through output: LineWriter) async -> String {
+    func ask(_ method: String, through outbox: Outbox) async -> String {
         let id = JSONRPCID.string("demo-\(nextRequest)")
         nextRequest += 1
         return await withCheckedContinuation { continuation in
             awaitingClient[id] = continuation
-            output.write(JSONRPCEncoder.request(id: id, method: method, params: nil))
+            outbox(JSONRPCEncoder.request(id: id, method: method, params: nil))
         }
     }
 

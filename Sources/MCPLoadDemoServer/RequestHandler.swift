@@ -1,20 +1,33 @@
 import MCPLoadCore
 import MCPLoadTransport
 
+/// Where a request's side messages go while it is handled: notifications and the server's own
+/// requests. stdio writes them to stdout; an SSE response streams them before the answer; a
+/// JSON response has no room for them.
+struct Outbox: Sendable {
+    /// Whether messages reach the client (false for JSON responses: they are dropped).
+    let reachesClient: Bool
+    let send: @Sendable ([UInt8]) -> Void
+
+    static let none = Outbox(reachesClient: false) { _ in }
+
+    func callAsFunction(_ message: [UInt8]) { send(message) }
+}
+
 /// Answers one request the way a small, honest MCP server would, plus the configured delays.
 struct RequestHandler: Sendable {
     let options: DemoServerOptions
     let state: DemoState
-    let output: LineWriter
 
-    func handle(id: JSONRPCID, method: String, params: JSONValue?) async {
+    /// The answer to one request, as one JSON-RPC message.
+    func answer(id: JSONRPCID, method: String, params: JSONValue?, outbox: Outbox) async -> [UInt8] {
         if method != "initialize" { await serviceDelay() }
         let answer: Result<JSONValue, ErrorAnswer>
         switch method {
         case "initialize": answer = .success(initializeResult(params))
         case "ping": answer = .success([:])
         case "tools/list": answer = .success(["tools": DemoCatalog.tools])
-        case "tools/call": answer = await callTool(params)
+        case "tools/call": answer = await callTool(params, outbox: outbox)
         case "resources/list": answer = .success(DemoCatalog.resources)
         case "resources/read": answer = readResource(params)
         case "prompts/list": answer = .success(DemoCatalog.prompts)
@@ -22,8 +35,8 @@ struct RequestHandler: Sendable {
         default: answer = .failure(ErrorAnswer(JSONRPCErrorCode.methodNotFound, "Method not found: \(method)"))
         }
         switch answer {
-        case .success(let result): output.write(JSONRPCEncoder.result(id: id, result))
-        case .failure(let error): output.write(JSONRPCEncoder.error(id: id, code: error.code, message: error.message))
+        case .success(let result): return JSONRPCEncoder.result(id: id, result)
+        case .failure(let error): return JSONRPCEncoder.error(id: id, code: error.code, message: error.message)
         }
     }
 
@@ -56,7 +69,7 @@ struct RequestHandler: Sendable {
         ]
     }
 
-    private func callTool(_ params: JSONValue?) async -> Result<JSONValue, ErrorAnswer> {
+    private func callTool(_ params: JSONValue?, outbox: Outbox) async -> Result<JSONValue, ErrorAnswer> {
         guard let name = params?["name"]?.stringValue else {
             return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "tools/call needs a tool name"))
         }
@@ -81,7 +94,7 @@ struct RequestHandler: Sendable {
             return .success(.object(result))
         case "slow":
             let millis = max(0, arguments["ms"]?.intValue ?? 0)
-            output.write(
+            outbox(
                 JSONRPCEncoder.notification(
                     method: "notifications/message",
                     params: ["level": "info", "logger": "demo", "data": .string("sleeping \(millis) ms")]))
@@ -90,8 +103,12 @@ struct RequestHandler: Sendable {
         case "fail":
             return .success(DemoCatalog.text("failure requested", isError: true))
         case "ask_client":
-            let ping = await state.ask("ping", through: output)
-            let roots = await state.ask("roots/list", through: output)
+            guard outbox.reachesClient else {
+                return .success(
+                    DemoCatalog.text("ask_client needs a stream to the client (stdio or SSE)", isError: true))
+            }
+            let ping = await state.ask("ping", through: outbox)
+            let roots = await state.ask("roots/list", through: outbox)
             return .success(DemoCatalog.text("ping: \(ping); roots/list: \(roots)"))
         default:
             return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "Unknown tool: \(name)"))

@@ -11,6 +11,30 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "Serve MCP over stdin/stdout.")
     var stdio = false
 
+    @Option(help: "Serve MCP over Streamable HTTP at http://HOST:PORT/mcp (0 picks a free port, printed on stdout).")
+    var http: Int?
+
+    @Option(help: "Address to bind with --http.")
+    var host = "127.0.0.1"
+
+    @Flag(help: "With --http: answer with application/json instead of SSE streams.")
+    var jsonResponse = false
+
+    @Flag(help: "With --http: no sessions, every request stands alone.")
+    var stateless = false
+
+    @Option(help: "With --http: a session's Nth request after initialize gets 404 (expired).")
+    var expireSessionsAfter: Int?
+
+    @Option(help: "With --http: refuse new sessions (503) beyond N live ones.")
+    var maxSessions: Int?
+
+    @Option(
+        help:
+            "With --http: answer this fraction of requests with an HTTP status and Retry-After, e.g. 429:0.1 (repeatable)."
+    )
+    var statusRate: [String] = []
+
     @Option(help: "Delay added to every request but initialize (e.g. 5ms).")
     var latency: String?
 
@@ -33,7 +57,15 @@ struct DemoServerCommand: AsyncParsableCommand {
     var stderrNoise = false
 
     func validate() throws {
-        guard stdio else { throw ValidationError("say which transport to serve: --stdio") }
+        guard stdio != (http != nil) else {
+            throw ValidationError("say which transport to serve: --stdio or --http PORT")
+        }
+        if let http, !(0...65535).contains(http) { throw ValidationError("--http: \(http) is not a port") }
+        if let expireSessionsAfter, expireSessionsAfter < 1 {
+            throw ValidationError("--expire-sessions-after must be at least 1")
+        }
+        if let maxSessions, maxSessions < 1 { throw ValidationError("--max-sessions must be at least 1") }
+        _ = try statusFaults()
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be within 0...1") }
         if let crashAfter, crashAfter < 0 { throw ValidationError("--crash-after must be 0 or more") }
         if let garbageEvery, garbageEvery < 1 { throw ValidationError("--garbage-every must be at least 1") }
@@ -53,7 +85,33 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.crashAfter = crashAfter
         options.garbageEvery = garbageEvery
         options.stderrNoise = stderrNoise
-        let status = await DemoServer.runStdio(options)
-        if status != 0 { throw ExitCode(status) }
+        guard let port = http else {
+            let status = await DemoServer.runStdio(options)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        var httpOptions = DemoHTTPOptions()
+        httpOptions.host = host
+        httpOptions.port = port
+        httpOptions.jsonResponse = jsonResponse
+        httpOptions.stateless = stateless
+        httpOptions.expireSessionsAfter = expireSessionsAfter
+        httpOptions.maxSessions = maxSessions
+        httpOptions.statusFaults = try statusFaults()
+        let host = self.host
+        try await DemoHTTPServer.run(options, http: httpOptions) { port in
+            // The line mcpload (and scripts) read to learn the port; flushed so a pipe sees it now.
+            FileHandle.standardOutput.write(Data("mcpload demo-server listening on http://\(host):\(port)/mcp\n".utf8))
+        }
+    }
+
+    private func statusFaults() throws -> [DemoHTTPOptions.StatusFault] {
+        try statusRate.map { text in
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let status = Int(parts[0]), (400...599).contains(status),
+                let rate = Double(parts[1]), (0...1).contains(rate)
+            else { throw ValidationError("--status-rate: '\(text)' is not CODE:RATE, e.g. 429:0.1") }
+            return DemoHTTPOptions.StatusFault(status: status, rate: rate)
+        }
     }
 }

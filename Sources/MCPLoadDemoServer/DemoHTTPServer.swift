@@ -1,0 +1,30 @@
+import Foundation
+import Hummingbird
+import Logging
+import MCPLoadCore
+import MCPLoadTransport
+
+/// The demo server over Streamable HTTP (MCP 2025-03-26 and later) at `/mcp`: stateful or
+/// stateless, answering with SSE streams or plain JSON, with HTTP fault knobs.
+public enum DemoHTTPServer {
+    /// Serves until cancelled; calls `onListening` with the bound port once it accepts connections.
+    public static func run(
+        _ options: DemoServerOptions, http: DemoHTTPOptions, onListening: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        let endpoint = MCPEndpoint(
+            handler: RequestHandler(options: options, state: DemoState(options: options)),
+            sessions: DemoSessions(options: http), http: http)
+        let router = Router()
+        router.post("mcp") { request, _ in try await endpoint.post(request) }
+        router.delete("mcp") { request, _ in await endpoint.delete(request) }
+        // No server-initiated stream is offered: the spec's answer to GET is then 405.
+        router.get("mcp") { _, _ in Response(status: .methodNotAllowed) }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(http.host, port: http.port), serverName: "mcpload-demo"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? http.port) },
+            logger: Logger(label: "mcpload-demo-http"))
+        // No signal handlers: SIGTERM's default action is the prompt exit a load target should have.
+        try await app.runService()
+    }
+}

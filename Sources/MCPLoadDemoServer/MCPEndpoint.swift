@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MCPLoadCore
+import MCPLoadTransport
+
+/// The `/mcp` endpoint of the HTTP demo server: sessions, status faults, JSON or SSE answers.
+struct MCPEndpoint: Sendable {
+    let handler: RequestHandler
+    let sessions: DemoSessions
+    let http: DemoHTTPOptions
+
+    static let maximumBodyBytes = 16 << 20
+
+    func post(_ incoming: Request) async throws -> Response {
+        var request = incoming
+        let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.parse(Array(body.readableBytesView))
+        } catch {
+            return jsonRPCError(.badRequest, code: JSONRPCErrorCode.parseError, "Parse error")
+        }
+        let presented = request.headers[MCPHeader.sessionID]
+        if case .request(let id, "initialize", let params) = message, !http.stateless {
+            guard let session = await sessions.open() else {
+                return Response(status: .serviceUnavailable, headers: [.retryAfter: "1"])
+            }
+            return await answer(id: id, method: "initialize", params: params, session: session)
+        }
+        if !http.stateless && presented == nil {
+            return jsonRPCError(.badRequest, code: JSONRPCErrorCode.invalidRequest, "Mcp-Session-Id header is required")
+        }
+        switch await sessions.admit(session: http.stateless ? nil : presented) {
+        case .notFound:
+            return jsonRPCError(.notFound, code: JSONRPCErrorCode.invalidRequest, "Session not found")
+        case .status(let code):
+            return Response(status: .init(code: code), headers: [.retryAfter: "1"])
+        case .admitted:
+            break
+        }
+        switch message {
+        case .request(let id, let method, let params):
+            return await answer(id: id, method: method, params: params, session: presented)
+        case .notification:
+            return Response(status: .accepted)
+        case .response, .errorResponse:
+            await handler.state.resolve(message)
+            return Response(status: .accepted)
+        }
+    }
+
+    func delete(_ request: Request) async -> Response {
+        guard let session = request.headers[MCPHeader.sessionID] else { return Response(status: .badRequest) }
+        return Response(status: await sessions.close(session) ? .ok : .notFound)
+    }
+
+    private func answer(id: JSONRPCID, method: String, params: JSONValue?, session: String?) async -> Response {
+        var headers: HTTPFields = [:]
+        if let session { headers[MCPHeader.sessionID] = session }
+        if http.jsonResponse {
+            let answer = await handler.answer(id: id, method: method, params: params, outbox: .none)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+        }
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let handler = self.handler
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        let outbox = Outbox(reachesClient: true) { continuation.yield($0) }
+                        continuation.yield(await handler.answer(id: id, method: method, params: params, outbox: outbox))
+                        continuation.finish()
+                    }
+                    var eventID = 0
+                    for await message in messages {
+                        eventID += 1
+                        try await writer.write(ByteBuffer(bytes: Self.sseEvent(id: eventID, data: message)))
+                    }
+                    try await group.waitForAll()
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    static func sseEvent(id: Int, data: [UInt8]) -> [UInt8] {
+        Array("id: \(id)\nevent: message\ndata: ".utf8) + data + Array("\n\n".utf8)
+    }
+
+    private func jsonRPCError(_ status: HTTPResponse.Status, code: Int64, _ message: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: JSONRPCEncoder.error(id: .null, code: code, message: message))))
+    }
+}
+
+/// MCP's HTTP header names.
+enum MCPHeader {
+    static let sessionID = fieldName("Mcp-Session-Id")
+    static let protocolVersion = fieldName("MCP-Protocol-Version")
+
+    /// The names above are valid tokens; a typo in one is a programming error caught by every test.
+    private static func fieldName(_ text: String) -> HTTPField.Name {
+        guard let name = HTTPField.Name(text) else { preconditionFailure("invalid HTTP header name \(text)") }
+        return name
+    }
+}
