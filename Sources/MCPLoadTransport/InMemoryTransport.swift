@@ -22,7 +22,7 @@ public final class InMemoryTransport: MessageTransport {
         close("aborted")
     }
 
-    public func send(_ message: [UInt8]) async throws(Failure) {
+    public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
         try await onSend(message)
     }
 

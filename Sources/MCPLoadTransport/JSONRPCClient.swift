@@ -6,6 +6,11 @@ public enum JSONRPCAnswer: Sendable, Equatable {
     case error(code: Int64, message: String, data: JSONValue?)
     /// No valid answer: timeout, broken transport, malformed response, never sent.
     case failed(Failure)
+
+    public var failure: Failure? {
+        if case .failed(let failure) = self { return failure }
+        return nil
+    }
 }
 
 /// One request's answer with what it cost on the wire.
@@ -99,12 +104,12 @@ public actor JSONRPCClient {
 
     private func sendOnly(_ message: [UInt8]) async -> Failure? {
         if let closedReason { return Failure(.notSent, "connection closed: \(closedReason)") }
-        return await sendOnlyUnchecked(message)
+        return await write(message, awaiting: nil)
     }
 
-    private func sendOnlyUnchecked(_ message: [UInt8]) async -> Failure? {
+    private func write(_ message: [UInt8], awaiting id: JSONRPCID?) async -> Failure? {
         do {
-            try await transport.send(message)
+            try await transport.send(message, awaiting: id)
             return nil
         } catch {
             return error
@@ -112,7 +117,6 @@ public actor JSONRPCClient {
     }
 
     private func exchange(id: JSONRPCID, message: [UInt8], timeout: Duration) async -> JSONRPCReply {
-        let bytesOut = message.count + 1
         if let closedReason {
             return JSONRPCReply(
                 answer: .failed(Failure(.notSent, "connection closed: \(closedReason)")), latency: .zero,
@@ -120,30 +124,32 @@ public actor JSONRPCClient {
         }
         // Registered before the write so an answer that beats the write's return is not lost.
         slots[id] = .sent
+        writing.insert(id)
         let start = clock.now
-        return await withTaskGroup(of: Void.self) { group in
+        let arrival = await withTaskGroup(of: Void.self) { group in
             // The deadline covers the write too: a server that stopped reading blocks it.
             group.addTask {
                 // Also wakes on cancellation: a cancelled run must not wait for answers.
                 try? await Task.sleep(for: timeout)
                 await self.expire(id, after: timeout)
             }
-            writing.insert(id)
-            let writeFailure = await sendOnlyUnchecked(message)
-            writing.remove(id)
-            if let writeFailure {
-                group.cancelAll()
-                if case .arrived(let arrival)? = slots.removeValue(forKey: id) {
-                    // The deadline passed during the write: that is what happened, not the write error.
-                    return JSONRPCReply(answer: arrival.answer, latency: arrival.at - start, bytesOut: 0, bytesIn: 0)
-                }
-                return JSONRPCReply(answer: .failed(writeFailure), latency: clock.now - start, bytesOut: 0, bytesIn: 0)
-            }
+            // The write runs beside the wait: an HTTP request's body streams the answer, and
+            // cancelling the group cancels a request whose answer came (or timed out) already.
+            group.addTask { await self.writeRequest(message, id: id) }
             let arrival = await awaitArrival(id)
             group.cancelAll()
-            return JSONRPCReply(
-                answer: arrival.answer, latency: arrival.at - start, bytesOut: bytesOut, bytesIn: arrival.bytes)
+            return arrival
         }
+        let sent = arrival.answer.failure?.failureClass != .notSent
+        return JSONRPCReply(
+            answer: arrival.answer, latency: arrival.at - start, bytesOut: sent ? message.count + 1 : 0,
+            bytesIn: arrival.bytes)
+    }
+
+    private func writeRequest(_ message: [UInt8], id: JSONRPCID) async {
+        let failure = await write(message, awaiting: id)
+        writing.remove(id)
+        if let failure { deliver(Arrival(answer: .failed(failure), at: clock.now, bytes: 0), to: id) }
     }
 
     private func awaitArrival(_ id: JSONRPCID) async -> Arrival {
@@ -157,7 +163,7 @@ public actor JSONRPCClient {
     }
 
     private func expire(_ id: JSONRPCID, after timeout: Duration) async {
-        let stillWriting = writing.contains(id)
+        let stillWriting = writing.contains(id) && transport.abortsStalledWrites
         let message =
             if Task.isCancelled {
                 "cancelled while waiting for the answer"
@@ -210,6 +216,9 @@ public actor JSONRPCClient {
             await handle(line, at: instant)
         case .frame(.oversize(let byteCount)):
             failInFlight(Failure(.protocol, "message of \(byteCount) bytes exceeds the limit"), at: instant)
+        case .responseStreamEnded(let id):
+            let failure = Failure(.transport, "the response stream ended before the answer")
+            deliver(Arrival(answer: .failed(failure), at: instant, bytes: 0), to: id)
         case .closed(let reason):
             close(reason)
         }

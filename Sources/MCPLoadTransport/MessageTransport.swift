@@ -2,24 +2,42 @@ import MCPLoadCore
 
 /// The seam between a session and the wire: send one message, receive the server's messages.
 ///
-/// stdio is the first implementation; Streamable HTTP and SSE come next. ``InMemoryTransport``
-/// is the test double that lets the JSON-RPC core be tested without processes or sockets.
+/// stdio and Streamable HTTP implement it; ``InMemoryTransport`` is the test double that lets
+/// the JSON-RPC core be tested without processes or sockets.
 public protocol MessageTransport: Sendable {
-    /// Writes one message (without its newline). Throws a `not_sent` or `transport` ``Failure``.
-    func send(_ message: [UInt8]) async throws(Failure)
+    /// Writes one message (without its newline). `awaiting` is the id of the request it carries,
+    /// when it is one: a transport that answers per request (HTTP) reports with
+    /// ``InboundEvent/responseStreamEnded(_:)`` when that request's answer stream is over.
+    /// Throws a `not_sent`, `transport` or `http_status` ``Failure``.
+    func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure)
 
     /// The server's messages in arrival order; finishes after ``InboundEvent/closed(_:)``.
     var inbound: AsyncStream<InboundEvent> { get }
 
     /// Ends the connection at once, without grace. Called when a write cannot finish within its
-    /// request's timeout: a server that stopped reading is stuck, and a blocked write must not
-    /// hold the run hostage.
+    /// request's timeout on a transport whose writes block on a stalled reader (a pipe).
     func abort() async
+
+    /// Whether a write can stall because the server stopped reading, so that a timeout must
+    /// abort the connection to free it. HTTP requests are cancelled instead.
+    var abortsStalledWrites: Bool { get }
+
+    /// The handshake agreed on a protocol version (HTTP sends it as a header from then on).
+    func sessionEstablished(protocolVersion: String) async
+}
+
+extension MessageTransport {
+    public var abortsStalledWrites: Bool { true }
+
+    public func sessionEstablished(protocolVersion: String) async {}
 }
 
 /// What arrives from a server.
 public enum InboundEvent: Sendable, Equatable {
     case frame(LineFramer.Frame)
+    /// The answer stream of request `id` ended (an HTTP response body). If its answer has not
+    /// arrived by now, it never will.
+    case responseStreamEnded(JSONRPCID)
     /// The server's side ended (EOF, process exit); the reason says what is known.
     case closed(String)
 }

@@ -23,7 +23,7 @@ public final class StdioConnection: MessageTransport {
         self.processIdentifier = processIdentifier
     }
 
-    public func send(_ message: [UInt8]) async throws(Failure) {
+    public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
         var line = message
         line.append(UInt8(ascii: "\n"))
         do {
