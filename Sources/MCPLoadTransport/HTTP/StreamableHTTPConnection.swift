@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import MCPLoadCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One MCP session over Streamable HTTP (spec 2025-03-26 and later) as a ``MessageTransport``.
+///
+/// Every message is a POST. A request's answer comes back as JSON or as an SSE stream that may
+/// carry the server's notifications and requests first; both are fed to ``inbound`` in order,
+/// followed by ``InboundEvent/responseStreamEnded(_:)``. The session id from the initialize
+/// response and the negotiated protocol version ride on every later request.
+public final class StreamableHTTPConnection: MessageTransport {
+    public let inbound: AsyncStream<InboundEvent>
+    private let continuation: AsyncStream<InboundEvent>.Continuation
+    private let client: HTTPClient
+    private let endpoint: String
+    private let maxMessageBytes: Int
+    private let state = Mutex(SessionState())
+
+    private struct SessionState {
+        var sessionID: String?
+        var protocolVersion: String?
+    }
+
+    public var abortsStalledWrites: Bool { false }
+
+    init(client: HTTPClient, endpoint: String, maxMessageBytes: Int) {
+        (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
+        self.client = client
+        self.endpoint = endpoint
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// The session the server assigned, if any.
+    public var sessionID: String? { state.withLock { $0.sessionID } }
+
+    public func sessionEstablished(protocolVersion: String) async {
+        state.withLock { $0.protocolVersion = protocolVersion }
+    }
+
+    public func abort() async {
+        continuation.yield(.closed("aborted"))
+        continuation.finish()
+    }
+
+    public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .POST
+        request.headers = headers(accepting: "application/json, text/event-stream")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: message))
+        let response = try await execute(request)
+        if let session = response.headers.first(name: "Mcp-Session-Id") {
+            state.withLock { $0.sessionID = session }
+        }
+        switch response.status.code {
+        case 200:
+            try await deliverBody(of: response)
+            if let id { continuation.yield(.responseStreamEnded(id)) }
+        case 202:
+            // Accepted: right for notifications and responses; a request that gets it has no answer.
+            if let id { continuation.yield(.responseStreamEnded(id)) }
+        default:
+            throw await statusFailure(response)
+        }
+    }
+
+    /// Ends the session with DELETE, as the spec asks of a client that is done with it.
+    func close() async {
+        defer { continuation.finish() }
+        guard sessionID != nil else { return }
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .DELETE
+        request.headers = headers(accepting: nil)
+        _ = try? await client.execute(request, timeout: .seconds(5))
+    }
+
+    private func headers(accepting accept: String?) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let accept { headers.add(name: "Accept", value: accept) }
+        let session = state.withLock { $0 }
+        if let id = session.sessionID { headers.add(name: "Mcp-Session-Id", value: id) }
+        if let version = session.protocolVersion { headers.add(name: "MCP-Protocol-Version", value: version) }
+        return headers
+    }
+
+    private func execute(_ request: HTTPClientRequest) async throws(Failure) -> HTTPClientResponse {
+        do {
+            // mcpload's own per-request deadline governs; this one only bounds a forgotten request.
+            return try await client.execute(request, timeout: .hours(1))
+        } catch {
+            throw HTTPFailure.classify(error)
+        }
+    }
+
+    private func deliverBody(of response: HTTPClientResponse) async throws(Failure) {
+        let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
+        do {
+            if contentType.hasPrefix("text/event-stream") {
+                try await deliverEvents(response.body)
+            } else if contentType.hasPrefix("application/json") {
+                let body = try await response.body.collect(upTo: maxMessageBytes)
+                continuation.yield(.frame(.line(Array(body.readableBytesView))))
+            } else {
+                throw Failure(.protocol, "answer with unexpected Content-Type '\(contentType)'")
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as NIOTooManyBytesError {
+            throw Failure(.protocol, "JSON answer exceeds the limit of \(maxMessageBytes) bytes (\(error))")
+        } catch {
+            throw HTTPFailure.classify(error)
+        }
+    }
+
+    private func deliverEvents(_ body: HTTPClientResponse.Body) async throws {
+        var parser = SSEParser(maxEventBytes: maxMessageBytes)
+        for try await buffer in body {
+            parser.append(buffer.readableBytesView) { output in
+                switch output {
+                case .event(let event) where event.type == "message":
+                    continuation.yield(.frame(.line(Array(event.data.utf8))))
+                case .event:
+                    break  // other event types carry nothing for an MCP client
+                case .oversize(let byteCount):
+                    continuation.yield(.frame(.oversize(byteCount: byteCount)))
+                }
+            }
+        }
+        parser.finish()
+    }
+
+    private func statusFailure(_ response: HTTPClientResponse) async -> Failure {
+        let status = Int64(response.status.code)
+        var message = "HTTP \(response.status.code) \(response.status.reasonPhrase)"
+        if let retryAfter = response.headers.first(name: "Retry-After") { message += ", Retry-After: \(retryAfter)" }
+        if let body = try? await response.body.collect(upTo: 4096), body.readableBytes > 0 {
+            message += ": " + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
+        }
+        return Failure(.httpStatus, code: status, message)
+    }
+}
