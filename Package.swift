@@ -50,6 +50,7 @@ let package = Package(
                 "MCPLoadCore",
                 "MCPLoadTransport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),

@@ -29,17 +29,32 @@ public struct TargetSpec: Sendable, Hashable {
     public enum Launch: Sendable, Hashable {
         /// A command line: the executable (a path, or a name looked up in PATH) and its arguments.
         case command([String])
-        /// mcpload's own demo server, started as `mcpload demo-server --stdio ARGS`.
+        /// mcpload's own demo server, started as `mcpload demo-server --stdio ARGS` (one per
+        /// client) or `--http 0 ARGS` (one for the run).
         case builtinDemo(arguments: [String])
+        /// A running HTTP server's MCP endpoint.
+        case url(String)
+    }
+
+    /// How clients reach the server.
+    public enum Transport: String, Sendable, Hashable, CaseIterable {
+        case stdio
+        /// Streamable HTTP (MCP 2025-03-26 and later).
+        case http
     }
 
     public var launch: Launch
+    public var transport: Transport
     /// Extra environment variables for the server process, on top of mcpload's own environment.
     public var environment: [String: String]
     public var workingDirectory: String?
 
-    public init(launch: Launch, environment: [String: String] = [:], workingDirectory: String? = nil) {
+    public init(
+        launch: Launch, transport: Transport = .stdio, environment: [String: String] = [:],
+        workingDirectory: String? = nil
+    ) {
         self.launch = launch
+        self.transport = transport
         self.environment = environment
         self.workingDirectory = workingDirectory
     }

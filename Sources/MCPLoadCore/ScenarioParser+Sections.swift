@@ -3,12 +3,31 @@ import Yams
 extension ScenarioParser {
     func parseTarget(_ node: Node) throws(ScenarioError) -> TargetSpec {
         let fields = try mapping(node, context: "target")
-        try checkKeys(fields, allowed: ["transport", "command", "args", "env", "cwd", "builtin"], context: "target")
-        if let transport = fields["transport"] {
-            let name = try string(transport)
-            guard name == "stdio" else {
-                throw error(at: transport, "transport '\(name)' is not supported by this version of mcpload; use stdio")
+        try checkKeys(
+            fields, allowed: ["transport", "command", "args", "env", "cwd", "builtin", "url"], context: "target")
+        var transport = TargetSpec.Transport.stdio
+        if let transportNode = fields["transport"] {
+            let name = try string(transportNode)
+            guard let known = TargetSpec.Transport(rawValue: name) else {
+                let names = TargetSpec.Transport.allCases.map(\.rawValue).joined(separator: ", ")
+                throw error(
+                    at: transportNode, "transport '\(name)' is not supported by this version of mcpload; use \(names)")
             }
+            transport = known
+        }
+        if let url = fields["url"] {
+            guard transport == .http else { throw error(at: url, "'url' needs 'transport: http'") }
+            guard fields["builtin"] == nil, fields["command"] == nil else {
+                throw error(at: node, "target has 'url' and a server to start; choose one")
+            }
+            let text = try string(url)
+            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                throw error(at: url, "url must start with http:// or https://, not \"\(text)\"")
+            }
+            return TargetSpec(launch: .url(text), transport: .http)
+        }
+        if transport == .http, let command = fields["command"] {
+            throw error(at: command, "with transport http, give the server's 'url' (or 'builtin: demo'), not a command")
         }
         let arguments = try fields["args"].map { node throws(ScenarioError) in try stringList(node) } ?? []
         let launch: TargetSpec.Launch
@@ -37,7 +56,8 @@ extension ScenarioParser {
             }
         }
         let workingDirectory = try fields["cwd"].map { node throws(ScenarioError) in try string(node) }
-        return TargetSpec(launch: launch, environment: environment, workingDirectory: workingDirectory)
+        return TargetSpec(
+            launch: launch, transport: transport, environment: environment, workingDirectory: workingDirectory)
     }
 
     func parseLoad(_ node: Node) throws(ScenarioError) -> LoadSettings {

@@ -67,6 +67,11 @@ public enum DemoServer {
         return 0
     }
 
+    /// Returns once stdin is closed: the parent that started the server is done with it.
+    public static func waitForStdinEOF() async throws {
+        for await _ in StdinReader.chunks() {}
+    }
+
     struct Job: Sendable {
         let id: JSONRPCID
         let method: String

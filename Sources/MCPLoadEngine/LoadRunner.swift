@@ -1,17 +1,27 @@
 import Foundation
 import MCPLoadCore
+import MCPLoadTransport
 
 /// Runs a plan end to end and turns the clients' recorders into a ``RunResult``.
 public enum LoadRunner {
     public static func run(_ plan: RunPlan, runID: String = makeRunID(), scenarioFile: String? = nil) async -> RunResult
     {
         let startedAt = Date()
-        let recorders = await Driver.run(plan)
+        var recorders: [Recorder] = []
+        var setupFailure: Failure?
+        do {
+            recorders = try await drive(plan)
+        } catch {
+            setupFailure = error
+        }
         let finishedAt = Date()
         let opened = recorders.reduce(0) { $0 + $1.session.opened }
         let status: RunResult.Status
         let reason: String?
-        if opened == 0 {
+        if let setupFailure {
+            status = .notStarted
+            reason = setupFailure.message
+        } else if opened == 0 {
             status = .notStarted
             let firstFailure = recorders.lazy.compactMap { $0.session.setupFailures.examples.first }.first
             reason = "no session could be opened" + (firstFailure.map { ": \($0.message)" } ?? "")
@@ -32,6 +42,44 @@ public enum LoadRunner {
             recorders: recorders)
     }
 
+    /// Opens what the whole run shares (an HTTP client; the HTTP demo server) around the driver.
+    private static func drive(_ plan: RunPlan) async throws(Failure) -> [Recorder] {
+        let session = plan.scenario.session
+        switch plan.target {
+        case .stdio(let launch):
+            return await Driver.run(plan, connector: .stdio(launch))
+        case .http(let endpoint):
+            return try await overHTTP(plan, endpoint: endpoint)
+        case .demoHTTP(let launch):
+            do {
+                return try await StdioTransport.withServer(launch) { connection in
+                    let endpoint = try await ListeningAnnouncement.endpoint(
+                        from: connection.inbound, within: session.setupTimeout)
+                    return try await overHTTP(plan, endpoint: endpoint)
+                }.value
+            } catch let failure as Failure {
+                throw failure
+            } catch {
+                throw Failure(.notSent, "the demo server did not start: \(error)")
+            }
+        }
+    }
+
+    private static func overHTTP(_ plan: RunPlan, endpoint: String) async throws(Failure) -> [Recorder] {
+        let session = plan.scenario.session
+        do {
+            return try await StreamableHTTPTransport.withClient(
+                connectionsPerHost: plan.scenario.load.virtualClients, connectTimeout: session.setupTimeout
+            ) { client in
+                await Driver.run(
+                    plan, connector: .http(client: client, endpoint: endpoint, maxMessageBytes: session.maxMessageBytes)
+                )
+            }
+        } catch {
+            throw Failure(.notSent, "HTTP client failed: \(error)")
+        }
+    }
+
     /// `20261125-131502-4f2a`: sortable by time, unique enough for one results folder.
     public static func makeRunID(now: Date = Date()) -> String {
         let formatter = DateFormatter()
@@ -47,14 +95,16 @@ public enum LoadRunner {
         let target: String
         switch scenario.target.launch {
         case .builtinDemo(let arguments):
-            target = (["mcpload", "demo-server", "--stdio"] + arguments).joined(separator: " ")
+            let mode = scenario.target.transport == .http ? ["--http", "0"] : ["--stdio"]
+            target = (["mcpload", "demo-server"] + mode + arguments).joined(separator: " ")
         case .command(let words): target = words.joined(separator: " ")
+        case .url(let endpoint): target = endpoint
         }
         return RunResult.ScenarioInfo(
             name: scenario.name,
             file: file,
             target: target,
-            transport: "stdio",
+            transport: scenario.target.transport.rawValue,
             virtualClients: scenario.load.virtualClients,
             iterations: scenario.load.iterations,
             durationSeconds: scenario.load.duration?.seconds,

@@ -2,36 +2,54 @@ import Logging
 import MCPLoadCore
 import MCPLoadTransport
 
-/// Everything a run needs, resolved: the scenario, how to start its server, and the run's bounds.
+/// Everything a run needs, resolved: the scenario, how to reach its server, and the run's bounds.
 public struct RunPlan: Sendable {
     public var scenario: Scenario
-    public var launch: StdioLaunch
+    public var target: ResolvedTarget
     public var control: RunControl
     /// Session lifecycle events (info: failed setups and abnormal server exits; debug: every session).
     public var logger: Logger
 
     public init(
-        scenario: Scenario, launch: StdioLaunch, control: RunControl, logger: Logger = Logger(label: "mcpload")
+        scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload")
     ) {
         self.scenario = scenario
-        self.launch = launch
+        self.target = target
         self.control = control
         self.logger = logger
     }
 
-    /// Resolves the scenario's target: `builtin: demo` becomes `DEMO demo-server --stdio ARGS`,
-    /// where DEMO is the mcpload executable itself.
-    public static func launch(for scenario: Scenario, demoExecutable: String) -> StdioLaunch {
-        let command: [String]
-        switch scenario.target.launch {
-        case .command(let words): command = words
-        case .builtinDemo(let arguments): command = [demoExecutable, "demo-server", "--stdio"] + arguments
+    /// Resolves the scenario's target. `builtin: demo` runs DEMO (the mcpload executable itself)
+    /// as `demo-server --stdio ARGS` per client, or once as `demo-server --http 0 ARGS` for HTTP.
+    public static func resolve(_ scenario: Scenario, demoExecutable: String) -> ResolvedTarget {
+        let target = scenario.target
+        func launch(_ command: [String]) -> StdioLaunch {
+            StdioLaunch(
+                command: command,
+                environment: target.environment,
+                workingDirectory: target.workingDirectory,
+                maxMessageBytes: scenario.session.maxMessageBytes,
+                shutdownGrace: scenario.session.shutdownGrace)
         }
-        return StdioLaunch(
-            command: command,
-            environment: scenario.target.environment,
-            workingDirectory: scenario.target.workingDirectory,
-            maxMessageBytes: scenario.session.maxMessageBytes,
-            shutdownGrace: scenario.session.shutdownGrace)
+        switch (target.launch, target.transport) {
+        case (.url(let endpoint), _):
+            return .http(endpoint: endpoint)
+        case (.builtinDemo(let arguments), .http):
+            return .demoHTTP(launch([demoExecutable, "demo-server", "--http", "0", "--exit-on-stdin-eof"] + arguments))
+        case (.builtinDemo(let arguments), .stdio):
+            return .stdio(launch([demoExecutable, "demo-server", "--stdio"] + arguments))
+        case (.command(let words), _):
+            return .stdio(launch(words))
+        }
     }
+}
+
+/// Where sessions go, once resolved.
+public enum ResolvedTarget: Sendable {
+    /// A server process per session, spoken to over its stdin and stdout.
+    case stdio(StdioLaunch)
+    /// An HTTP server already running at `endpoint`.
+    case http(endpoint: String)
+    /// The demo server started once for the run; it prints the endpoint it listens on.
+    case demoHTTP(StdioLaunch)
 }

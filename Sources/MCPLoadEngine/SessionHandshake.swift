@@ -39,6 +39,7 @@ struct SessionHandshake {
             case .failure(let failure): return .failure(failure)
             }
         }
+        await client.sessionEstablished(protocolVersion: established.protocolVersion)
         if case .failure(let failure) = await client.notify("notifications/initialized", params: nil) {
             return .failure(failure)
         }

@@ -66,6 +66,10 @@ public struct SessionLifecycle: Sendable, Equatable {
             // EOF, exit or a failed write: nothing more can be said on this connection.
             state = .broken(reason: failure.message)
             return .abandonIteration
+        case .httpStatus where failure.code == 404:
+            // The server no longer knows the session: the spec's signal to initialize anew.
+            state = .broken(reason: failure.message)
+            return .abandonIteration
         default:
             // A slow, wrong or rude answer leaves the connection usable.
             return .proceed

@@ -7,6 +7,7 @@ struct VirtualClient: Sendable {
     /// 1-based, as `{{vu}}` shows it.
     let index: Int
     let plan: RunPlan
+    let connector: SessionConnector
 
     /// Runs to completion and hands back everything this client measured.
     func run() async -> Recorder {
@@ -17,10 +18,9 @@ struct VirtualClient: Sendable {
             let scope = SessionScope(virtualClient: index, plan: plan, setupStarted: clock.now)
             let start = progress
             do {
-                let completion = try await StdioTransport.withServer(plan.launch) { connection in
-                    await scope.run(on: connection, from: start)
+                let ((next, end), completion) = try await connector.withSession { transport in
+                    await scope.run(on: transport, from: start)
                 }
-                let (next, end) = completion.value
                 let handshakeCompleted = next.recorder.session.opened > progress.recorder.session.opened
                 progress = next
                 // A session whose handshake failed never opened, so it is not counted as closed.
@@ -48,7 +48,7 @@ struct VirtualClient: Sendable {
         let logger = plan.logger
         if !handshakeCompleted {
             logger.info("client \(index): session could not be opened; server \(termination)")
-        } else if termination != "exited(0)" {
+        } else if !termination.isEmpty && termination != "exited(0)" {
             logger.info("client \(index): server ended abnormally: \(termination)")
         } else {
             logger.debug("client \(index): session ended (\(end)); server \(termination)")

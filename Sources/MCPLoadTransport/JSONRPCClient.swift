@@ -63,6 +63,11 @@ public actor JSONRPCClient {
         self.transport = transport
     }
 
+    /// Tells the transport which protocol version the handshake agreed on.
+    public func sessionEstablished(protocolVersion: String) async {
+        await transport.sessionEstablished(protocolVersion: protocolVersion)
+    }
+
     /// Whether the server's side has ended, and why.
     public var closure: String? { closedReason }
 

@@ -23,6 +23,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "With --http: no sessions, every request stands alone.")
     var stateless = false
 
+    @Flag(help: "With --http: exit when stdin closes (how mcpload stops the server it started).")
+    var exitOnStdinEof = false
+
     @Option(help: "With --http: a session's Nth request after initialize gets 404 (expired).")
     var expireSessionsAfter: Int?
 
@@ -99,9 +102,23 @@ struct DemoServerCommand: AsyncParsableCommand {
         httpOptions.maxSessions = maxSessions
         httpOptions.statusFaults = try statusFaults()
         let host = self.host
-        try await DemoHTTPServer.run(options, http: httpOptions) { port in
-            // The line mcpload (and scripts) read to learn the port; flushed so a pipe sees it now.
-            FileHandle.standardOutput.write(Data("mcpload demo-server listening on http://\(host):\(port)/mcp\n".utf8))
+        let exitOnStdinEof = self.exitOnStdinEof
+        let serverOptions = options
+        let serverHTTPOptions = httpOptions
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await DemoHTTPServer.run(serverOptions, http: serverHTTPOptions) { port in
+                    // The line mcpload (and scripts) read to learn the port, written unbuffered.
+                    FileHandle.standardOutput.write(
+                        Data("mcpload demo-server listening on http://\(host):\(port)/mcp\n".utf8))
+                }
+            }
+            if exitOnStdinEof {
+                group.addTask { try await DemoServer.waitForStdinEOF() }
+            }
+            // Whichever ends first ends the server.
+            try await group.next()
+            group.cancelAll()
         }
     }
 

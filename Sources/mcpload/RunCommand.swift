@@ -24,6 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
         overrides.apply(to: &parsed)
+        try overrides.check(parsed)
         try DescriptorBudget.check(virtualClients: parsed.load.virtualClients)
 
         let control = RunControl(iterationsPerClient: parsed.load.iterations, duration: parsed.load.duration)
@@ -32,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
         var logger = Logger(label: "mcpload")
         logger.logLevel = verbose ? .debug : .warning
         let plan = RunPlan(
-            scenario: parsed, launch: RunPlan.launch(for: parsed, demoExecutable: demoExecutable), control: control,
+            scenario: parsed, target: RunPlan.resolve(parsed, demoExecutable: demoExecutable), control: control,
             logger: logger)
         let runID = LoadRunner.makeRunID()
         let directory = out ?? "results/\(runID)"
@@ -63,6 +64,8 @@ struct RunCommand: AsyncParsableCommand {
     private func announcement(_ scenario: Scenario) -> String {
         let load = scenario.load
         let bound = LoadSettings.describeBound(iterations: load.iterations, durationSeconds: load.duration?.seconds)
-        return "mcpload: \(scenario.name): \(load.virtualClients) virtual clients, \(bound), stdio, process per client"
+        let topology =
+            scenario.target.transport == .stdio ? "stdio, process per client" : "Streamable HTTP, session per client"
+        return "mcpload: \(scenario.name): \(load.virtualClients) virtual clients, \(bound), \(topology)"
     }
 }

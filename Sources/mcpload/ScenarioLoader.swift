@@ -42,6 +42,12 @@ struct ScenarioOverrides: ParsableArguments {
     @Option(help: "The stdio server to load, as one string: 'python server.py --flag'.")
     var targetCommand: String?
 
+    @Option(help: "The Streamable HTTP endpoint to load, e.g. http://127.0.0.1:8000/mcp.")
+    var targetURL: String?
+
+    @Option(help: "How clients reach the server: stdio or http (the built-in demo server speaks both).")
+    var transport: String?
+
     func validate() throws {
         if let virtualClients, virtualClients < 1 { throw ValidationError("--vus must be at least 1") }
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
@@ -50,6 +56,16 @@ struct ScenarioOverrides: ParsableArguments {
         }
         if let targetCommand, CommandLineWords.split(targetCommand).isEmpty {
             throw ValidationError("--target-command is empty")
+        }
+        if targetCommand != nil && targetURL != nil {
+            throw ValidationError("--target-command and --target-url name two servers; choose one")
+        }
+        if let targetURL, !(targetURL.hasPrefix("http://") || targetURL.hasPrefix("https://")) {
+            throw ValidationError("--target-url must start with http:// or https://")
+        }
+        if let transport, TargetSpec.Transport(rawValue: transport) == nil {
+            let names = TargetSpec.Transport.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--transport: '\(transport)' is not one of \(names)")
         }
     }
 
@@ -63,6 +79,24 @@ struct ScenarioOverrides: ParsableArguments {
         }
         if let targetCommand {
             scenario.target = TargetSpec(launch: .command(CommandLineWords.split(targetCommand)))
+        }
+        if let targetURL {
+            scenario.target = TargetSpec(launch: .url(targetURL), transport: .http)
+        }
+        if let transport, let kind = TargetSpec.Transport(rawValue: transport) {
+            scenario.target.transport = kind
+        }
+    }
+
+    /// A transport the target cannot speak is bad input, found before any load.
+    func check(_ scenario: Scenario) throws {
+        switch (scenario.target.launch, scenario.target.transport) {
+        case (.url, .stdio):
+            throw InputError("--transport stdio: the target is a URL; stdio needs a command to start")
+        case (.command, .http):
+            throw InputError("--transport http: the target is a stdio command; give --target-url for an HTTP server")
+        default:
+            break
         }
     }
 }

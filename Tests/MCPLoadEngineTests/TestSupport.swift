@@ -45,7 +45,7 @@ enum TestSupport {
         let control = RunControl(
             iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
         let plan = RunPlan(
-            scenario: scenario, launch: RunPlan.launch(for: scenario, demoExecutable: mcploadExecutable),
+            scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: mcploadExecutable),
             control: control)
         return await LoadRunner.run(plan)
     }

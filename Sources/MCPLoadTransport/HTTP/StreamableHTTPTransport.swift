@@ -1,0 +1,29 @@
+import AsyncHTTPClient
+
+/// Scoped Streamable HTTP sessions: the session is deleted on every path out of the closure.
+public enum StreamableHTTPTransport {
+    public static func withSession<Value: Sendable>(
+        client: HTTPClient, endpoint: String, maxMessageBytes: Int,
+        _ body: (StreamableHTTPConnection) async -> Value
+    ) async -> Value {
+        let connection = StreamableHTTPConnection(client: client, endpoint: endpoint, maxMessageBytes: maxMessageBytes)
+        let value = await body(connection)
+        await connection.close()
+        return value
+    }
+
+    /// An HTTP client for a run: one connection per virtual client may be open at once, so
+    /// AsyncHTTPClient's default of 8 per host does not cap the load.
+    public static func withClient<Value>(
+        connectionsPerHost: Int, connectTimeout: Duration, _ body: (HTTPClient) async throws -> Value
+    ) async throws -> Value {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connectionsPerHost))
+        configuration.timeout.connect = .nanoseconds(connectTimeout.nanoseconds)
+        configuration.redirectConfiguration = .disallow
+        // A refused connection is an answer ("nothing listens there"), not a reason to keep trying.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return try await HTTPClient.withHTTPClient(configuration: configuration) { client in try await body(client) }
+    }
+}

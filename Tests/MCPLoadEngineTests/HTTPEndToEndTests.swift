@@ -1,0 +1,101 @@
+import Foundation
+import MCPLoadCore
+import Testing
+
+@testable import MCPLoadEngine
+
+extension ProcessTests {
+    /// Streamable HTTP against the demo server on loopback: real sockets, real SSE.
+    @Suite("End to end over Streamable HTTP")
+    struct HTTPEndToEndTests {
+        private func run(demoArguments: [String], vus: Int, iterations: Int, steps: String) async throws -> RunResult {
+            let arguments = demoArguments.map { "\"\($0)\"" }.joined(separator: ", ")
+            return try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: http, args: [\(arguments)] }
+                load: { vus: \(vus), iterations: \(iterations) }
+                steps:
+                \(steps)
+                """)
+        }
+
+        private static let everything = """
+              - list_tools: { expect: { contains: echo } }
+              - call_tool: { name: echo, arguments: { text: "c{{vu}}-i{{iteration}}" }, expect: { contains: "c{{vu}}-i{{iteration}}" } }
+              - call_tool: { name: add, arguments: { a: 2, b: 3 }, expect: { equals: { structuredContent.sum: 5 } } }
+              - read_resource: { uri: "demo://greeting", expect: { contains: Hello } }
+              - ping
+            """
+
+        @Test(
+            "stateful with SSE answers, stateful with JSON answers, and stateless: 10 clients, every request ok",
+            arguments: [[], ["--json-response"], ["--stateless"], ["--stateless", "--json-response"]])
+        func modes(arguments: [String]) async throws {
+            let result = try await run(demoArguments: arguments, vus: 10, iterations: 4, steps: Self.everything)
+            #expect(result.status == .completed)
+            #expect(result.scenario.transport == "http")
+            #expect(result.steps.map(\.attempts) == [40, 40, 40, 40, 40])
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.session.opened == 10 && result.session.closed == 10)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
+        @Test("SSE answers carry notifications and server requests before the answer; both are handled")
+        func serverMessagesOverSSE() async throws {
+            let result = try await run(
+                demoArguments: [], vus: 3, iterations: 2,
+                steps: """
+                      - call_tool: { name: slow, arguments: { ms: 1 } }
+                      - call_tool: { name: ask_client, expect: { contains: "ping: ok; roots/list: error -32601" } }
+                    """)
+            #expect(result.steps.map(\.successes) == [6, 6])
+            #expect(result.protocolTraffic.notifications == ["notifications/message": 6])
+            #expect(result.protocolTraffic.serverRequests == ["ping": 6, "roots/list": 6])
+        }
+
+        @Test("an expired session (404) is counted as http_status 404 and a new session is opened")
+        func expiredSessions() async throws {
+            // Each session serves 3 requests after initialize (the initialized notification is one).
+            let result = try await run(
+                demoArguments: ["--expire-sessions-after", "3"], vus: 2, iterations: 2,
+                steps: """
+                      - ping
+                      - ping: { label: second ping }
+                      - ping: { label: third ping }
+                    """)
+            // Session 1: initialized (1), ping (2), second ping (3), third ping → 404: iteration abandoned.
+            // Session 2: initialized (1), ping (2), second ping (3), third ping → 404 again.
+            #expect(result.steps.map(\.successes) == [4, 4, 0])
+            #expect(result.steps[2].failures.byCode[.httpStatus] == ["404": 4])
+            #expect(result.session.opened == 4)
+            #expect(result.session.reopened == 2)
+        }
+
+        @Test("429 with Retry-After is counted exactly, by code, with Retry-After in the example")
+        func rateLimited() async throws {
+            let result = try await run(
+                demoArguments: ["--status-rate", "429:0.25", "--stateless"], vus: 1, iterations: 20,
+                steps: "  - ping")
+            // Stateless: every POST counts. POSTs 1 and 2 are initialize and initialized, 3…22 the
+            // pings; exactly ⌊n/4⌋ of the first n get 429: POSTs 4, 8, 12, 16 and 20.
+            let ping = try #require(result.steps.first)
+            #expect(ping.failures.byCode[.httpStatus] == ["429": 5])
+            #expect(ping.successes == 15)
+            #expect(ping.failures.examples.first?.message.contains("Retry-After: 1") == true)
+            #expect(ping.attempts == ping.successes + ping.failures.total)
+        }
+
+        @Test("a closed port: the run does not start, and says why")
+        func closedPort() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { transport: http, url: "http://127.0.0.1:9/mcp" }
+                load: { vus: 2, iterations: 1 }
+                session: { setupTimeout: 5s }
+                steps: [ping]
+                """)
+            #expect(result.status == .notStarted)
+            #expect(result.session.setupFailures.byClass == [.notSent: 2])
+        }
+    }
+}
