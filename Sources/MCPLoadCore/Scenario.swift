@@ -34,6 +34,8 @@ public struct TargetSpec: Sendable, Hashable {
         case builtinDemo(arguments: [String])
         /// A running HTTP server's MCP endpoint.
         case url(String)
+        /// A command that serves MCP over HTTP at `url`: started once for the run.
+        case httpCommand([String], url: String)
     }
 
     /// How clients reach the server.

@@ -17,17 +17,32 @@ extension ScenarioParser {
         }
         if let url = fields["url"] {
             guard transport == .http else { throw error(at: url, "'url' needs 'transport: http'") }
-            guard fields["builtin"] == nil, fields["command"] == nil else {
-                throw error(at: node, "target has 'url' and a server to start; choose one")
+            guard fields["builtin"] == nil else {
+                throw error(at: node, "target has 'url' and 'builtin'; the built-in server picks its own port")
             }
             let text = try string(url)
             guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
                 throw error(at: url, "url must start with http:// or https://, not \"\(text)\"")
             }
-            return TargetSpec(launch: .url(text), transport: .http)
+            guard let command = fields["command"] else { return TargetSpec(launch: .url(text), transport: .http) }
+            // A command that serves HTTP: mcpload starts it for the run and waits until `url` answers.
+            let words = try stringList(command)
+            guard let executable = words.first, !executable.isEmpty else {
+                throw error(at: command, "command must name an executable")
+            }
+            let arguments = try fields["args"].map { node throws(ScenarioError) in try stringList(node) } ?? []
+            var environment: [String: String] = [:]
+            if let envNode = fields["env"] {
+                for field in try mapping(envNode, context: "target.env").fields {
+                    environment[field.key] = try string(field.value)
+                }
+            }
+            return TargetSpec(
+                launch: .httpCommand(words + arguments, url: text), transport: .http, environment: environment,
+                workingDirectory: try fields["cwd"].map { node throws(ScenarioError) in try string(node) })
         }
         if transport == .http, let command = fields["command"] {
-            throw error(at: command, "with transport http, give the server's 'url' (or 'builtin: demo'), not a command")
+            throw error(at: command, "with transport http, a command needs the 'url' where it will listen")
         }
         let arguments = try fields["args"].map { node throws(ScenarioError) in try stringList(node) } ?? []
         let launch: TargetSpec.Launch

@@ -62,22 +62,44 @@ public enum LoadRunner {
             } catch {
                 throw Failure(.notSent, "the demo server did not start: \(error)")
             }
+        case .httpServer(let launch, let endpoint):
+            do {
+                return try await StdioTransport.withServer(launch) { connection in
+                    try await overHTTP(plan, endpoint: endpoint, awaitingServer: connection)
+                }.value
+            } catch let failure as Failure {
+                throw failure
+            } catch {
+                throw Failure(.notSent, "the server did not start: \(error)")
+            }
         }
     }
 
-    private static func overHTTP(_ plan: RunPlan, endpoint: String) async throws(Failure) -> [Recorder] {
+    /// Runs the driver over HTTP; with `server`, first waits until the endpoint answers or the
+    /// server exits, within the setup timeout.
+    private static func overHTTP(
+        _ plan: RunPlan, endpoint: String, awaitingServer server: StdioConnection? = nil
+    ) async throws(Failure) -> [Recorder] {
         let session = plan.scenario.session
+        let outcome: Result<[Recorder], Failure>
         do {
-            return try await StreamableHTTPTransport.withClient(
+            outcome = try await StreamableHTTPTransport.withClient(
                 connectionsPerHost: plan.scenario.load.virtualClients, connectTimeout: session.setupTimeout
             ) { client in
-                await Driver.run(
-                    plan, connector: .http(client: client, endpoint: endpoint, maxMessageBytes: session.maxMessageBytes)
-                )
+                if let server {
+                    let ready = await HTTPReadiness.wait(
+                        for: endpoint, client: client, server: server, within: session.setupTimeout)
+                    if case .failure(let failure) = ready { return .failure(failure) }
+                }
+                return .success(
+                    await Driver.run(
+                        plan,
+                        connector: .http(client: client, endpoint: endpoint, maxMessageBytes: session.maxMessageBytes)))
             }
         } catch {
             throw Failure(.notSent, "HTTP client failed: \(error)")
         }
+        return try outcome.get()
     }
 
     /// `20261125-131502-4f2a`: sortable by time, unique enough for one results folder.
@@ -99,6 +121,7 @@ public enum LoadRunner {
             target = (["mcpload", "demo-server"] + mode + arguments).joined(separator: " ")
         case .command(let words): target = words.joined(separator: " ")
         case .url(let endpoint): target = endpoint
+        case .httpCommand(let words, let endpoint): target = words.joined(separator: " ") + " → " + endpoint
         }
         return RunResult.ScenarioInfo(
             name: scenario.name,

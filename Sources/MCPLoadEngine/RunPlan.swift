@@ -34,6 +34,8 @@ public struct RunPlan: Sendable {
         switch (target.launch, target.transport) {
         case (.url(let endpoint), _):
             return .http(endpoint: endpoint)
+        case (.httpCommand(let command, let endpoint), _):
+            return .httpServer(launch(command), endpoint: endpoint)
         case (.builtinDemo(let arguments), .http):
             return .demoHTTP(launch([demoExecutable, "demo-server", "--http", "0", "--exit-on-stdin-eof"] + arguments))
         case (.builtinDemo(let arguments), .stdio):
@@ -52,4 +54,6 @@ public enum ResolvedTarget: Sendable {
     case http(endpoint: String)
     /// The demo server started once for the run; it prints the endpoint it listens on.
     case demoHTTP(StdioLaunch)
+    /// A server started once for the run, ready when `endpoint` answers HTTP.
+    case httpServer(StdioLaunch, endpoint: String)
 }

@@ -87,6 +87,21 @@ struct ScenarioParserTests {
         #expect(found?.description.hasPrefix("s.yaml:\(line): ") == true)
     }
 
+    @Test("HTTP targets: a URL, the demo server over HTTP, or a command that serves at a URL")
+    func httpTargets() throws {
+        let url = try parse("target: { transport: http, url: \"http://127.0.0.1:8000/mcp\" }\nsteps: [ping]\n")
+        #expect(url.target == TargetSpec(launch: .url("http://127.0.0.1:8000/mcp"), transport: .http))
+        let demo = try parse("target: { transport: http, builtin: demo, args: [--json-response] }\nsteps: [ping]\n")
+        #expect(demo.target.launch == .builtinDemo(arguments: ["--json-response"]))
+        #expect(demo.target.transport == .http)
+        let command = try parse(
+            "target: { transport: http, command: [python, s.py], args: [--http, \"8001\"], url: \"http://127.0.0.1:8001/mcp\" }\nsteps: [ping]\n"
+        )
+        #expect(
+            command.target.launch
+                == .httpCommand(["python", "s.py", "--http", "8001"], url: "http://127.0.0.1:8001/mcp"))
+    }
+
     @Test("an unknown key comes with a suggestion and the list of valid keys")
     func suggestion() {
         let found = error("target: { builtin: demo }\nload: { vsu: 3 }\nsteps: [ping]\n")

@@ -33,6 +33,32 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test(
+            "the Python SDK over Streamable HTTP, started by mcpload: stateful SSE, stateful JSON, stateless",
+            arguments: [[], ["--json"], ["--stateless"]])
+        func pythonSDKOverHTTP(mode: [String]) async throws {
+            let port = try TestSupport.freePort()
+            let flags = mode.map { ", \"\($0)\"" }.joined()
+            let result = try await TestSupport.run(
+                """
+                target:
+                  transport: http
+                  command: ["\(venv)/bin/python", "\(TestSupport.fixtures)/python_sdk_server.py", "--http", "\(port)"\(flags)]
+                  url: "http://127.0.0.1:\(port)/mcp"
+                load: { vus: 5, iterations: 4 }
+                session: { setupTimeout: 60s, requestTimeout: 30s, shutdownGrace: 300ms }
+                steps:
+                  - list_tools: { expect: { contains: [echo, add] } }
+                  - call_tool: { name: echo, arguments: { text: "py {{vu}}" }, expect: { contains: "py {{vu}}" } }
+                  - call_tool: { name: add, arguments: { a: 40, b: 2 }, expect: { contains: "42" } }
+                """)
+            #expect(result.status == .completed, "\(result.statusReason ?? "")")
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [20, 20, 20])
+            #expect(result.session.opened == 5)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test("mcp-server-time: 3 clients, 0 failures, its two tools")
         func timeServer() async throws {
             let result = try await TestSupport.run(

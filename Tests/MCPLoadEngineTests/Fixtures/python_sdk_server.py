@@ -1,4 +1,10 @@
-"""A small stdio server on the official MCP Python SDK: the interop peer for mcpload's tests."""
+"""A small server on the official MCP Python SDK: the interop peer for mcpload's tests.
+
+    python_sdk_server.py                         # stdio
+    python_sdk_server.py --http PORT [--json] [--stateless]   # Streamable HTTP at /mcp
+"""
+import argparse
+
 try:  # mcp 2.x
     from mcp.server.mcpserver import MCPServer as Server
 except ImportError:  # mcp 1.x
@@ -20,4 +26,14 @@ def add(a: int, b: int) -> int:
 
 
 if __name__ == "__main__":
-    server.run(transport="stdio")
+    options = argparse.ArgumentParser()
+    options.add_argument("--http", type=int)
+    options.add_argument("--json", action="store_true")
+    options.add_argument("--stateless", action="store_true")
+    arguments = options.parse_args()
+    if arguments.http is None:
+        server.run(transport="stdio")
+    else:
+        server.run(
+            transport="streamable-http", host="127.0.0.1", port=arguments.http,
+            json_response=arguments.json, stateless_http=arguments.stateless)

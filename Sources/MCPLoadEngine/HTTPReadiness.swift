@@ -1,0 +1,37 @@
+import AsyncHTTPClient
+import MCPLoadCore
+import MCPLoadTransport
+
+/// Waits for a server that mcpload started to listen: any HTTP answer on the endpoint counts.
+enum HTTPReadiness {
+    static let probeInterval = Duration.milliseconds(50)
+
+    static func wait(
+        for endpoint: String, client: HTTPClient, server: StdioConnection, within timeout: Duration
+    ) async -> Result<Void, Failure> {
+        await withTaskGroup(of: Result<Void, Failure>.self) { group in
+            group.addTask {
+                // A server that exits while we wait will never listen.
+                for await event in server.inbound {
+                    if case .closed = event { break }
+                }
+                return .failure(Failure(.notSent, "the server exited before listening on \(endpoint)"))
+            }
+            group.addTask {
+                let deadline = ContinuousClock.now + timeout
+                while ContinuousClock.now < deadline {
+                    var probe = HTTPClientRequest(url: endpoint)
+                    probe.method = .GET
+                    if (try? await client.execute(probe, timeout: .seconds(1))) != nil { return .success(()) }
+                    // Polling is the only way to learn that an unrelated process started listening.
+                    try? await Task.sleep(for: probeInterval)
+                }
+                return .failure(
+                    Failure(.notSent, "nothing answered at \(endpoint) within \(DurationText.format(timeout))"))
+            }
+            let first = await group.next() ?? .failure(Failure(.notSent, "readiness check ended"))
+            group.cancelAll()
+            return first
+        }
+    }
+}
