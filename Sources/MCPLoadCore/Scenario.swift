@@ -43,6 +43,11 @@ public struct TargetSpec: Sendable, Hashable {
         case stdio
         /// Streamable HTTP (MCP 2025-03-26 and later).
         case http
+        /// The legacy HTTP+SSE transport (MCP 2024-11-05): a GET stream and POSTed messages.
+        case sse
+
+        /// Whether sessions go over HTTP (and so need a URL or the demo server's HTTP mode).
+        public var isHTTP: Bool { self != .stdio }
     }
 
     public var launch: Launch

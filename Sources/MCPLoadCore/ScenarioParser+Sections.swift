@@ -16,7 +16,7 @@ extension ScenarioParser {
             transport = known
         }
         if let url = fields["url"] {
-            guard transport == .http else { throw error(at: url, "'url' needs 'transport: http'") }
+            guard transport.isHTTP else { throw error(at: url, "'url' needs 'transport: http' (or sse)") }
             guard fields["builtin"] == nil else {
                 throw error(at: node, "target has 'url' and 'builtin'; the built-in server picks its own port")
             }
@@ -24,7 +24,7 @@ extension ScenarioParser {
             guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
                 throw error(at: url, "url must start with http:// or https://, not \"\(text)\"")
             }
-            guard let command = fields["command"] else { return TargetSpec(launch: .url(text), transport: .http) }
+            guard let command = fields["command"] else { return TargetSpec(launch: .url(text), transport: transport) }
             // A command that serves HTTP: mcpload starts it for the run and waits until `url` answers.
             let words = try stringList(command)
             guard let executable = words.first, !executable.isEmpty else {
@@ -38,11 +38,12 @@ extension ScenarioParser {
                 }
             }
             return TargetSpec(
-                launch: .httpCommand(words + arguments, url: text), transport: .http, environment: environment,
+                launch: .httpCommand(words + arguments, url: text), transport: transport, environment: environment,
                 workingDirectory: try fields["cwd"].map { node throws(ScenarioError) in try string(node) })
         }
-        if transport == .http, let command = fields["command"] {
-            throw error(at: command, "with transport http, a command needs the 'url' where it will listen")
+        if transport.isHTTP, let command = fields["command"] {
+            throw error(
+                at: command, "with transport \(transport.rawValue), a command needs the 'url' where it will listen")
         }
         let arguments = try fields["args"].map { node throws(ScenarioError) in try stringList(node) } ?? []
         let launch: TargetSpec.Launch

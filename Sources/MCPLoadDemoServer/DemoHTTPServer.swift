@@ -4,21 +4,25 @@ import Logging
 import MCPLoadCore
 import MCPLoadTransport
 
-/// The demo server over Streamable HTTP (MCP 2025-03-26 and later) at `/mcp`: stateful or
-/// stateless, answering with SSE streams or plain JSON, with HTTP fault knobs.
+/// The demo server over HTTP: Streamable HTTP (MCP 2025-03-26 and later) at `/mcp`, stateful
+/// or stateless, answering with SSE streams or plain JSON, with HTTP fault knobs; and the
+/// legacy HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`.
 public enum DemoHTTPServer {
     /// Serves until cancelled; calls `onListening` with the bound port once it accepts connections.
     public static func run(
         _ options: DemoServerOptions, http: DemoHTTPOptions, onListening: @escaping @Sendable (Int) async -> Void
     ) async throws {
-        let endpoint = MCPEndpoint(
-            handler: RequestHandler(options: options, state: DemoState(options: options)),
-            sessions: DemoSessions(options: http), http: http)
+        let handler = RequestHandler(options: options, state: DemoState(options: options))
+        let endpoint = MCPEndpoint(handler: handler, sessions: DemoSessions(options: http), http: http)
+        let legacy = LegacySSEEndpoint(handler: handler, sessions: LegacySSESessions())
         let router = Router()
         router.post("mcp") { request, _ in try await endpoint.post(request) }
         router.delete("mcp") { request, _ in await endpoint.delete(request) }
         // No server-initiated stream is offered: the spec's answer to GET is then 405.
         router.get("mcp") { _, _ in Response(status: .methodNotAllowed) }
+        // The legacy HTTP+SSE transport (2024-11-05), served beside Streamable HTTP.
+        router.get("sse") { request, _ in await legacy.stream(request) }
+        router.post("messages") { request, _ in try await legacy.post(request) }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(http.host, port: http.port), serverName: "mcpload-demo"),

@@ -48,24 +48,26 @@ public enum LoadRunner {
         switch plan.target {
         case .stdio(let launch):
             return await Driver.run(plan, connector: .stdio(launch))
-        case .http(let endpoint):
-            return try await overHTTP(plan, endpoint: endpoint)
-        case .demoHTTP(let launch):
+        case .http(let endpoint, let kind):
+            return try await overHTTP(plan, endpoint: endpoint, kind: kind)
+        case .demoHTTP(let launch, let kind):
             do {
                 return try await StdioTransport.withServer(launch) { connection in
-                    let endpoint = try await ListeningAnnouncement.endpoint(
+                    let announced = try await ListeningAnnouncement.endpoint(
                         from: connection.inbound, within: session.setupTimeout)
-                    return try await overHTTP(plan, endpoint: endpoint)
+                    // The demo server announces its Streamable HTTP endpoint; its SSE stream is beside it.
+                    let endpoint = kind == .legacySSE ? String(announced.dropLast("/mcp".count)) + "/sse" : announced
+                    return try await overHTTP(plan, endpoint: endpoint, kind: kind)
                 }.value
             } catch let failure as Failure {
                 throw failure
             } catch {
                 throw Failure(.notSent, "the demo server did not start: \(error)")
             }
-        case .httpServer(let launch, let endpoint):
+        case .httpServer(let launch, let endpoint, let kind):
             do {
                 return try await StdioTransport.withServer(launch) { connection in
-                    try await overHTTP(plan, endpoint: endpoint, awaitingServer: connection)
+                    try await overHTTP(plan, endpoint: endpoint, kind: kind, awaitingServer: connection)
                 }.value
             } catch let failure as Failure {
                 throw failure
@@ -78,23 +80,31 @@ public enum LoadRunner {
     /// Runs the driver over HTTP; with `server`, first waits until the endpoint answers or the
     /// server exits, within the setup timeout.
     private static func overHTTP(
-        _ plan: RunPlan, endpoint: String, awaitingServer server: StdioConnection? = nil
+        _ plan: RunPlan, endpoint: String, kind: HTTPKind, awaitingServer server: StdioConnection? = nil
     ) async throws(Failure) -> [Recorder] {
         let session = plan.scenario.session
         let outcome: Result<[Recorder], Failure>
         do {
             outcome = try await StreamableHTTPTransport.withClient(
-                connectionsPerHost: plan.scenario.load.virtualClients, connectTimeout: session.setupTimeout
+                // A legacy SSE session holds one connection for its stream and needs another to POST.
+                connectionsPerHost: plan.scenario.load.virtualClients * (kind == .legacySSE ? 2 : 1),
+                connectTimeout: session.setupTimeout
             ) { client in
                 if let server {
                     let ready = await HTTPReadiness.wait(
                         for: endpoint, client: client, server: server, within: session.setupTimeout)
                     if case .failure(let failure) = ready { return .failure(failure) }
                 }
-                return .success(
-                    await Driver.run(
-                        plan,
-                        connector: .http(client: client, endpoint: endpoint, maxMessageBytes: session.maxMessageBytes)))
+                let connector: SessionConnector =
+                    switch kind {
+                    case .streamable:
+                        .http(client: client, endpoint: endpoint, maxMessageBytes: session.maxMessageBytes)
+                    case .legacySSE:
+                        .legacySSE(
+                            client: client, streamURL: endpoint, maxMessageBytes: session.maxMessageBytes,
+                            setupTimeout: session.setupTimeout)
+                    }
+                return .success(await Driver.run(plan, connector: connector))
             }
         } catch {
             throw Failure(.notSent, "HTTP client failed: \(error)")
@@ -117,7 +127,7 @@ public enum LoadRunner {
         let target: String
         switch scenario.target.launch {
         case .builtinDemo(let arguments):
-            let mode = scenario.target.transport == .http ? ["--http", "0"] : ["--stdio"]
+            let mode = scenario.target.transport.isHTTP ? ["--http", "0"] : ["--stdio"]
             target = (["mcpload", "demo-server"] + mode + arguments).joined(separator: " ")
         case .command(let words): target = words.joined(separator: " ")
         case .url(let endpoint): target = endpoint

@@ -31,13 +31,15 @@ public struct RunPlan: Sendable {
                 maxMessageBytes: scenario.session.maxMessageBytes,
                 shutdownGrace: scenario.session.shutdownGrace)
         }
+        let kind: HTTPKind = target.transport == .sse ? .legacySSE : .streamable
         switch (target.launch, target.transport) {
         case (.url(let endpoint), _):
-            return .http(endpoint: endpoint)
+            return .http(endpoint: endpoint, kind: kind)
         case (.httpCommand(let command, let endpoint), _):
-            return .httpServer(launch(command), endpoint: endpoint)
-        case (.builtinDemo(let arguments), .http):
-            return .demoHTTP(launch([demoExecutable, "demo-server", "--http", "0", "--exit-on-stdin-eof"] + arguments))
+            return .httpServer(launch(command), endpoint: endpoint, kind: kind)
+        case (.builtinDemo(let arguments), .http), (.builtinDemo(let arguments), .sse):
+            return .demoHTTP(
+                launch([demoExecutable, "demo-server", "--http", "0", "--exit-on-stdin-eof"] + arguments), kind: kind)
         case (.builtinDemo(let arguments), .stdio):
             return .stdio(launch([demoExecutable, "demo-server", "--stdio"] + arguments))
         case (.command(let words), _):
@@ -51,9 +53,17 @@ public enum ResolvedTarget: Sendable {
     /// A server process per session, spoken to over its stdin and stdout.
     case stdio(StdioLaunch)
     /// An HTTP server already running at `endpoint`.
-    case http(endpoint: String)
+    case http(endpoint: String, kind: HTTPKind)
     /// The demo server started once for the run; it prints the endpoint it listens on.
-    case demoHTTP(StdioLaunch)
+    case demoHTTP(StdioLaunch, kind: HTTPKind)
     /// A server started once for the run, ready when `endpoint` answers HTTP.
-    case httpServer(StdioLaunch, endpoint: String)
+    case httpServer(StdioLaunch, endpoint: String, kind: HTTPKind)
+}
+
+/// The two ways MCP runs over HTTP.
+public enum HTTPKind: Sendable, Equatable {
+    /// Streamable HTTP: `endpoint` takes POSTs.
+    case streamable
+    /// Legacy HTTP+SSE: `endpoint` is the GET stream, which names where to POST.
+    case legacySSE
 }

@@ -6,6 +6,7 @@ import MCPLoadTransport
 enum SessionConnector: Sendable {
     case stdio(StdioLaunch)
     case http(client: HTTPClient, endpoint: String, maxMessageBytes: Int)
+    case legacySSE(client: HTTPClient, streamURL: String, maxMessageBytes: Int, setupTimeout: Duration)
 
     /// What a session left behind besides its own result.
     struct Closing: Sendable {
@@ -25,6 +26,11 @@ enum SessionConnector: Sendable {
         case .http(let client, let endpoint, let maxMessageBytes):
             let value = await StreamableHTTPTransport.withSession(
                 client: client, endpoint: endpoint, maxMessageBytes: maxMessageBytes, body)
+            return (value, Closing())
+        case .legacySSE(let client, let streamURL, let maxMessageBytes, let setupTimeout):
+            let value = try await LegacySSETransport.withSession(
+                client: client, streamURL: streamURL, maxMessageBytes: maxMessageBytes, setupTimeout: setupTimeout, body
+            )
             return (value, Closing())
         }
     }

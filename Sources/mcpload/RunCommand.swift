@@ -65,7 +65,11 @@ struct RunCommand: AsyncParsableCommand {
         let load = scenario.load
         let bound = LoadSettings.describeBound(iterations: load.iterations, durationSeconds: load.duration?.seconds)
         let topology =
-            scenario.target.transport == .stdio ? "stdio, process per client" : "Streamable HTTP, session per client"
+            switch scenario.target.transport {
+            case .stdio: "stdio, process per client"
+            case .http: "Streamable HTTP, session per client"
+            case .sse: "legacy HTTP+SSE, session per client"
+            }
         return "mcpload: \(scenario.name): \(load.virtualClients) virtual clients, \(bound), \(topology)"
     }
 }

@@ -91,10 +91,12 @@ struct ScenarioOverrides: ParsableArguments {
     /// A transport the target cannot speak is bad input, found before any load.
     func check(_ scenario: Scenario) throws {
         switch (scenario.target.launch, scenario.target.transport) {
-        case (.url, .stdio):
+        case (.url, .stdio), (.httpCommand, .stdio):
             throw InputError("--transport stdio: the target is a URL; stdio needs a command to start")
-        case (.command, .http):
-            throw InputError("--transport http: the target is a stdio command; give --target-url for an HTTP server")
+        case (.command, .http), (.command, .sse):
+            throw InputError(
+                "--transport \(scenario.target.transport.rawValue): the target is a stdio command; give --target-url for an HTTP server"
+            )
         default:
             break
         }

@@ -8,11 +8,13 @@ extension ProcessTests {
     /// Streamable HTTP against the demo server on loopback: real sockets, real SSE.
     @Suite("End to end over Streamable HTTP")
     struct HTTPEndToEndTests {
-        private func run(demoArguments: [String], vus: Int, iterations: Int, steps: String) async throws -> RunResult {
+        private func run(
+            demoArguments: [String], transport: String = "http", vus: Int, iterations: Int, steps: String
+        ) async throws -> RunResult {
             let arguments = demoArguments.map { "\"\($0)\"" }.joined(separator: ", ")
             return try await TestSupport.run(
                 """
-                target: { builtin: demo, transport: http, args: [\(arguments)] }
+                target: { builtin: demo, transport: \(transport), args: [\(arguments)] }
                 load: { vus: \(vus), iterations: \(iterations) }
                 steps:
                 \(steps)
@@ -40,10 +42,23 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
-        @Test("SSE answers carry notifications and server requests before the answer; both are handled")
-        func serverMessagesOverSSE() async throws {
+        @Test("legacy HTTP+SSE (2024-11-05): 10 clients, every request ok, each session its own stream")
+        func legacySSE() async throws {
             let result = try await run(
-                demoArguments: [], vus: 3, iterations: 2,
+                demoArguments: [], transport: "sse", vus: 10, iterations: 4, steps: Self.everything)
+            #expect(result.status == .completed)
+            #expect(result.scenario.transport == "sse")
+            #expect(result.steps.map(\.successes) == [40, 40, 40, 40, 40])
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.session.opened == 10)
+        }
+
+        @Test(
+            "SSE answers carry notifications and server requests before the answer; both are handled",
+            arguments: ["http", "sse"])
+        func serverMessagesOverSSE(transport: String) async throws {
+            let result = try await run(
+                demoArguments: [], transport: transport, vus: 3, iterations: 2,
                 steps: """
                       - call_tool: { name: slow, arguments: { ms: 1 } }
                       - call_tool: { name: ask_client, expect: { contains: "ping: ok; roots/list: error -32601" } }

@@ -59,6 +59,27 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("the Python SDK over legacy HTTP+SSE, started by mcpload")
+        func pythonSDKOverLegacySSE() async throws {
+            let port = try TestSupport.freePort()
+            let result = try await TestSupport.run(
+                """
+                target:
+                  transport: sse
+                  command: ["\(venv)/bin/python", "\(TestSupport.fixtures)/python_sdk_server.py", "--sse", "\(port)"]
+                  url: "http://127.0.0.1:\(port)/sse"
+                load: { vus: 5, iterations: 4 }
+                session: { setupTimeout: 60s, requestTimeout: 30s, shutdownGrace: 300ms }
+                steps:
+                  - list_tools: { expect: { contains: [echo, add] } }
+                  - call_tool: { name: echo, arguments: { text: "sse {{vu}}" }, expect: { contains: "sse {{vu}}" } }
+                """)
+            #expect(result.status == .completed, "\(result.statusReason ?? "")")
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [20, 20])
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test("mcp-server-time: 3 clients, 0 failures, its two tools")
         func timeServer() async throws {
             let result = try await TestSupport.run(

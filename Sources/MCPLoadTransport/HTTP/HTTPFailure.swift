@@ -4,6 +4,16 @@ import NIOCore
 
 /// Which failure class an HTTP client error belongs to.
 enum HTTPFailure {
+    /// An HTTP error status as an `http_status` failure, with Retry-After and the start of the body.
+    static func status(of response: HTTPClientResponse) async -> Failure {
+        var message = "HTTP \(response.status.code) \(response.status.reasonPhrase)"
+        if let retryAfter = response.headers.first(name: "Retry-After") { message += ", Retry-After: \(retryAfter)" }
+        if let body = try? await response.body.collect(upTo: 4096), body.readableBytes > 0 {
+            message += ": " + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
+        }
+        return Failure(.httpStatus, code: Int64(response.status.code), message)
+    }
+
     static func classify(_ error: any Error) -> Failure {
         if error is CancellationError { return Failure(.timeout, "cancelled") }
         if let client = error as? HTTPClientError {

@@ -62,7 +62,7 @@ public final class StreamableHTTPConnection: MessageTransport {
             // Accepted: right for notifications and responses; a request that gets it has no answer.
             if let id { continuation.yield(.responseStreamEnded(id)) }
         default:
-            throw await statusFailure(response)
+            throw await HTTPFailure.status(of: response)
         }
     }
 
@@ -129,15 +129,5 @@ public final class StreamableHTTPConnection: MessageTransport {
             }
         }
         parser.finish()
-    }
-
-    private func statusFailure(_ response: HTTPClientResponse) async -> Failure {
-        let status = Int64(response.status.code)
-        var message = "HTTP \(response.status.code) \(response.status.reasonPhrase)"
-        if let retryAfter = response.headers.first(name: "Retry-After") { message += ", Retry-After: \(retryAfter)" }
-        if let body = try? await response.body.collect(upTo: 4096), body.readableBytes > 0 {
-            message += ": " + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
-        }
-        return Failure(.httpStatus, code: status, message)
     }
 }

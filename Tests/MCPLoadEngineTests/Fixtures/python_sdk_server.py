@@ -2,6 +2,7 @@
 
     python_sdk_server.py                         # stdio
     python_sdk_server.py --http PORT [--json] [--stateless]   # Streamable HTTP at /mcp
+    python_sdk_server.py --sse PORT                            # legacy HTTP+SSE at /sse
 """
 import argparse
 
@@ -28,10 +29,13 @@ def add(a: int, b: int) -> int:
 if __name__ == "__main__":
     options = argparse.ArgumentParser()
     options.add_argument("--http", type=int)
+    options.add_argument("--sse", type=int)
     options.add_argument("--json", action="store_true")
     options.add_argument("--stateless", action="store_true")
     arguments = options.parse_args()
-    if arguments.http is None:
+    if arguments.sse is not None:
+        server.run(transport="sse", host="127.0.0.1", port=arguments.sse)
+    elif arguments.http is None:
         server.run(transport="stdio")
     else:
         server.run(

@@ -1,0 +1,134 @@
+import AsyncHTTPClient
+import MCPLoadCore
+import NIOCore
+import NIOHTTP1
+
+/// One session over the legacy HTTP+SSE transport (MCP 2024-11-05) as a ``MessageTransport``:
+/// messages are POSTed to the endpoint the server named; everything the server says arrives on
+/// the session's long-lived GET stream.
+public final class LegacySSEConnection: MessageTransport {
+    public let inbound: AsyncStream<InboundEvent>
+    private let client: HTTPClient
+    /// Where messages are POSTed, from the stream's `endpoint` event.
+    public let messageEndpoint: String
+
+    public var abortsStalledWrites: Bool { false }
+
+    init(client: HTTPClient, messageEndpoint: String, inbound: AsyncStream<InboundEvent>) {
+        self.client = client
+        self.messageEndpoint = messageEndpoint
+        self.inbound = inbound
+    }
+
+    public func abort() async {}
+
+    public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
+        var request = HTTPClientRequest(url: messageEndpoint)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: message))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .hours(1))
+        } catch {
+            throw HTTPFailure.classify(error)
+        }
+        // The answer comes on the stream; the POST itself only says whether it was taken.
+        guard (200..<300).contains(response.status.code) else {
+            throw await HTTPFailure.status(of: response)
+        }
+        _ = try? await response.body.collect(upTo: 64 << 10)
+    }
+}
+
+/// Scoped legacy HTTP+SSE sessions: the GET stream is read beside the session and closed with it.
+public enum LegacySSETransport {
+    public static func withSession<Value: Sendable>(
+        client: HTTPClient, streamURL: String, maxMessageBytes: Int, setupTimeout: Duration,
+        _ body: (LegacySSEConnection) async -> Value
+    ) async throws(Failure) -> Value {
+        var request = HTTPClientRequest(url: streamURL)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .nanoseconds(setupTimeout.nanoseconds))
+        } catch {
+            throw HTTPFailure.classify(error)
+        }
+        guard response.status.code == 200 else { throw await HTTPFailure.status(of: response) }
+
+        let (inbound, messages) = AsyncStream.makeStream(of: InboundEvent.self)
+        let (endpoints, announce) = AsyncStream.makeStream(of: String.self)
+        let outcome = await withTaskGroup(of: Void.self, returning: Result<Value, Failure>.self) { group in
+            group.addTask {
+                await readStream(
+                    response.body, maxMessageBytes: maxMessageBytes, endpoints: announce, messages: messages)
+            }
+            group.addTask {
+                // Bounds the wait for the `endpoint` event.
+                try? await Task.sleep(for: setupTimeout)
+                announce.finish()
+            }
+            var firstEndpoint: String?
+            for await endpoint in endpoints {
+                firstEndpoint = endpoint
+                break
+            }
+            guard let endpoint = firstEndpoint else {
+                group.cancelAll()
+                return .failure(
+                    Failure(
+                        .protocol, "no endpoint event on the SSE stream within \(DurationText.format(setupTimeout))"))
+            }
+            let connection = LegacySSEConnection(
+                client: client, messageEndpoint: resolve(endpoint, against: streamURL), inbound: inbound)
+            let value = await body(connection)
+            // Ends the GET stream, which ends the session on the server.
+            group.cancelAll()
+            return .success(value)
+        }
+        return try outcome.get()
+    }
+
+    private static func readStream(
+        _ body: HTTPClientResponse.Body, maxMessageBytes: Int,
+        endpoints: AsyncStream<String>.Continuation, messages: AsyncStream<InboundEvent>.Continuation
+    ) async {
+        var parser = SSEParser(maxEventBytes: maxMessageBytes)
+        var reason = "the SSE stream ended"
+        do {
+            for try await buffer in body {
+                parser.append(buffer.readableBytesView) { output in
+                    switch output {
+                    case .event(let event) where event.type == "endpoint":
+                        endpoints.yield(event.data)
+                    case .event(let event) where event.type == "message":
+                        messages.yield(.frame(.line(Array(event.data.utf8))))
+                    case .event:
+                        break
+                    case .oversize(let byteCount):
+                        messages.yield(.frame(.oversize(byteCount: byteCount)))
+                    }
+                }
+            }
+        } catch {
+            reason = "the SSE stream failed: \(error)"
+        }
+        endpoints.finish()
+        messages.yield(.closed(reason))
+        messages.finish()
+    }
+
+    /// The endpoint event's URL, resolved against the stream's (it is usually a path).
+    static func resolve(_ endpoint: String, against streamURL: String) -> String {
+        if endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") { return endpoint }
+        guard let schemeEnd = streamURL.range(of: "://") else { return endpoint }
+        let afterScheme = streamURL[schemeEnd.upperBound...]
+        let origin = streamURL[..<(afterScheme.firstIndex(of: "/") ?? streamURL.endIndex)]
+        if endpoint.hasPrefix("/") { return origin + endpoint }
+        let directory = streamURL[
+            ..<(streamURL.lastIndex(of: "/").map { streamURL.index(after: $0) } ?? streamURL.endIndex)]
+        return directory + endpoint
+    }
+}
