@@ -60,7 +60,7 @@ public enum TerminalSummary {
     }
 
     /// `timeout 3, jsonrpc_error(-32603) 2`: every class with its codes.
-    static func breakdown(_ failures: FailureTally) -> String {
+    public static func breakdown(_ failures: FailureTally) -> String {
         let parts = failures.byClass.keys.sorted().map { failureClass -> String in
             let count = failures[failureClass]
             guard let codes = failures.byCode[failureClass], !codes.isEmpty else {
@@ -72,7 +72,7 @@ public enum TerminalSummary {
         return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 
-    static func percent(_ fraction: Double) -> String {
+    public static func percent(_ fraction: Double) -> String {
         "\(DurationText.rounded(fraction * 100, places: fraction > 0 && fraction < 0.001 ? 3 : 1))%"
     }
 

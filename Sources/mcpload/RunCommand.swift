@@ -24,17 +24,19 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
         overrides.apply(to: &parsed)
-        try overrides.check(parsed)
+        let transports = overrides.transports.count > 1 ? overrides.transports : [parsed.target.transport]
+        var variants: [Scenario] = []
+        for transport in transports {
+            var variant = parsed
+            variant.target.transport = transport
+            try overrides.check(variant)
+            variants.append(variant)
+        }
         try DescriptorBudget.check(virtualClients: parsed.load.virtualClients)
 
-        let control = RunControl(iterationsPerClient: parsed.load.iterations, duration: parsed.load.duration)
-        let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "mcpload")
         logger.logLevel = verbose ? .debug : .warning
-        let plan = RunPlan(
-            scenario: parsed, target: RunPlan.resolve(parsed, demoExecutable: demoExecutable), control: control,
-            logger: logger)
         let runID = LoadRunner.makeRunID()
         let directory = out ?? "results/\(runID)"
         // Found out now, not after a long run whose results would then be lost.
@@ -43,22 +45,47 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw InputError("--out \(directory): cannot create the results folder (\(error.localizedDescription))")
         }
-        print(announcement(parsed))
 
-        let interrupts = InterruptHandler(control: control)
-        let result = await LoadRunner.run(plan, runID: runID, scenarioFile: scenario)
-        interrupts.cancel()
+        let interrupts = InterruptHandler()
+        defer { interrupts.cancel() }
+        var results: [RunResult] = []
+        for variant in variants where !interrupts.wasInterrupted {
+            let folder = variants.count == 1 ? directory : "\(directory)/\(variant.target.transport.rawValue)"
+            results.append(try await run(variant, runID: runID, into: folder, logger: logger, interrupts: interrupts))
+        }
+        if results.count > 1 {
+            let comparison = TransportComparison.render(results)
+            print("\n" + comparison)
+            try? Data((comparison + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/comparison.txt"))
+            print("\ncomparison: \(directory)/comparison.txt")
+        }
+        if interrupts.wasInterrupted || results.contains(where: { $0.status != .completed }) {
+            throw ExitCode(ExitStatus.notStartedOrAborted)
+        }
+    }
 
+    /// One scenario run: announce, load, summarise, write result.json.
+    private func run(
+        _ scenario: Scenario, runID: String, into folder: String, logger: Logger, interrupts: InterruptHandler
+    ) async throws -> RunResult {
+        let control = RunControl(iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
+        let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
+        let plan = RunPlan(
+            scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
+            logger: logger)
+        print(announcement(scenario))
+        interrupts.watch(control)
+        let result = await LoadRunner.run(plan, runID: runID, scenarioFile: self.scenario)
         print("")
         print(TerminalSummary.render(result))
         do {
-            let path = try ResultWriter.write(result, to: directory)
-            print("\nresult: \(path)")
+            let path = try ResultWriter.write(result, to: folder)
+            print("\nresult: \(path)\n")
         } catch {
-            FileHandle.standardError.write(Data("mcpload: could not write results to \(directory): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("mcpload: could not write results to \(folder): \(error)\n".utf8))
             throw ExitCode(ExitStatus.notStartedOrAborted)
         }
-        if result.status != .completed { throw ExitCode(ExitStatus.notStartedOrAborted) }
+        return result
     }
 
     private func announcement(_ scenario: Scenario) -> String {

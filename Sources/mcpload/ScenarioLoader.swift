@@ -45,8 +45,18 @@ struct ScenarioOverrides: ParsableArguments {
     @Option(help: "The Streamable HTTP endpoint to load, e.g. http://127.0.0.1:8000/mcp.")
     var targetURL: String?
 
-    @Option(help: "How clients reach the server: stdio or http (the built-in demo server speaks both).")
+    @Option(
+        help:
+            "How clients reach the server: stdio, http or sse; several, comma-separated, run the scenario once per transport and compare."
+    )
     var transport: String?
+
+    /// The transports asked for, in order; empty when the scenario's own applies.
+    var transports: [TargetSpec.Transport] {
+        (transport ?? "").split(separator: ",").compactMap {
+            TargetSpec.Transport(rawValue: String($0).trimmingCharacters(in: .whitespaces))
+        }
+    }
 
     func validate() throws {
         if let virtualClients, virtualClients < 1 { throw ValidationError("--vus must be at least 1") }
@@ -63,9 +73,15 @@ struct ScenarioOverrides: ParsableArguments {
         if let targetURL, !(targetURL.hasPrefix("http://") || targetURL.hasPrefix("https://")) {
             throw ValidationError("--target-url must start with http:// or https://")
         }
-        if let transport, TargetSpec.Transport(rawValue: transport) == nil {
-            let names = TargetSpec.Transport.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--transport: '\(transport)' is not one of \(names)")
+        if let transport {
+            let names = transport.split(separator: ",", omittingEmptySubsequences: false).map {
+                String($0).trimmingCharacters(in: .whitespaces)
+            }
+            for name in names where TargetSpec.Transport(rawValue: name) == nil {
+                let known = TargetSpec.Transport.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--transport: '\(name)' is not one of \(known)")
+            }
+            if Set(names).count != names.count { throw ValidationError("--transport names a transport twice") }
         }
     }
 
@@ -83,7 +99,7 @@ struct ScenarioOverrides: ParsableArguments {
         if let targetURL {
             scenario.target = TargetSpec(launch: .url(targetURL), transport: .http)
         }
-        if let transport, let kind = TargetSpec.Transport(rawValue: transport) {
+        if transports.count == 1, let kind = transports.first {
             scenario.target.transport = kind
         }
     }

@@ -90,6 +90,36 @@ extension ProcessTests {
             #expect(result.scenario.virtualClients == 3)
         }
 
+        @Test("--transport stdio,http,sse runs the scenario once per transport and prints the comparison")
+        func transportComparison() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                "target: { builtin: demo }\nload: { vus: 3, iterations: 2 }\nsteps: [list_tools, ping]\n",
+                to: directory + "/s.yaml")
+            let finished = try mcpload(
+                ["run", "s.yaml", "--transport", "stdio,http,sse", "--out", "out"], in: directory)
+            #expect(finished.status == 0, "\(finished.errors)")
+            for transport in ["stdio", "http", "sse"] {
+                let result = try RunResult.decode(
+                    from: Data(contentsOf: URL(fileURLWithPath: "\(directory)/out/\(transport)/result.json")))
+                #expect(result.scenario.transport == transport)
+                #expect(result.steps.map(\.successes) == [6, 6])
+            }
+            let comparison = try String(contentsOfFile: directory + "/out/comparison.txt", encoding: .utf8)
+            let rows = comparison.split(separator: "\n").filter { $0.contains("completed") }
+            #expect(rows.map { $0.split(separator: " ").first.map(String.init) } == ["stdio", "http", "sse"])
+            #expect(finished.output.contains("over 3 transports"))
+        }
+
+        @Test("a transport the target cannot speak is bad input")
+        func impossibleTransport() throws {
+            let directory = try temporaryDirectory()
+            try write("target: { command: [cat] }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try mcpload(["run", "s.yaml", "--transport", "stdio,http"], in: directory)
+            #expect(finished.status == 2)
+            #expect(finished.errors.contains("--target-url"))
+        }
+
         @Test("a server that cannot start exits 3, with results still written")
         func cannotStart() throws {
             let directory = try temporaryDirectory()
