@@ -30,6 +30,11 @@ public struct FailureTally: Sendable, Hashable, Codable {
         for example in other.examples { noteExample(example) }
     }
 
+    /// Rewrites the examples' messages (redaction).
+    mutating func redactExamples(_ rewrite: (String) -> String) {
+        for index in examples.indices { examples[index].message = rewrite(examples[index].message) }
+    }
+
     private mutating func noteExample(_ example: FailureExample) {
         if let index = examples.firstIndex(where: {
             $0.failureClass == example.failureClass && $0.message == example.message

@@ -55,6 +55,9 @@ public struct TargetSpec: Sendable, Hashable {
     /// Extra environment variables for the server process, on top of mcpload's own environment.
     public var environment: [String: String]
     public var workingDirectory: String?
+    /// Extra HTTP headers for every request of every session (HTTP and SSE only), values with
+    /// `${ENV}` references resolved when the run starts.
+    public var headers: [String: EnvironmentTemplate] = [:]
 
     public init(
         launch: Launch, transport: Transport = .stdio, environment: [String: String] = [:],

@@ -2,9 +2,30 @@ import Yams
 
 extension ScenarioParser {
     func parseTarget(_ node: Node) throws(ScenarioError) -> TargetSpec {
+        var target = try parseTargetServer(node)
+        let fields = try mapping(node, context: "target")
+        guard let headersNode = fields["headers"] else { return target }
+        guard target.transport.isHTTP else {
+            throw error(at: headersNode, "'headers' needs 'transport: http' (or sse)")
+        }
+        for field in try mapping(headersNode, context: "target.headers").fields {
+            guard !field.key.isEmpty, field.key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            else { throw error(at: field.keyNode, "'\(field.key)' is not a valid header name") }
+            let text = try string(field.value)
+            do {
+                target.headers[field.key] = try EnvironmentTemplate(parsing: text)
+            } catch {
+                throw self.error(at: field.value, "target.headers.\(field.key): \(error.message)")
+            }
+        }
+        return target
+    }
+
+    private func parseTargetServer(_ node: Node) throws(ScenarioError) -> TargetSpec {
         let fields = try mapping(node, context: "target")
         try checkKeys(
-            fields, allowed: ["transport", "command", "args", "env", "cwd", "builtin", "url"], context: "target")
+            fields, allowed: ["transport", "command", "args", "env", "cwd", "builtin", "url", "headers"],
+            context: "target")
         var transport = TargetSpec.Transport.stdio
         if let transportNode = fields["transport"] {
             let name = try string(transportNode)

@@ -14,7 +14,7 @@ public enum DemoHTTPServer {
     ) async throws {
         let handler = RequestHandler(options: options, state: DemoState(options: options))
         let endpoint = MCPEndpoint(handler: handler, sessions: DemoSessions(options: http), http: http)
-        let legacy = LegacySSEEndpoint(handler: handler, sessions: LegacySSESessions())
+        let legacy = LegacySSEEndpoint(handler: handler, sessions: LegacySSESessions(), http: http)
         let router = Router()
         router.post("mcp") { request, _ in try await endpoint.post(request) }
         router.delete("mcp") { request, _ in await endpoint.delete(request) }

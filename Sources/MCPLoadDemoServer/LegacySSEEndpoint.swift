@@ -9,8 +9,10 @@ import MCPLoadTransport
 struct LegacySSEEndpoint: Sendable {
     let handler: RequestHandler
     let sessions: LegacySSESessions
+    let http: DemoHTTPOptions
 
     func stream(_ request: Request) async -> Response {
+        if let rejection = MCPEndpoint.authorize(request, http: http) { return rejection }
         let (session, jobs) = await sessions.open()
         let handler = self.handler
         let sessions = self.sessions
@@ -59,6 +61,7 @@ struct LegacySSEEndpoint: Sendable {
 
     func post(_ incoming: Request) async throws -> Response {
         var request = incoming
+        if let rejection = MCPEndpoint.authorize(request, http: http) { return rejection }
         guard let session = request.uri.queryParameters.get("sessionId"), await sessions.isOpen(session) else {
             return Response(status: .notFound)
         }

@@ -14,6 +14,7 @@ struct MCPEndpoint: Sendable {
 
     func post(_ incoming: Request) async throws -> Response {
         var request = incoming
+        if let rejection = Self.authorize(request, http: http) { return rejection }
         let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
         let message: JSONRPCMessage
         do {
@@ -48,6 +49,16 @@ struct MCPEndpoint: Sendable {
             await handler.state.resolve(message)
             return Response(status: .accepted)
         }
+    }
+
+    /// Nil when the request may proceed; a 401 otherwise.
+    static func authorize(_ request: Request, http: DemoHTTPOptions) -> Response? {
+        guard let token = http.requiredBearerToken else { return nil }
+        let presented = request.headers[.authorization]
+        guard presented != "Bearer \(token)" else { return nil }
+        return Response(
+            status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
+            body: .init(byteBuffer: ByteBuffer(string: "invalid credentials: \(presented ?? "none")")))
     }
 
     func delete(_ request: Request) async -> Response {

@@ -7,7 +7,8 @@ enum HTTPReadiness {
     static let probeInterval = Duration.milliseconds(50)
 
     static func wait(
-        for endpoint: String, client: HTTPClient, server: StdioConnection, within timeout: Duration
+        for endpoint: String, headers: [(name: String, value: String)], client: HTTPClient, server: StdioConnection,
+        within timeout: Duration
     ) async -> Result<Void, Failure> {
         await withTaskGroup(of: Result<Void, Failure>.self) { group in
             group.addTask {
@@ -22,6 +23,7 @@ enum HTTPReadiness {
                 while ContinuousClock.now < deadline {
                     var probe = HTTPClientRequest(url: endpoint)
                     probe.method = .GET
+                    for header in headers { probe.headers.add(name: header.name, value: header.value) }
                     if (try? await client.execute(probe, timeout: .seconds(1))) != nil { return .success(()) }
                     // Polling is the only way to learn that an unrelated process started listening.
                     try? await Task.sleep(for: probeInterval)

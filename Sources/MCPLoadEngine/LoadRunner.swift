@@ -39,7 +39,8 @@ public enum LoadRunner {
             statusReason: reason,
             startedAt: startedAt,
             finishedAt: finishedAt,
-            recorders: recorders)
+            recorders: recorders
+        ).redacted(by: plan.redactor)
     }
 
     /// Opens what the whole run shares (an HTTP client; the HTTP demo server) around the driver.
@@ -92,17 +93,18 @@ public enum LoadRunner {
             ) { client in
                 if let server {
                     let ready = await HTTPReadiness.wait(
-                        for: endpoint, client: client, server: server, within: session.setupTimeout)
+                        for: endpoint, headers: plan.headers, client: client, server: server,
+                        within: session.setupTimeout)
                     if case .failure(let failure) = ready { return .failure(failure) }
                 }
+                let options = HTTPSessionOptions(
+                    endpoint: endpoint, maxMessageBytes: session.maxMessageBytes,
+                    headers: plan.headers.map { .init(name: $0.name, value: $0.value) },
+                    setupTimeout: session.setupTimeout)
                 let connector: SessionConnector =
                     switch kind {
-                    case .streamable:
-                        .http(client: client, endpoint: endpoint, maxMessageBytes: session.maxMessageBytes)
-                    case .legacySSE:
-                        .legacySSE(
-                            client: client, streamURL: endpoint, maxMessageBytes: session.maxMessageBytes,
-                            setupTimeout: session.setupTimeout)
+                    case .streamable: .http(client: client, options: options)
+                    case .legacySSE: .legacySSE(client: client, options: options)
                     }
                 return .success(await Driver.run(plan, connector: connector))
             }

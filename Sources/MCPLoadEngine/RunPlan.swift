@@ -9,14 +9,21 @@ public struct RunPlan: Sendable {
     public var control: RunControl
     /// Session lifecycle events (info: failed setups and abnormal server exits; debug: every session).
     public var logger: Logger
+    /// HTTP headers with `${ENV}` resolved; their values are secrets as far as output goes.
+    public var headers: [(name: String, value: String)]
+    /// Hides those values in everything the run reports.
+    public var redactor: Redactor
 
     public init(
-        scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload")
+        scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
+        headers: [(name: String, value: String)] = [], redactor: Redactor = .none
     ) {
         self.scenario = scenario
         self.target = target
         self.control = control
         self.logger = logger
+        self.headers = headers
+        self.redactor = redactor
     }
 
     /// Resolves the scenario's target. `builtin: demo` runs DEMO (the mcpload executable itself)

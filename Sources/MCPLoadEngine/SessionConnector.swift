@@ -5,8 +5,8 @@ import MCPLoadTransport
 /// Opens one session's transport for a virtual client and closes it when the session ends.
 enum SessionConnector: Sendable {
     case stdio(StdioLaunch)
-    case http(client: HTTPClient, endpoint: String, maxMessageBytes: Int)
-    case legacySSE(client: HTTPClient, streamURL: String, maxMessageBytes: Int, setupTimeout: Duration)
+    case http(client: HTTPClient, options: HTTPSessionOptions)
+    case legacySSE(client: HTTPClient, options: HTTPSessionOptions)
 
     /// What a session left behind besides its own result.
     struct Closing: Sendable {
@@ -23,15 +23,10 @@ enum SessionConnector: Sendable {
         case .stdio(let launch):
             let completion = try await StdioTransport.withServer(launch) { connection in await body(connection) }
             return (completion.value, Closing(stderrTail: completion.stderrTail, termination: completion.termination))
-        case .http(let client, let endpoint, let maxMessageBytes):
-            let value = await StreamableHTTPTransport.withSession(
-                client: client, endpoint: endpoint, maxMessageBytes: maxMessageBytes, body)
-            return (value, Closing())
-        case .legacySSE(let client, let streamURL, let maxMessageBytes, let setupTimeout):
-            let value = try await LegacySSETransport.withSession(
-                client: client, streamURL: streamURL, maxMessageBytes: maxMessageBytes, setupTimeout: setupTimeout, body
-            )
-            return (value, Closing())
+        case .http(let client, let options):
+            return (await StreamableHTTPTransport.withSession(client: client, options: options, body), Closing())
+        case .legacySSE(let client, let options):
+            return (try await LegacySSETransport.withSession(client: client, options: options, body), Closing())
         }
     }
 }

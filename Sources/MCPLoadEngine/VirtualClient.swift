@@ -34,7 +34,7 @@ struct VirtualClient: Sendable {
                 if end == .finished { break }
             } catch {
                 let failure = (error as? Failure) ?? Failure(.notSent, "cannot start server: \(error)")
-                plan.logger.info("client \(index): \(failure.message)")
+                plan.logger.info("client \(index): \(plan.redactor.redact(failure.message))")
                 progress.recorder.recordSessionFailed(failure)
                 progress.consecutiveSetupFailures += 1
                 progress.abandonIteration()

@@ -23,6 +23,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "With --http: no sessions, every request stands alone.")
     var stateless = false
 
+    @Option(help: "With --http: require 'Authorization: Bearer <value of this environment variable>' (401 otherwise).")
+    var requireBearerEnv: String?
+
     @Flag(help: "With --http: exit when stdin closes (how mcpload stops the server it started).")
     var exitOnStdinEof = false
 
@@ -101,6 +104,12 @@ struct DemoServerCommand: AsyncParsableCommand {
         httpOptions.expireSessionsAfter = expireSessionsAfter
         httpOptions.maxSessions = maxSessions
         httpOptions.statusFaults = try statusFaults()
+        if let requireBearerEnv {
+            guard let token = ProcessInfo.processInfo.environment[requireBearerEnv], !token.isEmpty else {
+                throw ValidationError("--require-bearer-env: \(requireBearerEnv) is not set")
+            }
+            httpOptions.requiredBearerToken = token
+        }
         let host = self.host
         let exitOnStdinEof = self.exitOnStdinEof
         let serverOptions = options

@@ -33,6 +33,15 @@ struct RunCommand: AsyncParsableCommand {
             variants.append(variant)
         }
         try DescriptorBudget.check(virtualClients: parsed.load.virtualClients)
+        if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
+            throw InputError("headers are sent over HTTP only; this run has no http or sse transport")
+        }
+        let resolved: (headers: [(name: String, value: String)], redactor: Redactor)
+        do {
+            resolved = try parsed.target.resolvedHeaders(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw InputError("a header refers to ${\(error.name)}, which is not set in the environment")
+        }
 
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "mcpload")
@@ -51,7 +60,10 @@ struct RunCommand: AsyncParsableCommand {
         var results: [RunResult] = []
         for variant in variants where !interrupts.wasInterrupted {
             let folder = variants.count == 1 ? directory : "\(directory)/\(variant.target.transport.rawValue)"
-            results.append(try await run(variant, runID: runID, into: folder, logger: logger, interrupts: interrupts))
+            results.append(
+                try await run(
+                    variant, runID: runID, into: folder, logger: logger, interrupts: interrupts,
+                    headers: variant.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor))
         }
         if results.count > 1 {
             let comparison = TransportComparison.render(results)
@@ -66,13 +78,14 @@ struct RunCommand: AsyncParsableCommand {
 
     /// One scenario run: announce, load, summarise, write result.json.
     private func run(
-        _ scenario: Scenario, runID: String, into folder: String, logger: Logger, interrupts: InterruptHandler
+        _ scenario: Scenario, runID: String, into folder: String, logger: Logger, interrupts: InterruptHandler,
+        headers: [(name: String, value: String)], redactor: Redactor
     ) async throws -> RunResult {
         let control = RunControl(iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
         let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
-            logger: logger)
+            logger: logger, headers: headers, redactor: redactor)
         print(announcement(scenario))
         interrupts.watch(control)
         let result = await LoadRunner.run(plan, runID: runID, scenarioFile: self.scenario)

@@ -51,6 +51,11 @@ struct ScenarioOverrides: ParsableArguments {
     )
     var transport: String?
 
+    @Option(
+        name: .customLong("header"),
+        help: "An HTTP header for every request, 'Name: value'; ${VAR} reads the environment (repeatable).")
+    var headers: [String] = []
+
     /// The transports asked for, in order; empty when the scenario's own applies.
     var transports: [TargetSpec.Transport] {
         (transport ?? "").split(separator: ",").compactMap {
@@ -67,6 +72,7 @@ struct ScenarioOverrides: ParsableArguments {
         if let targetCommand, CommandLineWords.split(targetCommand).isEmpty {
             throw ValidationError("--target-command is empty")
         }
+        for header in headers { _ = try Self.parseHeader(header) }
         if targetCommand != nil && targetURL != nil {
             throw ValidationError("--target-command and --target-url name two servers; choose one")
         }
@@ -99,8 +105,29 @@ struct ScenarioOverrides: ParsableArguments {
         if let targetURL {
             scenario.target = TargetSpec(launch: .url(targetURL), transport: .http)
         }
+        for header in headers {
+            if let (name, value) = try? Self.parseHeader(header) { scenario.target.headers[name] = value }
+        }
         if transports.count == 1, let kind = transports.first {
             scenario.target.transport = kind
+        }
+    }
+
+    static func parseHeader(_ text: String) throws -> (String, EnvironmentTemplate) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw ValidationError("--header '\(text.prefix(40))…' is not 'Name: value'")
+        }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw ValidationError("--header: '\(name)' is not a valid header name")
+        }
+        do {
+            return (
+                name,
+                try EnvironmentTemplate(parsing: text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            )
+        } catch {
+            throw ValidationError("--header \(name): \(error.message)")
         }
     }
 

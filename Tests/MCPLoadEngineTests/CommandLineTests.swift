@@ -14,10 +14,15 @@ extension ProcessTests {
             var errors: String
         }
 
-        private func mcpload(_ arguments: [String], in directory: String? = nil) throws -> Finished {
+        private func mcpload(
+            _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+        ) throws -> Finished {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
             process.arguments = arguments
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            }
             if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
             let output = Pipe()
             let errors = Pipe()
@@ -118,6 +123,54 @@ extension ProcessTests {
             let finished = try mcpload(["run", "s.yaml", "--transport", "stdio,http"], in: directory)
             #expect(finished.status == 2)
             #expect(finished.errors.contains("--target-url"))
+        }
+
+        @Test(
+            "a bearer token from the environment authorizes every request and appears in no output, even when the server echoes it",
+            arguments: [("http", true), ("sse", true), ("http", false)])
+        func bearerToken(transport: String, accepted: Bool) throws {
+            let directory = try temporaryDirectory()
+            let token = "tok-\(UUID().uuidString)"
+            try write(
+                """
+                target:
+                  builtin: demo
+                  transport: \(transport)
+                  args: [--require-bearer-env, DEMO_TOKEN]
+                  env: { DEMO_TOKEN: "\(accepted ? token : "something-else")" }
+                  headers: { Authorization: "Bearer ${MCP_TOKEN}" }
+                load: { vus: 2, iterations: 2 }
+                steps: [list_tools, ping]
+                """, to: directory + "/s.yaml")
+            let finished = try mcpload(
+                ["run", "s.yaml", "--out", "out", "-v"], in: directory, environment: ["MCP_TOKEN": token])
+            let result = try RunResult.decode(
+                from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
+            if accepted {
+                #expect(finished.status == 0, "\(finished.errors)")
+                #expect(result.totals.failures.total == 0)
+            } else {
+                // Every session is refused with 401, whose body echoes the credential it got.
+                #expect(result.session.setupFailures.byCode[.httpStatus] == ["401": 4])
+                #expect(result.session.setupFailures.examples.first?.message.contains("[redacted]") == true)
+            }
+            let files = try FileManager.default.subpathsOfDirectory(atPath: directory + "/out").map {
+                (try? String(contentsOfFile: "\(directory)/out/\($0)", encoding: .utf8)) ?? ""
+            }
+            for output in [finished.output, finished.errors] + files {
+                #expect(!output.contains(token))
+                #expect(!output.contains(String(token.dropFirst(4))))
+            }
+        }
+
+        @Test("a header that names an unset environment variable is bad input, named, before any load")
+        func missingHeaderVariable() throws {
+            let directory = try temporaryDirectory()
+            try write("target: { builtin: demo, transport: http }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try mcpload(
+                ["run", "s.yaml", "--header", "Authorization: Bearer ${MCPLOAD_SURELY_UNSET_1234}"], in: directory)
+            #expect(finished.status == 2)
+            #expect(finished.errors.contains("${MCPLOAD_SURELY_UNSET_1234}"))
         }
 
         @Test("a server that cannot start exits 3, with results still written")

@@ -9,13 +9,15 @@ import NIOHTTP1
 public final class LegacySSEConnection: MessageTransport {
     public let inbound: AsyncStream<InboundEvent>
     private let client: HTTPClient
+    private let options: HTTPSessionOptions
     /// Where messages are POSTed, from the stream's `endpoint` event.
     public let messageEndpoint: String
 
     public var abortsStalledWrites: Bool { false }
 
-    init(client: HTTPClient, messageEndpoint: String, inbound: AsyncStream<InboundEvent>) {
+    init(client: HTTPClient, options: HTTPSessionOptions, messageEndpoint: String, inbound: AsyncStream<InboundEvent>) {
         self.client = client
+        self.options = options
         self.messageEndpoint = messageEndpoint
         self.inbound = inbound
     }
@@ -25,6 +27,7 @@ public final class LegacySSEConnection: MessageTransport {
     public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
         var request = HTTPClientRequest(url: messageEndpoint)
         request.method = .POST
+        request.headers = options.baseHeaders()
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: message))
         let response: HTTPClientResponse
@@ -44,12 +47,15 @@ public final class LegacySSEConnection: MessageTransport {
 /// Scoped legacy HTTP+SSE sessions: the GET stream is read beside the session and closed with it.
 public enum LegacySSETransport {
     public static func withSession<Value: Sendable>(
-        client: HTTPClient, streamURL: String, maxMessageBytes: Int, setupTimeout: Duration,
+        client: HTTPClient, options: HTTPSessionOptions,
         _ body: (LegacySSEConnection) async -> Value
     ) async throws(Failure) -> Value {
+        let streamURL = options.endpoint
+        let maxMessageBytes = options.maxMessageBytes
+        let setupTimeout = options.setupTimeout
         var request = HTTPClientRequest(url: streamURL)
         request.method = .GET
-        request.headers.add(name: "Accept", value: "text/event-stream")
+        request.headers = options.baseHeaders(accepting: "text/event-stream")
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .nanoseconds(setupTimeout.nanoseconds))
@@ -82,7 +88,8 @@ public enum LegacySSETransport {
                         .protocol, "no endpoint event on the SSE stream within \(DurationText.format(setupTimeout))"))
             }
             let connection = LegacySSEConnection(
-                client: client, messageEndpoint: resolve(endpoint, against: streamURL), inbound: inbound)
+                client: client, options: options, messageEndpoint: resolve(endpoint, against: streamURL),
+                inbound: inbound)
             let value = await body(connection)
             // Ends the GET stream, which ends the session on the server.
             group.cancelAll()

@@ -14,8 +14,9 @@ public final class StreamableHTTPConnection: MessageTransport {
     public let inbound: AsyncStream<InboundEvent>
     private let continuation: AsyncStream<InboundEvent>.Continuation
     private let client: HTTPClient
-    private let endpoint: String
-    private let maxMessageBytes: Int
+    private let options: HTTPSessionOptions
+    private var endpoint: String { options.endpoint }
+    private var maxMessageBytes: Int { options.maxMessageBytes }
     private let state = Mutex(SessionState())
 
     private struct SessionState {
@@ -25,11 +26,10 @@ public final class StreamableHTTPConnection: MessageTransport {
 
     public var abortsStalledWrites: Bool { false }
 
-    init(client: HTTPClient, endpoint: String, maxMessageBytes: Int) {
+    init(client: HTTPClient, options: HTTPSessionOptions) {
         (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
         self.client = client
-        self.endpoint = endpoint
-        self.maxMessageBytes = maxMessageBytes
+        self.options = options
     }
 
     /// The session the server assigned, if any.
@@ -77,8 +77,7 @@ public final class StreamableHTTPConnection: MessageTransport {
     }
 
     private func headers(accepting accept: String?) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        if let accept { headers.add(name: "Accept", value: accept) }
+        var headers = options.baseHeaders(accepting: accept)
         let session = state.withLock { $0 }
         if let id = session.sessionID { headers.add(name: "Mcp-Session-Id", value: id) }
         if let version = session.protocolVersion { headers.add(name: "MCP-Protocol-Version", value: version) }

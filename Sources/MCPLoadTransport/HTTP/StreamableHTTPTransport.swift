@@ -3,10 +3,10 @@ import AsyncHTTPClient
 /// Scoped Streamable HTTP sessions: the session is deleted on every path out of the closure.
 public enum StreamableHTTPTransport {
     public static func withSession<Value: Sendable>(
-        client: HTTPClient, endpoint: String, maxMessageBytes: Int,
+        client: HTTPClient, options: HTTPSessionOptions,
         _ body: (StreamableHTTPConnection) async -> Value
     ) async -> Value {
-        let connection = StreamableHTTPConnection(client: client, endpoint: endpoint, maxMessageBytes: maxMessageBytes)
+        let connection = StreamableHTTPConnection(client: client, options: options)
         let value = await body(connection)
         await connection.close()
         return value

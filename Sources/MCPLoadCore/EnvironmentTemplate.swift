@@ -1,0 +1,62 @@
+/// Text with `${NAME}` references to environment variables: how secrets reach headers without
+/// being written into scenario files (`Authorization: Bearer ${MCP_TOKEN}`).
+public struct EnvironmentTemplate: Sendable, Hashable {
+    enum Segment: Sendable, Hashable {
+        case literal(String)
+        case variable(String)
+    }
+
+    let segments: [Segment]
+
+    public init(parsing text: String) throws(TemplateSyntaxError) {
+        var segments: [Segment] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            if open.lowerBound > rest.startIndex { segments.append(.literal(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                throw TemplateSyntaxError(message: "unterminated '${' in a header value")
+            }
+            let name = String(rest[open.upperBound..<close])
+            guard let first = name.first, first.isLetter || first == "_",
+                name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+            else { throw TemplateSyntaxError(message: "bad environment variable name '${\(name)}'") }
+            segments.append(.variable(name))
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { segments.append(.literal(String(rest))) }
+        self.segments = segments
+    }
+
+    /// The variables referred to, in order.
+    public var variables: [String] {
+        segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }
+    }
+
+    /// The text with every reference replaced; throws the name of the first variable not set.
+    public func resolve(in environment: [String: String]) throws(MissingVariable) -> String {
+        var output = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let text): output += text
+            case .variable(let name):
+                guard let value = environment[name] else { throw MissingVariable(name: name) }
+                output += value
+            }
+        }
+        return output
+    }
+
+    /// The text with references as written, for messages: never the values.
+    public var unresolved: String {
+        segments.map { segment in
+            switch segment {
+            case .literal(let text): text
+            case .variable(let name): "${\(name)}"
+            }
+        }.joined()
+    }
+
+    public struct MissingVariable: Error, Sendable {
+        public let name: String
+    }
+}

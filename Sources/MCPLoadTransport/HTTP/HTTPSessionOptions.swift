@@ -1,0 +1,37 @@
+import NIOHTTP1
+
+/// What every HTTP session of a run shares: where, how big, which extra headers.
+public struct HTTPSessionOptions: Sendable {
+    /// Streamable HTTP: the MCP endpoint. Legacy SSE: the stream's URL.
+    public var endpoint: String
+    public var maxMessageBytes: Int
+    /// Sent on every request (credentials included); never logged or reported.
+    public var headers: [HeaderField]
+    /// Bounds opening a session's stream and waiting for its `endpoint` event (legacy SSE).
+    public var setupTimeout: Duration
+
+    public struct HeaderField: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(endpoint: String, maxMessageBytes: Int, headers: [HeaderField] = [], setupTimeout: Duration) {
+        self.endpoint = endpoint
+        self.maxMessageBytes = maxMessageBytes
+        self.headers = headers
+        self.setupTimeout = setupTimeout
+    }
+
+    /// Base headers for a request: the run's own, then `Accept` when given.
+    func baseHeaders(accepting accept: String? = nil) -> HTTPHeaders {
+        var fields = HTTPHeaders()
+        for header in headers { fields.add(name: header.name, value: header.value) }
+        if let accept { fields.replaceOrAdd(name: "Accept", value: accept) }
+        return fields
+    }
+}
