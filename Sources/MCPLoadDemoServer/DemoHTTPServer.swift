@@ -8,6 +8,13 @@ import MCPLoadTransport
 /// or stateless, answering with SSE streams or plain JSON, with HTTP fault knobs; and the
 /// legacy HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`.
 public enum DemoHTTPServer {
+    /// Warnings and worse only: a load target that logs every connection measures its logging.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "mcpload-demo-http")
+        logger.logLevel = .warning
+        return logger
+    }
+
     /// Serves until cancelled; calls `onListening` with the bound port once it accepts connections.
     public static func run(
         _ options: DemoServerOptions, http: DemoHTTPOptions, onListening: @escaping @Sendable (Int) async -> Void
@@ -27,7 +34,7 @@ public enum DemoHTTPServer {
             router: router,
             configuration: .init(address: .hostname(http.host, port: http.port), serverName: "mcpload-demo"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? http.port) },
-            logger: Logger(label: "mcpload-demo-http"))
+            logger: Self.quietLogger)
         // No signal handlers: SIGTERM's default action is the prompt exit a load target should have.
         try await app.runService()
     }
