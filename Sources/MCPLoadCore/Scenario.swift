@@ -98,6 +98,17 @@ public struct LoadSettings: Sendable, Hashable {
 
 /// How each virtual client talks to its server.
 public struct SessionSettings: Sendable, Hashable {
+    /// How long a session lives: it alone made a tenfold difference in public measurements.
+    public enum Strategy: String, Sendable, Hashable, CaseIterable {
+        /// One session per virtual client, kept for all its iterations.
+        case perClient = "per-client"
+        /// A new session for every iteration (for stdio: a new server process).
+        case perIteration = "per-iteration"
+        /// A new session for every request: initialize, call, close.
+        case perRequest = "per-request"
+    }
+
+    public var strategy: Strategy
     /// The protocolVersion mcpload offers in `initialize` unless the step says otherwise.
     public var protocolVersion: String
     public var requestTimeout: Duration
@@ -109,12 +120,14 @@ public struct SessionSettings: Sendable, Hashable {
     public var maxMessageBytes: Int
 
     public init(
+        strategy: Strategy = .perClient,
         protocolVersion: String = MCPProtocol.latestVersion,
         requestTimeout: Duration = .seconds(10),
         setupTimeout: Duration = .seconds(10),
         shutdownGrace: Duration = .seconds(2),
         maxMessageBytes: Int = 16 << 20
     ) {
+        self.strategy = strategy
         self.protocolVersion = protocolVersion
         self.requestTimeout = requestTimeout
         self.setupTimeout = setupTimeout

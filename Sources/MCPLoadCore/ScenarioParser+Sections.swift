@@ -128,15 +128,15 @@ extension ScenarioParser {
                 "strategy", "protocolVersion", "requestTimeout", "setupTimeout", "shutdownGrace", "maxMessageSize",
             ],
             context: "session")
+        var session = SessionSettings()
         if let strategy = fields["strategy"] {
             let name = try string(strategy)
-            guard name == "per-client" else {
-                throw error(
-                    at: strategy,
-                    "session strategy '\(name)' is not supported by this version of mcpload; use per-client")
+            guard let known = SessionSettings.Strategy(rawValue: name) else {
+                let names = SessionSettings.Strategy.allCases.map(\.rawValue).joined(separator: ", ")
+                throw error(at: strategy, "session strategy '\(name)' is not one of \(names)")
             }
+            session.strategy = known
         }
-        var session = SessionSettings()
         if let version = fields["protocolVersion"] { session.protocolVersion = try string(version) }
         if let timeout = fields["requestTimeout"] {
             session.requestTimeout = try duration(timeout, what: "session.requestTimeout")

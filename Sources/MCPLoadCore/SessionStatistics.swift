@@ -5,6 +5,8 @@ public struct SessionStatistics: Sendable, Equatable, Codable {
     public var closed: UInt64 = 0
     /// Sessions re-opened after the first one of a client: `reconnect` steps and recovery after failures.
     public var reopened: UInt64 = 0
+    /// Sessions the server no longer knew (HTTP 404): each is followed by a new one.
+    public var expired: UInt64 = 0
     public var setupFailures = FailureTally()
     public var setupLatency = LatencyHistogram()
     /// The protocol versions servers agreed to, with how many sessions each.
@@ -16,6 +18,7 @@ public struct SessionStatistics: Sendable, Equatable, Codable {
         opened += other.opened
         closed += other.closed
         reopened += other.reopened
+        expired += other.expired
         setupFailures.merge(other.setupFailures)
         setupLatency.merge(other.setupLatency)
         protocolVersions.merge(other.protocolVersions, uniquingKeysWith: +)

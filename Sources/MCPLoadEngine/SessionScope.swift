@@ -79,14 +79,23 @@ struct SessionScope: Sendable {
                     return .broken
                 case .send:
                     let outcome = await send(step, at: index, on: client, progress: &progress)
+                    if outcome.failure?.failureClass == .httpStatus && outcome.failure?.code == 404 {
+                        progress.recorder.session.expired += 1
+                    }
                     if lifecycle.attempted(outcome) == .abandonIteration {
                         progress.abandonIteration()
                         return .broken
+                    }
+                    if scenario.session.strategy == .perRequest && step.isRequest {
+                        progress.step += 1
+                        if progress.step >= scenario.steps.count { await finishIteration(&progress) }
+                        return .reopen
                     }
                 }
                 progress.step += 1
             }
             await finishIteration(&progress)
+            if scenario.session.strategy != .perClient { return .reopen }
         }
     }
 

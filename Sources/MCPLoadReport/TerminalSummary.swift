@@ -82,6 +82,7 @@ public enum TerminalSummary {
             "requests: \(totals.attempts) sent or attempted, \(totals.successes) ok; "
                 + "never sent \(totals.neverSent), sent and failed \(totals.sentAndFailed)",
             "sessions: \(result.session.opened) opened, \(result.session.reopened) re-opened, "
+                + (result.session.expired > 0 ? "\(result.session.expired) expired by the server, " : "")
                 + "\(result.session.setupFailures.total) failed to open; "
                 + "iterations: \(result.iterations.completed) completed, \(result.iterations.abandoned) abandoned",
         ]

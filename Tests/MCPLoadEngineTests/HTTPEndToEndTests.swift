@@ -84,6 +84,7 @@ extension ProcessTests {
             #expect(result.steps[2].failures.byCode[.httpStatus] == ["404": 4])
             #expect(result.session.opened == 4)
             #expect(result.session.reopened == 2)
+            #expect(result.session.expired == 4)
         }
 
         @Test("429 with Retry-After is counted exactly, by code, with Retry-After in the example")
@@ -98,6 +99,31 @@ extension ProcessTests {
             #expect(ping.successes == 15)
             #expect(ping.failures.examples.first?.message.contains("Retry-After: 1") == true)
             #expect(ping.attempts == ping.successes + ping.failures.total)
+        }
+
+        @Test(
+            "session strategies over every transport: sessions opened per client, per iteration, per request",
+            arguments: [
+                ("stdio", "per-client", 3), ("stdio", "per-iteration", 9), ("stdio", "per-request", 18),
+                ("http", "per-client", 3), ("http", "per-iteration", 9), ("http", "per-request", 18),
+                ("sse", "per-iteration", 9),
+            ])
+        func strategies(transport: String, strategy: String, sessions: UInt64) async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: \(transport) }
+                load: { vus: 3, iterations: 3 }
+                session: { strategy: \(strategy) }
+                steps:
+                  - ping
+                  - think: 1ms
+                  - call_tool: { name: echo, arguments: { text: "v{{vu}}" } }
+                """)
+            #expect(result.steps.map(\.successes) == [9, 9])
+            #expect(result.session.opened == sessions)
+            #expect(result.session.closed == sessions)
+            #expect(result.iterations.completed == 9)
+            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("a closed port: the run does not start, and says why")
