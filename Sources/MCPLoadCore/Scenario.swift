@@ -99,13 +99,35 @@ public struct LoadSettings: Sendable, Hashable {
 /// How each virtual client talks to its server.
 public struct SessionSettings: Sendable, Hashable {
     /// How long a session lives: it alone made a tenfold difference in public measurements.
-    public enum Strategy: String, Sendable, Hashable, CaseIterable {
+    public enum Strategy: Sendable, Hashable {
         /// One session per virtual client, kept for all its iterations.
-        case perClient = "per-client"
+        case perClient
         /// A new session for every iteration (for stdio: a new server process).
-        case perIteration = "per-iteration"
+        case perIteration
         /// A new session for every request: initialize, call, close.
-        case perRequest = "per-request"
+        case perRequest
+        /// N sessions opened for the run and shared by all clients (client i uses session i mod N).
+        case pool(Int)
+
+        public static let names = ["per-client", "per-iteration", "per-request", "pool: N"]
+
+        public init?(name: String) {
+            switch name {
+            case "per-client": self = .perClient
+            case "per-iteration": self = .perIteration
+            case "per-request": self = .perRequest
+            default: return nil
+            }
+        }
+
+        public var name: String {
+            switch self {
+            case .perClient: "per-client"
+            case .perIteration: "per-iteration"
+            case .perRequest: "per-request"
+            case .pool(let size): "pool: \(size)"
+            }
+        }
     }
 
     public var strategy: Strategy

@@ -130,12 +130,19 @@ extension ScenarioParser {
             context: "session")
         var session = SessionSettings()
         if let strategy = fields["strategy"] {
-            let name = try string(strategy)
-            guard let known = SessionSettings.Strategy(rawValue: name) else {
-                let names = SessionSettings.Strategy.allCases.map(\.rawValue).joined(separator: ", ")
-                throw error(at: strategy, "session strategy '\(name)' is not one of \(names)")
+            if case .mapping = strategy {
+                let pool = try mapping(strategy, context: "session.strategy")
+                try checkKeys(pool, allowed: ["pool"], context: "session.strategy")
+                guard let size = pool["pool"] else { throw error(at: strategy, "write the pool as { pool: N }") }
+                session.strategy = .pool(try integer(size, minimum: 1, what: "session.strategy.pool"))
+            } else {
+                let name = try string(strategy)
+                guard let known = SessionSettings.Strategy(name: name) else {
+                    let names = SessionSettings.Strategy.names.joined(separator: ", ")
+                    throw error(at: strategy, "session strategy '\(name)' is not one of \(names)")
+                }
+                session.strategy = known
             }
-            session.strategy = known
         }
         if let version = fields["protocolVersion"] { session.protocolVersion = try string(version) }
         if let timeout = fields["requestTimeout"] {

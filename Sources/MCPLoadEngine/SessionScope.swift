@@ -30,6 +30,15 @@ struct SessionScope: Sendable {
         }
     }
 
+    /// Runs steps on a session of the run's pool, opened (and handshaken) by ``SessionPool``.
+    func run(onShared client: JSONRPCClient, from start: ClientProgress) async -> (ClientProgress, End) {
+        var progress = start
+        var lifecycle = SessionLifecycle()
+        lifecycle.opened(protocolVersion: "pooled")
+        let end = await runSteps(client, &progress, lifecycle: lifecycle)
+        return (progress, end)
+    }
+
     private func drive(_ client: JSONRPCClient, _ progress: inout ClientProgress) async -> End {
         var lifecycle = SessionLifecycle()
         let scenario = plan.scenario
@@ -50,6 +59,17 @@ struct SessionScope: Sendable {
             return .broken
         }
 
+        return await runSteps(client, &progress, lifecycle: lifecycle)
+    }
+
+    /// The steps, iteration after iteration, until the session must end.
+    private func runSteps(
+        _ client: JSONRPCClient, _ progress: inout ClientProgress, lifecycle start: SessionLifecycle
+    )
+        async -> End
+    {
+        var lifecycle = start
+        let scenario = plan.scenario
         while true {
             if progress.step >= scenario.steps.count { await finishIteration(&progress) }
             if progress.isMidIteration {

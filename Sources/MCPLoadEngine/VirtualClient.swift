@@ -55,6 +55,21 @@ struct VirtualClient: Sendable {
         }
     }
 
+    /// Runs on a session of the run's pool; ends when the run does or the session breaks.
+    func run(sharing client: JSONRPCClient) async -> Recorder {
+        var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
+        let scope = SessionScope(virtualClient: index, plan: plan, setupStarted: ContinuousClock.now)
+        while progress.isMidIteration || plan.control.mayStartIteration(after: progress.iteration) {
+            if Task.isCancelled { break }
+            let (next, end) = await scope.run(onShared: client, from: progress)
+            progress = next
+            if end == .finished { break }
+            // A pooled session cannot be replaced by one client: when it is gone, so is the client's work.
+            if end == .broken, await client.closure != nil { break }
+        }
+        return progress.recorder
+    }
+
     /// A server that cannot start must not be respawned in a tight loop for the whole run.
     private func backOff(after failures: Int) async {
         let delay = Duration.milliseconds(min(1000, 25 << min(failures, 6)))

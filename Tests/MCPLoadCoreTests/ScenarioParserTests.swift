@@ -79,6 +79,14 @@ struct ScenarioParserTests {
                 "target: { builtin: demo }\nsteps:\n  - call_tool: { name: echo, expect: { isError: maybe } }\n", 3,
                 "true or false"
             ),
+            ("target: { url: \"http://x/mcp\" }\nsteps: [ping]\n", 1, "'url' needs 'transport: http'"),
+            ("target: { transport: http, command: [srv] }\nsteps: [ping]\n", 1, "needs the 'url'"),
+            ("target: { transport: carrier-pigeon, builtin: demo }\nsteps: [ping]\n", 1, "not supported"),
+            ("target: { transport: http, url: \"ftp://x\" }\nsteps: [ping]\n", 1, "must start with http://"),
+            ("target: { builtin: demo, headers: { A: b } }\nsteps: [ping]\n", 1, "needs 'transport: http'"),
+            ("target: { builtin: demo, transport: http, headers: { A: \"${x\" } }\nsteps: [ping]\n", 1, "unterminated"),
+            ("target: { builtin: demo }\nsession: { strategy: per-day }\nsteps: [ping]\n", 2, "not one of"),
+            ("target: { builtin: demo }\nsession: { strategy: { pool: 0 } }\nsteps: [ping]\n", 2, "at least 1"),
         ])
     func rejected(yaml: String, line: Int, message: String) {
         let found = error(yaml)

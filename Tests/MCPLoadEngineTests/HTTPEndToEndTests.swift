@@ -126,6 +126,27 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test(
+            "pool: N opens N sessions for the whole run and shares them among all clients",
+            arguments: ["stdio", "http", "sse"])
+        func pool(transport: String) async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: \(transport) }
+                load: { vus: 6, iterations: 3 }
+                session: { strategy: { pool: 2 } }
+                steps:
+                  - ping
+                  - call_tool: { name: echo, arguments: { text: "c{{vu}}" }, expect: { contains: "c{{vu}}" } }
+                """)
+            #expect(result.status == .completed)
+            #expect(result.steps.map(\.successes) == [18, 18])
+            #expect(result.session.opened == 2)
+            #expect(result.session.closed == 2)
+            #expect(result.iterations.completed == 18)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test("a closed port: the run does not start, and says why")
         func closedPort() async throws {
             let result = try await TestSupport.run(
