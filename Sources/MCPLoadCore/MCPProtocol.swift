@@ -6,6 +6,36 @@ public enum MCPProtocol {
     /// Offered in `initialize` unless the scenario says otherwise.
     public static let latestVersion = "2025-11-25"
 
+    /// The stateless revision: no handshake, no session; every request carries `_meta`.
+    public static let statelessVersion = "2026-07-28"
+
+    /// `protocolVersion: auto`: probe `server/discover`, fall back to `initialize`.
+    public static let automaticVersion = "auto"
+
+    /// The `_meta` keys every 2026-07-28 request carries.
+    public enum MetaKey {
+        public static let protocolVersion = "io.modelcontextprotocol/protocolVersion"
+        public static let clientCapabilities = "io.modelcontextprotocol/clientCapabilities"
+        public static let clientInfo = "io.modelcontextprotocol/clientInfo"
+    }
+
+    /// Error codes the 2026-07-28 revision defines.
+    public enum ErrorCode {
+        public static let headerMismatch: Int64 = -32020
+        public static let missingRequiredClientCapability: Int64 = -32021
+        public static let unsupportedProtocolVersion: Int64 = -32022
+
+        /// A readable name for MCP's own codes, for failure messages.
+        public static func name(of code: Int64) -> String? {
+            switch code {
+            case headerMismatch: "header mismatch"
+            case missingRequiredClientCapability: "missing required client capability"
+            case unsupportedProtocolVersion: "unsupported protocol version"
+            default: nil
+            }
+        }
+    }
+
     public static let clientName = "mcpload"
     public static let clientVersion = "0.1.0"
 }

@@ -22,6 +22,12 @@ struct MCPEndpoint: Sendable {
         } catch {
             return jsonRPCError(.badRequest, code: JSONRPCErrorCode.parseError, "Parse error")
         }
+        if case .request(let id, let method, let params) = message, !handler.options.preStateless,
+            let version = params?["_meta"]?[MCPProtocol.MetaKey.protocolVersion]?.stringValue
+        {
+            return await answerStateless(
+                id: id, method: method, params: params, version: version, headers: request.headers)
+        }
         let presented = request.headers[MCPHeader.sessionID]
         if case .request(let id, "initialize", let params) = message, !http.stateless {
             guard let session = await sessions.open() else {
@@ -59,6 +65,36 @@ struct MCPEndpoint: Sendable {
         return Response(
             status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
             body: .init(byteBuffer: ByteBuffer(string: "invalid credentials: \(presented ?? "none")")))
+    }
+
+    /// A 2026-07-28 request: no session; the envelope's version and the routing headers must
+    /// agree with the body, or the answer is an HTTP 400 carrying the spec's error code.
+    private func answerStateless(
+        id: JSONRPCID, method: String, params: JSONValue?, version: String, headers: HTTPFields
+    ) async -> Response {
+        guard version == MCPProtocol.statelessVersion else {
+            return jsonRPCError(
+                .badRequest, id: id, code: MCPProtocol.ErrorCode.unsupportedProtocolVersion,
+                "Unsupported protocol version \(version); supported: \(MCPProtocol.statelessVersion)")
+        }
+        let expectedName: String? =
+            switch method {
+            case "tools/call", "prompts/get": params?["name"]?.stringValue
+            case "resources/read": params?["uri"]?.stringValue
+            default: nil
+            }
+        let mismatch =
+            headers[MCPHeader.protocolVersion] != version || headers[MCPHeader.method] != method
+            || (expectedName != nil && headers[MCPHeader.name] != expectedName)
+        if mismatch {
+            return jsonRPCError(
+                .badRequest, id: id, code: MCPProtocol.ErrorCode.headerMismatch,
+                "MCP-Protocol-Version, Mcp-Method or Mcp-Name does not match the request body")
+        }
+        if case .status(let code) = await sessions.admit(session: nil) {
+            return Response(status: .init(code: code), headers: [.retryAfter: "1"])
+        }
+        return await answer(id: id, method: method, params: params, session: nil)
     }
 
     func delete(_ request: Request) async -> Response {
@@ -102,10 +138,14 @@ struct MCPEndpoint: Sendable {
         Array("id: \(id)\nevent: message\ndata: ".utf8) + data + Array("\n\n".utf8)
     }
 
-    private func jsonRPCError(_ status: HTTPResponse.Status, code: Int64, _ message: String) -> Response {
+    private func jsonRPCError(
+        _ status: HTTPResponse.Status, id: JSONRPCID = .null, code: Int64, _ message: String
+    )
+        -> Response
+    {
         Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: JSONRPCEncoder.error(id: .null, code: code, message: message))))
+            body: .init(byteBuffer: ByteBuffer(bytes: JSONRPCEncoder.error(id: id, code: code, message: message))))
     }
 }
 
@@ -113,6 +153,8 @@ struct MCPEndpoint: Sendable {
 enum MCPHeader {
     static let sessionID = fieldName("Mcp-Session-Id")
     static let protocolVersion = fieldName("MCP-Protocol-Version")
+    static let method = fieldName("Mcp-Method")
+    static let name = fieldName("Mcp-Name")
 
     /// The names above are valid tokens; a typo in one is a programming error caught by every test.
     private static func fieldName(_ text: String) -> HTTPField.Name {

@@ -26,6 +26,7 @@ struct RequestHandler: Sendable {
         switch method {
         case "initialize": answer = .success(initializeResult(params))
         case "ping": answer = .success([:])
+        case "server/discover" where !options.preStateless: answer = .success(discoverResult())
         case "tools/list": answer = .success(["tools": DemoCatalog.tools])
         case "tools/call": answer = await callTool(params, outbox: outbox)
         case "resources/list": answer = .success(DemoCatalog.resources)
@@ -58,13 +59,27 @@ struct RequestHandler: Sendable {
         if delay > .zero { try? await Task.sleep(for: delay) }
     }
 
+    /// 2026-07-28's `server/discover`: what the server speaks and offers, without a session.
+    private func discoverResult() -> JSONValue {
+        let versions = (MCPProtocol.supportedVersions.sorted() + [MCPProtocol.statelessVersion]).map(JSONValue.string)
+        return [
+            "supportedVersions": .array(versions),
+            "capabilities": Self.capabilities,
+            "serverInfo": ["name": .string(DemoCatalog.serverName), "version": "0.1.0"],
+        ]
+    }
+
+    static let capabilities: JSONValue = [
+        "tools": ["listChanged": false], "resources": [:], "prompts": [:], "logging": [:],
+    ]
+
     private func initializeResult(_ params: JSONValue?) -> JSONValue {
         let requested = params?["protocolVersion"]?.stringValue ?? ""
         // As the spec asks: the client's version when supported, else the latest we have.
         let version = MCPProtocol.supportedVersions.contains(requested) ? requested : MCPProtocol.latestVersion
         return [
             "protocolVersion": .string(version),
-            "capabilities": ["tools": ["listChanged": false], "resources": [:], "prompts": [:], "logging": [:]],
+            "capabilities": Self.capabilities,
             "serverInfo": ["name": .string(DemoCatalog.serverName), "version": "0.1.0"],
         ]
     }

@@ -40,6 +40,7 @@ public actor JSONRPCClient {
     private var slots: [JSONRPCID: Slot] = [:]
     /// Set once the server's side has ended; later requests are not sent.
     private var closedReason: String?
+    private var envelope: [String: JSONValue]?
     /// Requests whose bytes are still being written.
     private var writing: Set<JSONRPCID> = []
     /// Notifications, server requests and stray messages seen so far.
@@ -63,9 +64,23 @@ public actor JSONRPCClient {
         self.transport = transport
     }
 
-    /// Tells the transport which protocol version the handshake agreed on.
-    public func sessionEstablished(protocolVersion: String) async {
+    /// Tells the transport which protocol version the handshake agreed on (nil: none yet).
+    public func sessionEstablished(protocolVersion: String?) async {
         await transport.sessionEstablished(protocolVersion: protocolVersion)
+    }
+
+    /// `_meta` members merged into every request's and notification's params from now on
+    /// (the 2026-07-28 revision's per-request envelope); nil stops it.
+    public func useEnvelope(_ meta: [String: JSONValue]?) {
+        envelope = meta
+    }
+
+    private func enveloped(_ params: JSONValue?) -> JSONValue? {
+        guard let envelope else { return params }
+        var members = params?.objectValue ?? [:]
+        let existing = members["_meta"]?.objectValue ?? [:]
+        members["_meta"] = .object(existing.merging(envelope) { own, _ in own })
+        return .object(members)
     }
 
     /// Whether the server's side has ended, and why.
@@ -78,7 +93,8 @@ public actor JSONRPCClient {
         let id = JSONRPCID.number(nextID)
         nextID += 1
         return await exchange(
-            id: id, message: JSONRPCEncoder.request(id: id, method: method, params: params), timeout: timeout)
+            id: id, message: JSONRPCEncoder.request(id: id, method: method, params: enveloped(params)), timeout: timeout
+        )
     }
 
     /// Sends any text as one line. When `awaiting` is set, waits for the answer with that id
@@ -102,7 +118,7 @@ public actor JSONRPCClient {
 
     /// Sends a notification; returns the bytes written, or the failure.
     public func notify(_ method: String, params: JSONValue?) async -> Result<Int, Failure> {
-        let message = JSONRPCEncoder.notification(method: method, params: params)
+        let message = JSONRPCEncoder.notification(method: method, params: enveloped(params))
         if let failure = await sendOnly(message) { return .failure(failure) }
         return .success(message.count + 1)
     }

@@ -22,14 +22,15 @@ public protocol MessageTransport: Sendable {
     /// abort the connection to free it. HTTP requests are cancelled instead.
     var abortsStalledWrites: Bool { get }
 
-    /// The handshake agreed on a protocol version (HTTP sends it as a header from then on).
-    func sessionEstablished(protocolVersion: String) async
+    /// The handshake agreed on a protocol version (HTTP sends it as a header from then on);
+    /// nil withdraws it (a probe that failed before falling back).
+    func sessionEstablished(protocolVersion: String?) async
 }
 
 extension MessageTransport {
     public var abortsStalledWrites: Bool { true }
 
-    public func sessionEstablished(protocolVersion: String) async {}
+    public func sessionEstablished(protocolVersion: String?) async {}
 }
 
 /// What arrives from a server.

@@ -62,6 +62,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "Write a log line to stderr for every request.")
     var stderrNoise = false
 
+    @Flag(help: "Act as a server from before MCP 2026-07-28: no server/discover, no stateless requests.")
+    var preStateless = false
+
     func validate() throws {
         guard stdio != (http != nil) else {
             throw ValidationError("say which transport to serve: --stdio or --http PORT")
@@ -91,6 +94,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.crashAfter = crashAfter
         options.garbageEvery = garbageEvery
         options.stderrNoise = stderrNoise
+        options.preStateless = preStateless
         guard let port = http else {
             let status = await DemoServer.runStdio(options)
             if status != 0 { throw ExitCode(status) }

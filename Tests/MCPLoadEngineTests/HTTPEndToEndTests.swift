@@ -147,6 +147,53 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test(
+            "2026-07-28: no handshake, server/discover as setup, the envelope and routing headers on every request",
+            arguments: ["stdio", "http"])
+        func statelessRevision(transport: String) async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: \(transport) }
+                load: { vus: 4, iterations: 3 }
+                session: { protocolVersion: "2026-07-28" }
+                steps:
+                \(Self.everything)
+                """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [12, 12, 12, 12, 12])
+            #expect(result.session.protocolVersions == ["2026-07-28": 4])
+        }
+
+        @Test(
+            "protocolVersion auto: 2026-07-28 where server/discover answers, initialize where it does not",
+            arguments: [([String](), "2026-07-28"), (["--pre-stateless"], "2025-11-25")])
+        func automaticVersion(arguments: [String], expected: String) async throws {
+            let flags = arguments.map { "\"\($0)\"" }.joined(separator: ", ")
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: http, args: [\(flags)] }
+                load: { vus: 2, iterations: 2 }
+                session: { protocolVersion: auto }
+                steps: [list_tools, ping]
+                """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.session.protocolVersions == [expected: 2])
+        }
+
+        @Test("a stateless request whose routing headers disagree with its body: -32020, classified by code")
+        func headerMismatch() async throws {
+            // An explicit Mcp-Method header that lies: the server must refuse every request.
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: http, headers: { Mcp-Method: "tools/list" } }
+                load: { vus: 1, iterations: 2 }
+                session: { protocolVersion: "2026-07-28" }
+                steps: [ping]
+                """)
+            #expect(result.session.setupFailures.byCode[.jsonrpcError] == ["-32020": 2])
+            #expect(result.session.setupFailures.examples.first?.message.contains("header mismatch") == true)
+        }
+
         @Test("a closed port: the run does not start, and says why")
         func closedPort() async throws {
             let result = try await TestSupport.run(

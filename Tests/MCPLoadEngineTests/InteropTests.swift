@@ -59,6 +59,26 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("the Python SDK speaks 2026-07-28 over Streamable HTTP: stateless requests, 0 failures")
+        func pythonSDKStatelessRevision() async throws {
+            let port = try TestSupport.freePort()
+            let result = try await TestSupport.run(
+                """
+                target:
+                  transport: http
+                  command: ["\(venv)/bin/python", "\(TestSupport.fixtures)/python_sdk_server.py", "--http", "\(port)"]
+                  url: "http://127.0.0.1:\(port)/mcp"
+                load: { vus: 4, iterations: 3 }
+                session: { protocolVersion: "2026-07-28", setupTimeout: 60s, requestTimeout: 30s, shutdownGrace: 300ms }
+                steps:
+                  - list_tools: { expect: { contains: [echo, add] } }
+                  - call_tool: { name: echo, arguments: { text: "new {{vu}}" }, expect: { contains: "new {{vu}}" } }
+                """)
+            #expect(result.status == .completed, "\(result.statusReason ?? "")")
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.session.protocolVersions == ["2026-07-28": 4])
+        }
+
         @Test("the Python SDK over legacy HTTP+SSE, started by mcpload")
         func pythonSDKOverLegacySSE() async throws {
             let port = try TestSupport.freePort()

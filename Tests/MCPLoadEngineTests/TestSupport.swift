@@ -42,11 +42,12 @@ enum TestSupport {
     }
 
     static func run(_ scenario: Scenario) async -> RunResult {
-        let control = RunControl(
-            iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
+        let control = RunControl(iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
+        // As the CLI does: headers resolved from the environment, their values redacted.
+        let resolved = try? scenario.target.resolvedHeaders(environment: ProcessInfo.processInfo.environment)
         let plan = RunPlan(
-            scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: mcploadExecutable),
-            control: control)
+            scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: mcploadExecutable), control: control,
+            headers: resolved?.headers ?? [], redactor: resolved?.redactor ?? .none)
         return await LoadRunner.run(plan)
     }
 

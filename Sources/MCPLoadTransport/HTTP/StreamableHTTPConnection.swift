@@ -35,7 +35,7 @@ public final class StreamableHTTPConnection: MessageTransport {
     /// The session the server assigned, if any.
     public var sessionID: String? { state.withLock { $0.sessionID } }
 
-    public func sessionEstablished(protocolVersion: String) async {
+    public func sessionEstablished(protocolVersion: String?) async {
         state.withLock { $0.protocolVersion = protocolVersion }
     }
 
@@ -49,6 +49,10 @@ public final class StreamableHTTPConnection: MessageTransport {
         request.method = .POST
         request.headers = headers(accepting: "application/json, text/event-stream")
         request.headers.add(name: "Content-Type", value: "application/json")
+        if state.withLock({ $0.protocolVersion }) == MCPProtocol.statelessVersion {
+            // 2026-07-28 routes on headers: the method, and the tool, prompt or resource it names.
+            for (name, value) in Self.routingHeaders(for: message) { request.headers.add(name: name, value: value) }
+        }
         request.body = .bytes(ByteBuffer(bytes: message))
         let response = try await execute(request)
         if let session = response.headers.first(name: "Mcp-Session-Id") {
@@ -64,6 +68,21 @@ public final class StreamableHTTPConnection: MessageTransport {
         default:
             throw await HTTPFailure.status(of: response)
         }
+    }
+
+    /// `Mcp-Method` and `Mcp-Name` for a message, read from its JSON.
+    static func routingHeaders(for message: [UInt8]) -> [(String, String)] {
+        guard let value = try? JSONParser.parse(message), let method = value["method"]?.stringValue else { return [] }
+        var headers = [("Mcp-Method", method)]
+        let params = value["params"]
+        let name =
+            switch method {
+            case "tools/call", "prompts/get": params?["name"]?.stringValue
+            case "resources/read": params?["uri"]?.stringValue
+            default: nil as String?
+            }
+        if let name { headers.append(("Mcp-Name", name)) }
+        return headers
     }
 
     /// Ends the session with DELETE, as the spec asks of a client that is done with it.
