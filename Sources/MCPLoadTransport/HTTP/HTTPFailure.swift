@@ -9,12 +9,15 @@ enum HTTPFailure {
         var message = "HTTP \(response.status.code) \(response.status.reasonPhrase)"
         if let retryAfter = response.headers.first(name: "Retry-After") { message += ", Retry-After: \(retryAfter)" }
         if let body = try? await response.body.collect(upTo: 4096), body.readableBytes > 0 {
-            // A JSON-RPC error in the body is the server's real answer (2026-07-28 sends its
-            // header-mismatch and version errors this way): classify by its code.
             if case .errorResponse(_, let code, let text, _)? = try? JSONRPCMessage.parse(Array(body.readableBytesView))
             {
-                let name = MCPProtocol.ErrorCode.name(of: code).map { " (\($0))" } ?? ""
-                return Failure(.jsonrpcError, code: code, "\(message), error \(code)\(name): \(text)")
+                // 2026-07-28 sends its header-mismatch, capability and version errors this way:
+                // those are the server's real answer, classified by code. Any other status
+                // (404: session expired, 429, 503) stays an HTTP failure.
+                if let name = MCPProtocol.ErrorCode.name(of: code) {
+                    return Failure(.jsonrpcError, code: code, "\(message), error \(code) (\(name)): \(text)")
+                }
+                return Failure(.httpStatus, code: Int64(response.status.code), "\(message), error \(code): \(text)")
             }
             message += ": " + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
         }
