@@ -35,6 +35,8 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
     public var unmatchedResponses: UInt64 = 0
     /// Lines that were not JSON-RPC and could not be tied to a request in flight.
     public var invalidMessages: UInt64 = 0
+    /// Answer streams the server closed early that were resumed with `Last-Event-ID`.
+    public var resumedStreams: UInt64 = 0
 
     public init() {}
 
@@ -43,5 +45,6 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
         serverRequests.merge(other.serverRequests, uniquingKeysWith: +)
         unmatchedResponses += other.unmatchedResponses
         invalidMessages += other.invalidMessages
+        resumedStreams += other.resumedStreams
     }
 }

@@ -14,6 +14,9 @@ public struct DemoHTTPOptions: Sendable, Hashable {
     public var maxSessions: Int?
     /// Requests answered with this HTTP status (429 or 503, with Retry-After), at this rate; deterministic.
     public var statusFaults: [StatusFault] = []
+    /// The fraction of SSE answers to tools/call closed after their priming event, before the
+    /// answer; the rest can be resumed with GET and Last-Event-ID. Deterministic.
+    public var cutStreamRate: Double = 0
     /// When set, every request must carry `Authorization: Bearer <this>`; others get 401 with a
     /// body that echoes what they sent, like careless servers do (so mcpload's redaction is tested).
     public var requiredBearerToken: String?

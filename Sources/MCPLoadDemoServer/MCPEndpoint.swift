@@ -9,6 +9,7 @@ struct MCPEndpoint: Sendable {
     let handler: RequestHandler
     let sessions: DemoSessions
     let http: DemoHTTPOptions
+    let resumable = ResumableStreams()
 
     static let maximumBodyBytes = 16 << 20
 
@@ -113,6 +114,9 @@ struct MCPEndpoint: Sendable {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let handler = self.handler
+        let resumable = self.resumable
+        let cut = method == "tools/call" ? await resumable.shouldCut(rate: http.cutStreamRate) : false
+        let stream = http.cutStreamRate > 0 ? await resumable.open() : nil
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
@@ -123,18 +127,54 @@ struct MCPEndpoint: Sendable {
                         continuation.yield(await handler.answer(id: id, method: method, params: params, outbox: outbox))
                         continuation.finish()
                     }
+                    if let stream {
+                        // 2025-11-25's priming event: an id and no data, so the client can resume.
+                        try await writer.write(ByteBuffer(string: "id: \(stream)-0\nretry: 10\ndata:\n\n"))
+                    }
                     var eventID = 0
+                    var open = true
+                    if cut {
+                        // The connection "drops": the client sees the end of the body now.
+                        try await writer.finish(nil)
+                        open = false
+                    }
                     for await message in messages {
                         eventID += 1
-                        try await writer.write(ByteBuffer(bytes: Self.sseEvent(id: eventID, data: message)))
+                        if let stream { eventID = await resumable.append(stream, message) }
+                        if open {
+                            let label = stream.map { "\($0)-\(eventID)" } ?? String(eventID)
+                            try await writer.write(ByteBuffer(bytes: Self.sseEvent(id: label, data: message)))
+                        }
                     }
+                    if let stream { await resumable.finish(stream) }
                     try await group.waitForAll()
+                    if open { try await writer.finish(nil) }
+                }
+            })
+    }
+
+    /// GET with `Last-Event-ID`: the rest of a stream that was cut. Without it there is no
+    /// server-initiated stream to offer, which the spec answers with 405.
+    func resume(_ request: Request) async -> Response {
+        guard let lastEventID = request.headers[MCPHeader.lastEventID] else {
+            return Response(status: .methodNotAllowed)
+        }
+        let parts = lastEventID.split(separator: "-")
+        guard parts.count == 2, let number = Int(parts[1]),
+            let events = await resumable.resume(String(parts[0]), after: number)
+        else { return Response(status: .notFound) }
+        let stream = String(parts[0])
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                for await (number, message) in events {
+                    try await writer.write(ByteBuffer(bytes: Self.sseEvent(id: "\(stream)-\(number)", data: message)))
                 }
                 try await writer.finish(nil)
             })
     }
 
-    static func sseEvent(id: Int, data: [UInt8]) -> [UInt8] {
+    static func sseEvent(id: String, data: [UInt8]) -> [UInt8] {
         Array("id: \(id)\nevent: message\ndata: ".utf8) + data + Array("\n\n".utf8)
     }
 
@@ -155,6 +195,7 @@ enum MCPHeader {
     static let protocolVersion = fieldName("MCP-Protocol-Version")
     static let method = fieldName("Mcp-Method")
     static let name = fieldName("Mcp-Name")
+    static let lastEventID = fieldName("Last-Event-ID")
 
     /// The names above are valid tokens; a typo in one is a programming error caught by every test.
     private static func fieldName(_ text: String) -> HTTPField.Name {

@@ -97,6 +97,9 @@ public enum TerminalSummary {
         if !traffic.serverRequests.isEmpty {
             lines.append("server requests answered: " + counts(traffic.serverRequests))
         }
+        if traffic.resumedStreams > 0 {
+            lines.append("answer streams resumed after the server closed them early: \(traffic.resumedStreams)")
+        }
         if traffic.unmatchedResponses > 0 || traffic.invalidMessages > 0 {
             lines.append(
                 "stray messages: \(traffic.unmatchedResponses) responses matching no request in flight, "

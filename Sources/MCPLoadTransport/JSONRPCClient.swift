@@ -237,6 +237,8 @@ public actor JSONRPCClient {
             await handle(line, at: instant)
         case .frame(.oversize(let byteCount)):
             failInFlight(Failure(.protocol, "message of \(byteCount) bytes exceeds the limit"), at: instant)
+        case .streamResumed:
+            traffic.resumedStreams += 1
         case .responseStreamEnded(let id):
             let failure = Failure(.transport, "the response stream ended before the answer")
             deliver(Arrival(answer: .failed(failure), at: instant, bytes: 0), to: id)

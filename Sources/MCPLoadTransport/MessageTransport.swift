@@ -39,6 +39,8 @@ public enum InboundEvent: Sendable, Equatable {
     /// The answer stream of request `id` ended (an HTTP response body). If its answer has not
     /// arrived by now, it never will.
     case responseStreamEnded(JSONRPCID)
+    /// An answer stream that ended early was resumed (HTTP `GET` with `Last-Event-ID`).
+    case streamResumed
     /// The server's side ended (EOF, process exit); the reason says what is known.
     case closed(String)
 }

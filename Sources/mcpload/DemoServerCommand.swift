@@ -26,6 +26,12 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "With --http: require 'Authorization: Bearer <value of this environment variable>' (401 otherwise).")
     var requireBearerEnv: String?
 
+    @Option(
+        help:
+            "With --http: close this fraction of tools/call SSE answers before the answer (resumable with Last-Event-ID)."
+    )
+    var cutStreamRate: Double = 0
+
     @Flag(help: "With --http: exit when stdin closes (how mcpload stops the server it started).")
     var exitOnStdinEof = false
 
@@ -75,6 +81,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         }
         if let maxSessions, maxSessions < 1 { throw ValidationError("--max-sessions must be at least 1") }
         _ = try statusFaults()
+        guard (0...1).contains(cutStreamRate) else { throw ValidationError("--cut-stream-rate must be within 0...1") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be within 0...1") }
         if let crashAfter, crashAfter < 0 { throw ValidationError("--crash-after must be 0 or more") }
         if let garbageEvery, garbageEvery < 1 { throw ValidationError("--garbage-every must be at least 1") }
@@ -108,6 +115,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         httpOptions.expireSessionsAfter = expireSessionsAfter
         httpOptions.maxSessions = maxSessions
         httpOptions.statusFaults = try statusFaults()
+        httpOptions.cutStreamRate = cutStreamRate
         if let requireBearerEnv {
             guard let token = ProcessInfo.processInfo.environment[requireBearerEnv], !token.isEmpty else {
                 throw ValidationError("--require-bearer-env: \(requireBearerEnv) is not set")

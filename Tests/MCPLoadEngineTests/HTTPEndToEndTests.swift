@@ -194,6 +194,22 @@ extension ProcessTests {
             #expect(result.session.setupFailures.examples.first?.message.contains("header mismatch") == true)
         }
 
+        @Test("answers cut before they are sent are resumed with GET and Last-Event-ID: every call succeeds")
+        func resumedStreams() async throws {
+            let result = try await run(
+                demoArguments: ["--cut-stream-rate", "0.5"], vus: 3, iterations: 4,
+                steps: """
+                      - call_tool: { name: echo, arguments: { text: "r{{vu}}-{{iteration}}" }, expect: { contains: "r{{vu}}-{{iteration}}" } }
+                      - call_tool: { name: slow, arguments: { ms: 2 } }
+                    """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [12, 12])
+            // The slow tool's log notification arrives once per call, resumed or not.
+            #expect(result.protocolTraffic.notifications == ["notifications/message": 12])
+            // Exactly half of the 24 tools/call answers were cut, and each was resumed once.
+            #expect(result.protocolTraffic.resumedStreams == 12)
+        }
+
         @Test("a closed port: the run does not start, and says why")
         func closedPort() async throws {
             let result = try await TestSupport.run(

@@ -60,7 +60,7 @@ public final class StreamableHTTPConnection: MessageTransport {
         }
         switch response.status.code {
         case 200:
-            try await deliverBody(of: response)
+            try await deliverBody(of: response, answering: id)
             if let id { continuation.yield(.responseStreamEnded(id)) }
         case 202:
             // Accepted: right for notifications and responses; a request that gets it has no answer.
@@ -112,11 +112,24 @@ public final class StreamableHTTPConnection: MessageTransport {
         }
     }
 
-    private func deliverBody(of response: HTTPClientResponse) async throws(Failure) {
+    private func deliverBody(of response: HTTPClientResponse, answering id: JSONRPCID?) async throws(Failure) {
         let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
         do {
             if contentType.hasPrefix("text/event-stream") {
-                try await deliverEvents(response.body)
+                var stream = try await deliverEvents(
+                    response.body, continuing: SSEParser(maxEventBytes: maxMessageBytes))
+                // 2025-11-25: a server may close an answer's stream early; the client resumes it
+                // with GET and the last event id it saw, a bounded number of times.
+                var resumptions = 0
+                while let id, !stream.answered(id), let lastEventID = stream.parser.lastEventID,
+                    resumptions < Self.maximumResumptions
+                {
+                    resumptions += 1
+                    if let delay = stream.parser.retry { try await Task.sleep(for: min(delay, .seconds(5))) }
+                    guard let resumed = try await resume(from: lastEventID) else { break }
+                    continuation.yield(.streamResumed)
+                    stream = try await deliverEvents(resumed.body, continuing: stream.parser)
+                }
             } else if contentType.hasPrefix("application/json") {
                 let body = try await response.body.collect(upTo: maxMessageBytes)
                 continuation.yield(.frame(.line(Array(body.readableBytesView))))
@@ -132,20 +145,52 @@ public final class StreamableHTTPConnection: MessageTransport {
         }
     }
 
-    private func deliverEvents(_ body: HTTPClientResponse.Body) async throws {
-        var parser = SSEParser(maxEventBytes: maxMessageBytes)
+    static let maximumResumptions = 3
+
+    /// What one SSE body delivered: the parser's state (last event id, retry) and the last
+    /// message, which is where a request's answer comes.
+    private struct StreamProgress {
+        var parser: SSEParser
+        var lastMessage: [UInt8]?
+
+        func answered(_ id: JSONRPCID) -> Bool {
+            guard let lastMessage, let value = try? JSONParser.parse(lastMessage) else { return false }
+            return value["id"].flatMap(JSONRPCID.init) == id && (value["result"] != nil || value["error"] != nil)
+        }
+    }
+
+    private func deliverEvents(
+        _ body: HTTPClientResponse.Body, continuing parser: SSEParser
+    ) async throws
+        -> StreamProgress
+    {
+        var progress = StreamProgress(parser: parser)
         for try await buffer in body {
-            parser.append(buffer.readableBytesView) { output in
+            progress.parser.append(buffer.readableBytesView) { output in
                 switch output {
-                case .event(let event) where event.type == "message":
-                    continuation.yield(.frame(.line(Array(event.data.utf8))))
+                case .event(let event) where event.type == "message" && !event.data.isEmpty:
+                    let message = Array(event.data.utf8)
+                    progress.lastMessage = message
+                    continuation.yield(.frame(.line(message)))
                 case .event:
-                    break  // other event types carry nothing for an MCP client
+                    break  // priming events (no data) and other types carry nothing for an MCP client
                 case .oversize(let byteCount):
                     continuation.yield(.frame(.oversize(byteCount: byteCount)))
                 }
             }
         }
-        parser.finish()
+        progress.parser.finish()
+        return progress
+    }
+
+    /// GET with `Last-Event-ID`; nil when the server cannot resume (anything but a 200 SSE answer).
+    private func resume(from lastEventID: String) async throws -> HTTPClientResponse? {
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .GET
+        request.headers = headers(accepting: "text/event-stream")
+        request.headers.add(name: "Last-Event-ID", value: lastEventID)
+        let response = try await client.execute(request, timeout: .hours(1))
+        guard response.status.code == 200 else { return nil }
+        return response
     }
 }
