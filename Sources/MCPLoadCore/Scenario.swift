@@ -140,6 +140,11 @@ public struct SessionSettings: Sendable, Hashable {
     public var shutdownGrace: Duration
     /// A line from the server longer than this is a `protocol` failure, never unbounded memory.
     public var maxMessageBytes: Int
+    /// HTTP: how long a TCP connect may take; nil uses `setupTimeout`.
+    public var connectTimeout: Duration?
+    /// HTTP: a response (or SSE stream) silent for this long is a `timeout`; nil waits as long
+    /// as the request timeout allows.
+    public var streamIdleTimeout: Duration?
 
     public init(
         strategy: Strategy = .perClient,

@@ -126,6 +126,7 @@ extension ScenarioParser {
             fields,
             allowed: [
                 "strategy", "protocolVersion", "requestTimeout", "setupTimeout", "shutdownGrace", "maxMessageSize",
+                "connectTimeout", "streamIdleTimeout",
             ],
             context: "session")
         var session = SessionSettings()
@@ -153,6 +154,12 @@ extension ScenarioParser {
         }
         if let grace = fields["shutdownGrace"] {
             session.shutdownGrace = try duration(grace, what: "session.shutdownGrace")
+        }
+        if let timeout = fields["connectTimeout"] {
+            session.connectTimeout = try duration(timeout, what: "session.connectTimeout")
+        }
+        if let timeout = fields["streamIdleTimeout"] {
+            session.streamIdleTimeout = try duration(timeout, what: "session.streamIdleTimeout")
         }
         if let size = fields["maxMessageSize"] {
             session.maxMessageBytes = try byteSize(size, what: "session.maxMessageSize")

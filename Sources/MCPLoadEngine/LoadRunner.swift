@@ -89,7 +89,8 @@ public enum LoadRunner {
             outcome = try await StreamableHTTPTransport.withClient(
                 // A legacy SSE session holds one connection for its stream and needs another to POST.
                 connectionsPerHost: plan.scenario.load.virtualClients * (kind == .legacySSE ? 2 : 1),
-                connectTimeout: session.setupTimeout
+                connectTimeout: session.connectTimeout ?? session.setupTimeout,
+                idleTimeout: session.streamIdleTimeout
             ) { client in
                 if let server {
                     let ready = await HTTPReadiness.wait(

@@ -210,6 +210,23 @@ extension ProcessTests {
             #expect(result.protocolTraffic.resumedStreams == 12)
         }
 
+        @Test("a response silent longer than streamIdleTimeout ends as `timeout`; faster ones are unaffected")
+        func streamIdleTimeout() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: http }
+                load: { vus: 2, iterations: 2 }
+                session: { streamIdleTimeout: 300ms, requestTimeout: 30s }
+                steps:
+                  - call_tool: { name: slow, arguments: { ms: 10 }, label: quick }
+                  - call_tool: { name: slow, arguments: { ms: 5000 }, label: silent }
+                """)
+            #expect(result.steps.map(\.label) == ["quick", "silent"])
+            #expect(result.steps[0].successes == 4)
+            #expect(result.steps[1].failures.byClass == [.timeout: 4])
+            #expect(result.steps[1].failures.examples.first?.message.contains("idle") == true)
+        }
+
         @Test("a closed port: the run does not start, and says why")
         func closedPort() async throws {
             let result = try await TestSupport.run(

@@ -30,7 +30,9 @@ enum HTTPFailure {
             switch client {
             case .connectTimeout, .getConnectionFromPoolTimeout:
                 return Failure(.notSent, "could not connect: \(client)")
-            case .remoteConnectionClosed, .readTimeout:
+            case .readTimeout:
+                return Failure(.timeout, "the response was silent longer than the stream idle timeout")
+            case .remoteConnectionClosed:
                 return Failure(.transport, "connection lost: \(client)")
             case .cancelled:
                 return Failure(.timeout, "cancelled")

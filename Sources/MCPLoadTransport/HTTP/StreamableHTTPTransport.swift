@@ -15,12 +15,15 @@ public enum StreamableHTTPTransport {
     /// An HTTP client for a run: one connection per virtual client may be open at once, so
     /// AsyncHTTPClient's default of 8 per host does not cap the load.
     public static func withClient<Value>(
-        connectionsPerHost: Int, connectTimeout: Duration, _ body: (HTTPClient) async throws -> Value
+        connectionsPerHost: Int, connectTimeout: Duration, idleTimeout: Duration? = nil,
+        _ body: (HTTPClient) async throws -> Value
     ) async throws -> Value {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connectionsPerHost))
         configuration.timeout.connect = .nanoseconds(connectTimeout.nanoseconds)
+        // No bytes for this long on a response (an SSE stream included) ends it as a timeout.
+        configuration.timeout.read = idleTimeout.map { .nanoseconds($0.nanoseconds) }
         configuration.redirectConfiguration = .disallow
         // A refused connection is an answer ("nothing listens there"), not a reason to keep trying.
         configuration.connectionPool.retryConnectionEstablishment = false
