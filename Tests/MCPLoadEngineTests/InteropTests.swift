@@ -121,3 +121,56 @@ extension ProcessTests {
         }
     }
 }
+
+extension ProcessTests {
+    /// Peers that need `mcp<2`, from their own venv.
+    @Suite(
+        "Interop with FastMCP and mcp-proxy",
+        .enabled(if: TestSupport.legacyPythonVenv != nil, "run scripts/test (it creates .venv-legacy)"))
+    struct LegacyInteropTests {
+        private var venv: String { TestSupport.legacyPythonVenv ?? "" }
+
+        @Test("FastMCP over Streamable HTTP: 5 clients, 0 failures")
+        func fastMCP() async throws {
+            let port = try TestSupport.freePort()
+            let result = try await TestSupport.run(
+                """
+                target:
+                  transport: http
+                  command: ["\(venv)/bin/python", "\(TestSupport.fixtures)/fastmcp_server.py", "\(port)"]
+                  url: "http://127.0.0.1:\(port)/mcp"
+                load: { vus: 5, iterations: 4 }
+                session: { setupTimeout: 60s, requestTimeout: 30s, shutdownGrace: 300ms }
+                steps:
+                  - list_tools: { expect: { contains: echo } }
+                  - call_tool: { name: echo, arguments: { text: "fm {{vu}}" }, expect: { contains: "fm {{vu}}" } }
+                """)
+            #expect(result.status == .completed, "\(result.statusReason ?? "")")
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [20, 20])
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
+        @Test("mcp-proxy's legacy SSE front to a stdio server on the Python SDK 1.x: 5 clients, 0 failures")
+        func mcpProxy() async throws {
+            let port = try TestSupport.freePort()
+            let result = try await TestSupport.run(
+                """
+                target:
+                  transport: sse
+                  command: ["\(venv)/bin/mcp-proxy", "--port", "\(port)", "--host", "127.0.0.1", "--",
+                            "\(venv)/bin/python", "\(TestSupport.fixtures)/python_sdk_server.py"]
+                  url: "http://127.0.0.1:\(port)/sse"
+                load: { vus: 5, iterations: 4 }
+                session: { setupTimeout: 60s, requestTimeout: 30s, shutdownGrace: 300ms }
+                steps:
+                  - list_tools: { expect: { contains: echo } }
+                  - call_tool: { name: echo, arguments: { text: "mp {{vu}}" }, expect: { contains: "mp {{vu}}" } }
+                """)
+            #expect(result.status == .completed, "\(result.statusReason ?? "")")
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.steps.map(\.successes) == [20, 20])
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+    }
+}

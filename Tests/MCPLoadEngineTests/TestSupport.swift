@@ -27,6 +27,13 @@ enum TestSupport {
             .deletingLastPathComponent()
     }
 
+    /// The venv with `mcp<2`, `mcp-proxy` and FastMCP, created by scripts/test; nil when absent.
+    static var legacyPythonVenv: String? {
+        if let configured = ProcessInfo.processInfo.environment["MCPLOAD_TEST_LEGACY_VENV"] { return configured }
+        let local = repositoryRoot.appendingPathComponent(".venv-legacy").path
+        return FileManager.default.fileExists(atPath: local + "/bin/python") ? local : nil
+    }
+
     static var fixtures: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
             .path
