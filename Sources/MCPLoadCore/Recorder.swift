@@ -12,6 +12,8 @@ public struct Recorder: Sendable {
     public var iterationsAbandoned: UInt64 = 0
     /// The last lines the server wrote to stderr, for the report.
     public var stderrTail: [String] = []
+    /// What the fan-in proxy saw (shared-process topology): recorded once, by the run.
+    public var fanIn: FanInStatistics?
 
     /// For each scenario step, its slot in `steps`; nil for steps that send no request.
     private let slots: [Int?]

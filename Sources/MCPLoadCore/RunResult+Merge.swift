@@ -19,6 +19,7 @@ extension RunResult {
         var traffic = ProtocolStatistics()
         var iterations = IterationCounts(completed: 0, abandoned: 0)
         var tails: [StderrTail] = []
+        var fanIn: FanInStatistics?
         for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) {
             for step in recorder.steps {
                 if let index = steps.firstIndex(where: { $0.label == step.label }) {
@@ -31,6 +32,7 @@ extension RunResult {
             traffic.merge(recorder.protocolTraffic)
             iterations.completed += recorder.iterationsCompleted
             iterations.abandoned += recorder.iterationsAbandoned
+            if let proxy = recorder.fanIn { fanIn = (fanIn ?? FanInStatistics()).merged(with: proxy) }
             if !recorder.stderrTail.isEmpty, tails.count < Self.stderrTailLimit {
                 tails.append(StderrTail(virtualClient: recorder.virtualClient, lines: recorder.stderrTail))
             }
@@ -49,7 +51,8 @@ extension RunResult {
             steps: steps,
             protocolTraffic: traffic,
             iterations: iterations,
-            servers: ServerInfo(stderrTails: tails))
+            servers: ServerInfo(stderrTails: tails),
+            proxy: fanIn)
     }
 }
 

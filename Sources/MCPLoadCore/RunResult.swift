@@ -23,6 +23,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var protocolTraffic: ProtocolStatistics
     public var iterations: IterationCounts
     public var servers: ServerInfo
+    /// The fan-in proxy's own counts; nil unless the target's topology was shared-process.
+    public var proxy: FanInStatistics?
 
     public enum Status: String, Sendable, Codable, Hashable {
         case completed
@@ -43,11 +45,20 @@ public struct RunResult: Sendable, Codable, Equatable {
         public var rampUpSeconds: Double
         public var thinkSeconds: Double
         public var protocolVersion: String
+        /// stdio: `process per client` or `shared process (ids …, initialize …)`; nil over HTTP.
+        public var topology: String?
+        /// The matrix row this run was, if it was one, and what the row shows.
+        public var variant: String?
+        public var variantAbout: String?
 
         public init(
             name: String, file: String?, target: String, transport: String, virtualClients: Int, iterations: Int?,
-            durationSeconds: Double?, rampUpSeconds: Double, thinkSeconds: Double, protocolVersion: String
+            durationSeconds: Double?, rampUpSeconds: Double, thinkSeconds: Double, protocolVersion: String,
+            topology: String? = nil, variant: String? = nil, variantAbout: String? = nil
         ) {
+            self.variantAbout = variantAbout
+            self.topology = topology
+            self.variant = variant
             self.name = name
             self.file = file
             self.target = target

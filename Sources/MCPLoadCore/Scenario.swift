@@ -8,6 +8,11 @@ public struct Scenario: Sendable {
     public var load: LoadSettings
     public var session: SessionSettings
     public var steps: [Step]
+    /// Variants to run one after another and compare (`matrix:`); empty for a single run.
+    public var matrix: [MatrixRow] = []
+    /// The matrix row this scenario runs as, if it is one, and what the row shows.
+    public var variantLabel: String?
+    public var variantAbout: String?
 
     public init(
         name: String,
@@ -58,6 +63,8 @@ public struct TargetSpec: Sendable, Hashable {
     /// Extra HTTP headers for every request of every session (HTTP and SSE only), values with
     /// `${ENV}` references resolved when the run starts.
     public var headers: [String: EnvironmentTemplate] = [:]
+    /// stdio only: a server process per client, or one shared through the fan-in proxy.
+    public var topology = StdioTopology.processPerClient
 
     public init(
         launch: Launch, transport: Transport = .stdio, environment: [String: String] = [:],

@@ -4,6 +4,12 @@ extension ScenarioParser {
     func parseTarget(_ node: Node) throws(ScenarioError) -> TargetSpec {
         var target = try parseTargetServer(node)
         let fields = try mapping(node, context: "target")
+        if let topology = try parseTopology(fields, context: "target") {
+            guard target.transport == .stdio else {
+                throw error(at: node, "'topology' applies to stdio targets; this one is \(target.transport.rawValue)")
+            }
+            target.topology = topology
+        }
         guard let headersNode = fields["headers"] else { return target }
         guard target.transport.isHTTP else {
             throw error(at: headersNode, "'headers' needs 'transport: http' (or sse)")
@@ -24,7 +30,10 @@ extension ScenarioParser {
     private func parseTargetServer(_ node: Node) throws(ScenarioError) -> TargetSpec {
         let fields = try mapping(node, context: "target")
         try checkKeys(
-            fields, allowed: ["transport", "command", "args", "env", "cwd", "builtin", "url", "headers"],
+            fields,
+            allowed: [
+                "transport", "command", "args", "env", "cwd", "builtin", "url", "headers", "topology", "proxy",
+            ],
             context: "target")
         var transport = TargetSpec.Transport.stdio
         if let transportNode = fields["transport"] {

@@ -29,14 +29,16 @@ public struct ScenarioParser {
             throw error(at: root, "missing 'steps': list what each virtual client does, e.g. - list_tools")
         }
         let steps = try parseSteps(stepsNode)
-        return Scenario(name: name, target: target, load: load, session: session, steps: steps)
+        var scenario = Scenario(name: name, target: target, load: load, session: session, steps: steps)
+        if let matrixNode = fields["matrix"] { scenario.matrix = try parseMatrix(matrixNode, base: target) }
+        return scenario
     }
 
-    static let topLevelKeys: Set<String> = ["name", "description", "target", "load", "session", "steps"]
+    static let topLevelKeys: Set<String> = ["name", "description", "target", "load", "session", "steps", "matrix"]
 
     /// Keys the design names that this version does not implement yet: rejected with a clear word
     /// rather than accepted and ignored.
-    static let plannedKeys: Set<String> = ["retry", "history", "leaks", "thresholds", "matrix", "audit"]
+    static let plannedKeys: Set<String> = ["retry", "history", "leaks", "thresholds", "audit"]
 
     private func composeDocument(_ yaml: String) throws(ScenarioError) -> Node {
         do {

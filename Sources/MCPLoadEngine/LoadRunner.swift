@@ -49,6 +49,8 @@ public enum LoadRunner {
         switch plan.target {
         case .stdio(let launch):
             return await Driver.run(plan, connector: .stdio(launch))
+        case .sharedStdio(let launch, let settings):
+            return try await SharedServers.run(plan, launch: launch, settings: settings)
         case .http(let endpoint, let kind):
             return try await overHTTP(plan, endpoint: endpoint, kind: kind)
         case .demoHTTP(let launch, let kind):
@@ -146,6 +148,8 @@ public enum LoadRunner {
             durationSeconds: scenario.load.duration?.seconds,
             rampUpSeconds: scenario.load.rampUp.seconds,
             thinkSeconds: scenario.load.thinkTime.seconds,
-            protocolVersion: scenario.initializeParameters.protocolVersion)
+            protocolVersion: scenario.initializeParameters.protocolVersion,
+            topology: scenario.target.transport == .stdio ? scenario.target.topology.summary : nil,
+            variant: scenario.variantLabel, variantAbout: scenario.variantAbout)
     }
 }

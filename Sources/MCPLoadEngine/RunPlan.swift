@@ -48,9 +48,16 @@ public struct RunPlan: Sendable {
             return .demoHTTP(
                 launch([demoExecutable, "demo-server", "--http", "0", "--exit-on-stdin-eof"] + arguments), kind: kind)
         case (.builtinDemo(let arguments), .stdio):
-            return .stdio(launch([demoExecutable, "demo-server", "--stdio"] + arguments))
+            return stdio(launch([demoExecutable, "demo-server", "--stdio"] + arguments), target.topology)
         case (.command(let words), _):
-            return .stdio(launch(words))
+            return stdio(launch(words), target.topology)
+        }
+    }
+
+    private static func stdio(_ launch: StdioLaunch, _ topology: StdioTopology) -> ResolvedTarget {
+        switch topology {
+        case .processPerClient: .stdio(launch)
+        case .sharedProcess(let settings): .sharedStdio(launch, settings)
         }
     }
 }
@@ -59,6 +66,9 @@ public struct RunPlan: Sendable {
 public enum ResolvedTarget: Sendable {
     /// A server process per session, spoken to over its stdin and stdout.
     case stdio(StdioLaunch)
+    /// Server processes started once for the run, every session multiplexed onto them through
+    /// the fan-in proxy.
+    case sharedStdio(StdioLaunch, FanInSettings)
     /// An HTTP server already running at `endpoint`.
     case http(endpoint: String, kind: HTTPKind)
     /// The demo server started once for the run; it prints the endpoint it listens on.

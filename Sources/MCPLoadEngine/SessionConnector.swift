@@ -7,6 +7,8 @@ enum SessionConnector: Sendable {
     case stdio(StdioLaunch)
     case http(client: HTTPClient, options: HTTPSessionOptions)
     case legacySSE(client: HTTPClient, options: HTTPSessionOptions)
+    /// Through the fan-in proxy to a shared server process.
+    case fanIn(SharedServers)
 
     /// What a session left behind besides its own result.
     struct Closing: Sendable {
@@ -27,6 +29,8 @@ enum SessionConnector: Sendable {
             return (await StreamableHTTPTransport.withSession(client: client, options: options, body), Closing())
         case .legacySSE(let client, let options):
             return (try await LegacySSETransport.withSession(client: client, options: options, body), Closing())
+        case .fanIn(let servers):
+            return (await servers.nextProxy().withClient(body), Closing())
         }
     }
 }

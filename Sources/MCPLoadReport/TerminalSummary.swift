@@ -8,7 +8,8 @@ public enum TerminalSummary {
         let bound = LoadSettings.describeBound(
             iterations: scenario.iterations, durationSeconds: scenario.durationSeconds)
         out.append(
-            "\(scenario.name): \(scenario.virtualClients) clients, \(bound), over \(scenario.transport) → \(scenario.target)"
+            "\(scenario.name)\(scenario.variant.map { " [\($0)]" } ?? ""): \(scenario.virtualClients) clients, \(bound), "
+                + "over \(scenario.transport)\(scenario.topology.map { ", \($0)" } ?? "") → \(scenario.target)"
         )
         out.append(
             "status: \(result.status.rawValue)\(result.statusReason.map { " (\($0))" } ?? ""), "
@@ -18,6 +19,7 @@ public enum TerminalSummary {
         out.append("")
         out.append(contentsOf: totals(result))
         out.append(contentsOf: traffic(result))
+        out.append(contentsOf: proxy(result))
         out.append(contentsOf: examples(result))
         out.append(contentsOf: stderr(result))
         return out.joined(separator: "\n")
@@ -25,7 +27,7 @@ public enum TerminalSummary {
 
     static func stepTable(_ result: RunResult) -> String {
         var table = TextTable(header: [
-            "step", "count", "ok", "fail%", "failures", "p50", "p90", "p99", "p99.9", "max", "req/s",
+            "step", "count", "ok", "fail%", "unsent", "failures", "p50", "p90", "p99", "p99.9", "max", "req/s",
         ])
         let seconds = max(result.durationSeconds, 1e-9)
         let setup = result.session
@@ -42,7 +44,8 @@ public enum TerminalSummary {
         let totals = result.totals
         table.rows.append([
             "all requests", String(totals.attempts), String(totals.successes), percent(totals.failureRate),
-            breakdown(totals.failures), "", "", "", "", "", DurationText.rounded(totals.requestsPerSecond, places: 1),
+            String(totals.neverSent), breakdown(totals.failures), "", "", "", "", "",
+            DurationText.rounded(totals.requestsPerSecond, places: 1),
         ])
         return table.render()
     }
@@ -54,9 +57,10 @@ public enum TerminalSummary {
         let cells = [latency.p50, latency.p90, latency.p99, latency.p999, latency.max].map { micros in
             latency.count == 0 ? "-" : DurationText.formatMicroseconds(Double(micros))
         }
-        return [label, String(count), String(ok), percent(rate), breakdown(failures)] + cells + [
-            DurationText.rounded(Double(count) / seconds, places: 1)
-        ]
+        return [label, String(count), String(ok), percent(rate), String(failures.notSent), breakdown(failures)]
+            + cells + [
+                DurationText.rounded(Double(count) / seconds, places: 1)
+            ]
     }
 
     /// `timeout 3, jsonrpc_error(-32603) 2`: every class with its codes.
@@ -104,6 +108,33 @@ public enum TerminalSummary {
             lines.append(
                 "stray messages: \(traffic.unmatchedResponses) responses matching no request in flight, "
                     + "\(traffic.invalidMessages) invalid lines with nothing in flight")
+        }
+        return lines
+    }
+
+    /// The fan-in proxy's view: how often clients' ids collided and answers had to be guessed.
+    static func proxy(_ result: RunResult) -> [String] {
+        guard let proxy = result.proxy else { return [] }
+        let servers = proxy.serverProcesses == 1 ? "1 server process" : "\(proxy.serverProcesses) server processes"
+        var lines = [
+            "fan-in proxy: \(servers), \(proxy.clientSessions) client sessions, "
+                + "\(proxy.requestsForwarded) requests forwarded; initialize: \(proxy.initializeForwarded) reached "
+                + "the server, \(proxy.initializeIntercepted) answered from the cached result"
+        ]
+        if proxy.idCollisions > 0 || proxy.ambiguousDeliveries > 0 {
+            lines.append(
+                "  id collisions: \(proxy.idCollisions) requests reused an id another client had in flight and "
+                    + "took over its route; \(proxy.ambiguousDeliveries) answers delivered along a taken-over route")
+        }
+        if proxy.unmatchedResponses > 0 || proxy.lateResponses > 0 || proxy.duplicateAnswersDropped > 0 {
+            lines.append(
+                "  dropped: \(proxy.unmatchedResponses) answers no client waited for, \(proxy.lateResponses) after "
+                    + "their client left, \(proxy.duplicateAnswersDropped) duplicate client answers to server requests")
+        }
+        if proxy.unaddressedMessages > 0 {
+            lines.append(
+                "  \(proxy.unaddressedMessages) server messages named no client (notifications, server requests): "
+                    + "\(proxy.unaddressedCopies) copies delivered")
         }
         return lines
     }

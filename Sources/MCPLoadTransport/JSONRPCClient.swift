@@ -184,14 +184,21 @@ public actor JSONRPCClient {
     }
 
     private func expire(_ id: JSONRPCID, after timeout: Duration) async {
+        let limit = DurationText.format(timeout)
+        if writing.contains(id), !Task.isCancelled, await transport.isQueued(id) {
+            let failure = Failure(
+                .notSent, "still queued after \(limit) behind other messages: never reached the server")
+            deliver(Arrival(answer: .failed(failure), at: clock.now, bytes: 0), to: id)
+            return
+        }
         let stillWriting = writing.contains(id) && transport.abortsStalledWrites
         let message =
             if Task.isCancelled {
                 "cancelled while waiting for the answer"
             } else if stillWriting {
-                "request not fully written within \(DurationText.format(timeout)): the server stopped reading"
+                "request not fully written within \(limit): the server stopped reading"
             } else {
-                "no answer within \(DurationText.format(timeout))"
+                "no answer within \(limit)"
             }
         deliver(Arrival(answer: .failed(Failure(.timeout, message)), at: clock.now, bytes: 0), to: id)
         if stillWriting && !Task.isCancelled { await transport.abort() }

@@ -52,7 +52,7 @@ public enum JSONRPCMessage: Sendable, Equatable {
         return try classify(value, line: line)
     }
 
-    private static func classify(_ value: JSONValue, line: [UInt8]) throws(Failure) -> JSONRPCMessage {
+    static func classify(_ value: JSONValue, line: [UInt8]) throws(Failure) -> JSONRPCMessage {
         guard case .object(let members) = value else {
             throw Failure(.protocol, "not a JSON-RPC object: \(preview(line))")
         }

@@ -25,12 +25,19 @@ public protocol MessageTransport: Sendable {
     /// The handshake agreed on a protocol version (HTTP sends it as a header from then on);
     /// nil withdraws it (a probe that failed before falling back).
     func sessionEstablished(protocolVersion: String?) async
+
+    /// Whether request `id`'s message is still waiting its turn to be written, so that giving
+    /// up on it now means it never left mcpload (the fan-in proxy's queue). Pipes and sockets
+    /// have no such queue: a write under way may have reached the server in part.
+    func isQueued(_ id: JSONRPCID) async -> Bool
 }
 
 extension MessageTransport {
     public var abortsStalledWrites: Bool { true }
 
     public func sessionEstablished(protocolVersion: String?) async {}
+
+    public func isQueued(_ id: JSONRPCID) async -> Bool { false }
 }
 
 /// What arrives from a server.

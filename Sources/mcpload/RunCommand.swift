@@ -18,19 +18,28 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder for this run's files (default: results/<run-id>).")
     var out: String?
 
+    @Option(help: "Run only these rows of the scenario's matrix: labels, comma-separated.")
+    var rows: String?
+
     @Flag(name: .shortAndLong, help: "Log every session's start and end to stderr.")
     var verbose = false
 
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
         overrides.apply(to: &parsed)
-        let transports = overrides.transports.count > 1 ? overrides.transports : [parsed.target.transport]
-        var variants: [Scenario] = []
-        for transport in transports {
-            var variant = parsed
-            variant.target.transport = transport
-            try overrides.check(variant)
-            variants.append(variant)
+        // Several transports on the command line are a matrix of their own, replacing the scenario's.
+        let rows = try selectedRows(
+            overrides.transports.count > 1
+                ? overrides.transports.map { MatrixRow(label: $0.rawValue, transport: $0) } : parsed.matrix)
+        let variants = rows.isEmpty ? [parsed] : rows.map(parsed.applying)
+        for variant in variants {
+            do {
+                try overrides.check(variant)
+            } catch let error as InputError where variant.variantLabel != nil && !parsed.matrix.isEmpty {
+                throw InputError(
+                    "matrix row '\(variant.variantLabel ?? "")': \(error.description) (or leave the row out with --rows)"
+                )
+            }
         }
         try DescriptorBudget.check(virtualClients: parsed.load.virtualClients)
         if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
@@ -59,14 +68,14 @@ struct RunCommand: AsyncParsableCommand {
         defer { interrupts.cancel() }
         var results: [RunResult] = []
         for variant in variants where !interrupts.wasInterrupted {
-            let folder = variants.count == 1 ? directory : "\(directory)/\(variant.target.transport.rawValue)"
+            let folder = variants.count == 1 ? directory : "\(directory)/\(Self.folderName(variant))"
             results.append(
                 try await run(
                     variant, runID: runID, into: folder, logger: logger, interrupts: interrupts,
                     headers: variant.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor))
         }
         if results.count > 1 {
-            let comparison = TransportComparison.render(results)
+            let comparison = VariantComparison.render(results)
             print("\n" + comparison)
             try? Data((comparison + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/comparison.txt"))
             print("\ncomparison: \(directory)/comparison.txt")
@@ -74,6 +83,18 @@ struct RunCommand: AsyncParsableCommand {
         if interrupts.wasInterrupted || results.contains(where: { $0.status != .completed }) {
             throw ExitCode(ExitStatus.notStartedOrAborted)
         }
+    }
+
+    /// The matrix rows `--rows` names, in the scenario's order; all of them without it.
+    private func selectedRows(_ all: [MatrixRow]) throws -> [MatrixRow] {
+        guard let rows else { return all }
+        let wanted = rows.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let labels = all.map(\.label)
+        guard !all.isEmpty else { throw InputError("--rows: the scenario has no matrix") }
+        for label in wanted where !labels.contains(label) {
+            throw InputError("--rows: no matrix row '\(label)'; the rows are: \(labels.joined(separator: ", "))")
+        }
+        return all.filter { wanted.contains($0.label) }
     }
 
     /// One scenario run: announce, load, summarise, write result.json.
@@ -106,10 +127,18 @@ struct RunCommand: AsyncParsableCommand {
         let bound = LoadSettings.describeBound(iterations: load.iterations, durationSeconds: load.duration?.seconds)
         let topology =
             switch scenario.target.transport {
-            case .stdio: "stdio, process per client"
+            case .stdio: "stdio, \(scenario.target.topology.summary)"
             case .http: "Streamable HTTP, session per client"
             case .sse: "legacy HTTP+SSE, session per client"
             }
-        return "mcpload: \(scenario.name): \(load.virtualClients) virtual clients, \(bound), \(topology)"
+        let name = scenario.variantLabel.map { "\(scenario.name) [\($0)]" } ?? scenario.name
+        return "mcpload: \(name): \(load.virtualClients) virtual clients, \(bound), \(topology)"
+    }
+
+    /// `http`, `naive-proxy`: a matrix row's label as a folder name.
+    static func folderName(_ variant: Scenario) -> String {
+        let label = variant.variantLabel ?? variant.target.transport.rawValue
+        let words = label.lowercased().split { !($0.isLetter || $0.isNumber) }
+        return words.isEmpty ? variant.target.transport.rawValue : words.joined(separator: "-")
     }
 }

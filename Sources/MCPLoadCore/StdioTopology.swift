@@ -1,0 +1,70 @@
+/// How virtual clients reach a stdio server.
+public enum StdioTopology: Sendable, Hashable {
+    /// Every virtual client spawns its own server process (the default).
+    case processPerClient
+    /// Every virtual client goes through mcpload's fan-in proxy to shared server processes: the
+    /// topology of stdio-to-HTTP proxies in production, where many clients' JSON-RPC is
+    /// multiplexed onto one stdin/stdout pair.
+    case sharedProcess(FanInSettings)
+
+    public static let names = ["process-per-client", "shared-process"]
+
+    /// `process per client`, `shared process (ids rewrite, initialize intercept)`: for headlines.
+    public var summary: String {
+        switch self {
+        case .processPerClient: "process per client"
+        case .sharedProcess(let settings): "shared process (\(settings.summary))"
+        }
+    }
+}
+
+/// How the fan-in proxy of the shared-process topology treats the messages it multiplexes.
+///
+/// The defaults are a correct proxy; `ids: passthrough` and `initialize: forward` are what naive
+/// byte-forwarding proxies do, and reproduce their failures.
+public struct FanInSettings: Sendable, Hashable {
+    public enum IDs: String, Sendable, Hashable, CaseIterable {
+        /// Each client's ids go to the server untouched; every client numbers from 1, so they collide.
+        case passthrough
+        /// The proxy gives every request a unique id and restores the client's own on the answer.
+        case rewrite
+    }
+
+    public enum Initialize: String, Sendable, Hashable, CaseIterable {
+        /// Every client's `initialize` (and `notifications/initialized`) reaches the one server.
+        case forward
+        /// The first `initialize` reaches the server; the rest are answered from its cached result.
+        case intercept
+    }
+
+    /// Where server messages that name no client go: notifications, server requests, errors with a null id.
+    public enum Routing: String, Sendable, Hashable, CaseIterable {
+        /// A copy to every attached client.
+        case broadcast
+        /// Only the client attached longest.
+        case first
+    }
+
+    public var ids: IDs
+    public var initialize: Initialize
+    public var route: Routing
+    /// Server processes behind the proxy; sessions are spread over them in turn.
+    public var processes: Int
+
+    public init(
+        ids: IDs = .rewrite, initialize: Initialize = .intercept, route: Routing = .broadcast, processes: Int = 1
+    ) {
+        self.ids = ids
+        self.initialize = initialize
+        self.route = route
+        self.processes = processes
+    }
+
+    /// `ids passthrough, initialize forward`, with routing and processes when they are not the defaults.
+    public var summary: String {
+        var parts = ["ids \(ids.rawValue)", "initialize \(initialize.rawValue)"]
+        if route != .broadcast { parts.append("route \(route.rawValue)") }
+        if processes != 1 { parts.append("\(processes) processes") }
+        return parts.joined(separator: ", ")
+    }
+}
