@@ -31,7 +31,11 @@ struct RunCommand: AsyncParsableCommand {
         let rows = try selectedRows(
             overrides.transports.count > 1
                 ? overrides.transports.map { MatrixRow(label: $0.rawValue, transport: $0) } : parsed.matrix)
-        let variants = rows.isEmpty ? [parsed] : rows.map(parsed.applying)
+        try overrides.checkTargets(for: parsed, rows: rows)
+        var variants = rows.isEmpty ? [parsed] : rows.map(parsed.applying)
+        if !parsed.matrix.isEmpty && overrides.transports.count <= 1 {
+            for index in variants.indices { overrides.applyTarget(toRow: &variants[index]) }
+        }
         for variant in variants {
             do {
                 try overrides.check(variant)

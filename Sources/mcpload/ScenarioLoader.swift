@@ -73,9 +73,6 @@ struct ScenarioOverrides: ParsableArguments {
             throw ValidationError("--target-command is empty")
         }
         for header in headers { _ = try Self.parseHeader(header) }
-        if targetCommand != nil && targetURL != nil {
-            throw ValidationError("--target-command and --target-url name two servers; choose one")
-        }
         if let targetURL, !(targetURL.hasPrefix("http://") || targetURL.hasPrefix("https://")) {
             throw ValidationError("--target-url must start with http:// or https://")
         }
@@ -91,6 +88,31 @@ struct ScenarioOverrides: ParsableArguments {
         }
     }
 
+    /// Both servers at once make sense only for a matrix: its stdio rows take the command, its
+    /// HTTP rows the URL.
+    func checkTargets(for scenario: Scenario, rows: [MatrixRow]) throws {
+        guard targetCommand != nil && targetURL != nil else { return }
+        let transports = Set(rows.map { $0.transport ?? scenario.target.transport })
+        guard transports.contains(.stdio) && transports.contains(where: \.isHTTP) else {
+            throw InputError(
+                "--target-command and --target-url name two servers; both are for a matrix with stdio and HTTP rows")
+        }
+    }
+
+    /// Points one matrix row at the servers named on the command line: stdio rows at
+    /// --target-command, HTTP rows at --target-url. A row left without a server it can speak to
+    /// keeps the other one, and ``check(_:)`` says so.
+    func applyTarget(toRow scenario: inout Scenario) {
+        let words = targetCommand.map(CommandLineWords.split)
+        switch (scenario.target.transport, words, targetURL) {
+        case (.stdio, let words?, _): scenario.target.launch = .command(words)
+        case (.stdio, nil, let url?): scenario.target.launch = .url(url)
+        case (_, _, let url?): scenario.target.launch = .url(url)
+        case (_, let words?, nil): scenario.target.launch = .command(words)
+        case (_, nil, nil): break
+        }
+    }
+
     func apply(to scenario: inout Scenario) {
         if let virtualClients { scenario.load.virtualClients = virtualClients }
         if let duration, let parsed = DurationText.parse(duration) {
@@ -99,11 +121,14 @@ struct ScenarioOverrides: ParsableArguments {
         } else if let iterations {
             scenario.load.iterations = iterations
         }
-        if let targetCommand {
-            scenario.target = TargetSpec(launch: .command(CommandLineWords.split(targetCommand)))
-        }
-        if let targetURL {
-            scenario.target = TargetSpec(launch: .url(targetURL), transport: .http)
+        // A matrix points each row at its own server (applyTarget(toRow:)); a single run is re-targeted whole.
+        if scenario.matrix.isEmpty || transports.count > 1 {
+            if let targetCommand {
+                scenario.target = TargetSpec(launch: .command(CommandLineWords.split(targetCommand)))
+            }
+            if let targetURL, targetCommand == nil {
+                scenario.target = TargetSpec(launch: .url(targetURL), transport: .http)
+            }
         }
         for header in headers {
             if let (name, value) = try? Self.parseHeader(header) { scenario.target.headers[name] = value }

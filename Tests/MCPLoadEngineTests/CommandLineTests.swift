@@ -258,6 +258,46 @@ extension ProcessTests {
             return process
         }
 
+        @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
+        func matrixRows() throws {
+            let directory = try temporaryDirectory()
+            let scenario = TestSupport.repositoryRoot.appendingPathComponent("scenarios/stdio-20-connections.yaml").path
+            let finished = try mcpload([
+                "run", scenario, "--vus", "5", "--rows", "fixed proxy,Streamable HTTP", "--out", directory,
+            ])
+            #expect(finished.status == 0, "\(finished.errors)")
+            let table = try #require(finished.output.components(separatedBy: " 2 ways, 5 clients each").last)
+            #expect(table.contains("\nfixed proxy ") && table.contains("\nStreamable HTTP "))
+            #expect(table.contains("ids rewritten per request"))
+            #expect(!finished.output.contains("naive proxy"))
+            let comparison = try String(contentsOfFile: directory + "/comparison.txt", encoding: .utf8)
+            #expect(comparison.contains("fixed proxy"))
+            let data = try #require(FileManager.default.contents(atPath: directory + "/fixed-proxy/result.json"))
+            let result = try RunResult.decode(from: data)
+            #expect(result.scenario.variant == "fixed proxy")
+            #expect(result.scenario.topology == "shared process (ids rewrite, initialize intercept)")
+            #expect(result.proxy?.initializeForwarded == 1)
+            #expect(result.totals.failures.total == 0)
+            #expect(FileManager.default.fileExists(atPath: directory + "/streamable-http/result.json"))
+        }
+
+        @Test(
+            "a matrix row that cannot run, or an unknown row, is bad input naming the row",
+            arguments: [
+                (["--rows", "no such row"], "--rows: no matrix row 'no such row'; the rows are: naive proxy,"),
+                (["--target-command", "python3 server.py"], "matrix row 'Streamable HTTP': --transport http"),
+                (
+                    ["--target-url", "http://127.0.0.1:9/mcp", "--rows", "naive proxy"],
+                    "matrix row 'naive proxy': --transport stdio"
+                ),
+            ])
+        func matrixInputErrors(flags: [String], message: String) throws {
+            let scenario = TestSupport.repositoryRoot.appendingPathComponent("scenarios/stdio-20-connections.yaml").path
+            let finished = try mcpload(["run", scenario] + flags)
+            #expect(finished.status == 2)
+            #expect(finished.errors.contains(message), "\(finished.errors)")
+        }
+
         /// Waits for a state of other processes that no event announces; bounded, so a broken
         /// build fails the test instead of hanging it.
         private func waitUntil(_ condition: () -> Bool) async throws {
