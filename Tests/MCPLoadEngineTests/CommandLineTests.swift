@@ -113,7 +113,7 @@ extension ProcessTests {
             let comparison = try String(contentsOfFile: directory + "/out/comparison.txt", encoding: .utf8)
             let rows = comparison.split(separator: "\n").filter { $0.contains("completed") }
             #expect(rows.map { $0.split(separator: " ").first.map(String.init) } == ["stdio", "http", "sse"])
-            #expect(finished.output.contains("over 3 transports"))
+            #expect(finished.output.contains("scenario, 3 ways, 3 clients each"))
         }
 
         @Test("a transport the target cannot speak is bad input")

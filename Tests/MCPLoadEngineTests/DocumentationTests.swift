@@ -12,8 +12,11 @@ extension ProcessTests {
         func readmeScenario() async throws {
             let readme = try String(
                 contentsOf: TestSupport.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-            let block = try #require(readme.components(separatedBy: "```yaml\n").dropFirst().first)
-            let yaml = try #require(block.components(separatedBy: "```").first)
+            // The reference is the first complete scenario among the README's YAML blocks.
+            let blocks = readme.components(separatedBy: "```yaml\n").dropFirst().compactMap {
+                $0.components(separatedBy: "```").first
+            }
+            let yaml = try #require(blocks.first { $0.contains("\nsteps:") })
             var scenario = try ScenarioParser(file: "README.md").parse(yaml: yaml)
             scenario.load = LoadSettings(virtualClients: 2, iterations: 2)
             let result = await TestSupport.run(scenario)
