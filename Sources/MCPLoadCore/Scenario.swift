@@ -152,6 +152,9 @@ public struct SessionSettings: Sendable, Hashable {
     /// HTTP: a response (or SSE stream) silent for this long is a `timeout`; nil waits as long
     /// as the request timeout allows.
     public var streamIdleTimeout: Duration?
+    /// Streamable HTTP: open the optional `GET` listening stream in every session, for messages
+    /// the server sends outside any request. stdio and legacy SSE always have such a stream.
+    public var listen = false
 
     public init(
         strategy: Strategy = .perClient,

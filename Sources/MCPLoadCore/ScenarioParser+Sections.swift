@@ -135,7 +135,7 @@ extension ScenarioParser {
             fields,
             allowed: [
                 "strategy", "protocolVersion", "requestTimeout", "setupTimeout", "shutdownGrace", "maxMessageSize",
-                "connectTimeout", "streamIdleTimeout",
+                "connectTimeout", "streamIdleTimeout", "listen",
             ],
             context: "session")
         var session = SessionSettings()
@@ -170,6 +170,7 @@ extension ScenarioParser {
         if let timeout = fields["streamIdleTimeout"] {
             session.streamIdleTimeout = try duration(timeout, what: "session.streamIdleTimeout")
         }
+        if let listen = fields["listen"] { session.listen = try boolean(listen, what: "session.listen") }
         if let size = fields["maxMessageSize"] {
             session.maxMessageBytes = try byteSize(size, what: "session.maxMessageSize")
         }

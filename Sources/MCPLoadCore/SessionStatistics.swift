@@ -37,6 +37,9 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
     public var invalidMessages: UInt64 = 0
     /// Answer streams the server closed early that were resumed with `Last-Event-ID`.
     public var resumedStreams: UInt64 = 0
+    /// HTTP `GET` listening streams opened (`session.listen`), and those the server refused (405).
+    public var listeningStreams: UInt64 = 0
+    public var listeningStreamsRefused: UInt64 = 0
 
     public init() {}
 
@@ -46,5 +49,7 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
         unmatchedResponses += other.unmatchedResponses
         invalidMessages += other.invalidMessages
         resumedStreams += other.resumedStreams
+        listeningStreams += other.listeningStreams
+        listeningStreamsRefused += other.listeningStreamsRefused
     }
 }

@@ -25,8 +25,8 @@ public enum DemoHTTPServer {
         let router = Router()
         router.post("mcp") { request, _ in try await endpoint.post(request) }
         router.delete("mcp") { request, _ in await endpoint.delete(request) }
-        // GET resumes a cut stream (Last-Event-ID); without it: no server-initiated stream, 405.
-        router.get("mcp") { request, _ in await endpoint.resume(request) }
+        // GET resumes a cut stream (Last-Event-ID), or opens a session's listening stream.
+        router.get("mcp") { request, _ in await endpoint.get(request) }
         // The legacy HTTP+SSE transport (2024-11-05), served beside Streamable HTTP.
         router.get("sse") { request, _ in await legacy.stream(request) }
         router.post("messages") { request, _ in try await legacy.post(request) }

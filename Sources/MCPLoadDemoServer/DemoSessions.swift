@@ -27,6 +27,10 @@ actor DemoSessions {
         return id
     }
 
+    func isLive(_ id: String) -> Bool {
+        requestCounts[id] != nil
+    }
+
     func close(_ id: String) -> Bool {
         requestCounts.removeValue(forKey: id) != nil
     }

@@ -153,12 +153,39 @@ struct MCPEndpoint: Sendable {
             })
     }
 
-    /// GET with `Last-Event-ID`: the rest of a stream that was cut. Without it there is no
-    /// server-initiated stream to offer, which the spec answers with 405.
-    func resume(_ request: Request) async -> Response {
+    /// GET: with `Last-Event-ID`, the rest of a stream that was cut; without it, the session's
+    /// listening stream. Stateless, or with no live session, there is no stream to offer,
+    /// which the spec answers with 405.
+    func get(_ request: Request) async -> Response {
+        if let rejection = Self.authorize(request, http: http) { return rejection }
         guard let lastEventID = request.headers[MCPHeader.lastEventID] else {
-            return Response(status: .methodNotAllowed)
+            guard !http.stateless, let session = request.headers[MCPHeader.sessionID], await sessions.isLive(session)
+            else { return Response(status: .methodNotAllowed) }
+            return listeningStream(session: session)
         }
+        return await resume(lastEventID: lastEventID)
+    }
+
+    /// A session's listening stream: a log notification saying it is open, then keep-alive
+    /// comments until the session is closed or the client goes away (a write fails).
+    private func listeningStream(session: String) -> Response {
+        let sessions = self.sessions
+        let greeting = JSONRPCEncoder.notification(
+            method: "notifications/message",
+            params: ["level": "info", "logger": "mcpload-demo", "data": "listening stream open"])
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: Self.sseEvent(id: "listen-1", data: greeting)))
+                while await sessions.isLive(session) {
+                    try await Task.sleep(for: .milliseconds(250))
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    private func resume(lastEventID: String) async -> Response {
         let parts = lastEventID.split(separator: "-")
         guard parts.count == 2, let number = Int(parts[1]),
             let events = await resumable.resume(String(parts[0]), after: number)

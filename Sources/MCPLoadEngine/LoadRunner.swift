@@ -89,8 +89,10 @@ public enum LoadRunner {
         let outcome: Result<[Recorder], Failure>
         do {
             outcome = try await StreamableHTTPTransport.withClient(
-                // A legacy SSE session holds one connection for its stream and needs another to POST.
-                connectionsPerHost: plan.scenario.load.virtualClients * (kind == .legacySSE ? 2 : 1),
+                // A session with a stream (legacy SSE, a listening stream) holds one connection for
+                // it and needs another to POST.
+                connectionsPerHost: plan.scenario.load.virtualClients
+                    * (kind == .legacySSE || session.listen ? 2 : 1),
                 connectTimeout: session.connectTimeout ?? session.setupTimeout,
                 idleTimeout: session.streamIdleTimeout
             ) { client in
@@ -100,10 +102,11 @@ public enum LoadRunner {
                         within: session.setupTimeout)
                     if case .failure(let failure) = ready { return .failure(failure) }
                 }
-                let options = HTTPSessionOptions(
+                var options = HTTPSessionOptions(
                     endpoint: endpoint, maxMessageBytes: session.maxMessageBytes,
                     headers: plan.headers.map { .init(name: $0.name, value: $0.value) },
                     setupTimeout: session.setupTimeout)
+                options.listen = session.listen
                 let connector: SessionConnector =
                     switch kind {
                     case .streamable: .http(client: client, options: options)

@@ -101,6 +101,11 @@ public enum TerminalSummary {
         if !traffic.serverRequests.isEmpty {
             lines.append("server requests answered: " + counts(traffic.serverRequests))
         }
+        if traffic.listeningStreams > 0 || traffic.listeningStreamsRefused > 0 {
+            lines.append(
+                "listening streams (GET): \(traffic.listeningStreams) opened, "
+                    + "\(traffic.listeningStreamsRefused) refused by the server (405)")
+        }
         if traffic.resumedStreams > 0 {
             lines.append("answer streams resumed after the server closed them early: \(traffic.resumedStreams)")
         }

@@ -246,6 +246,8 @@ public actor JSONRPCClient {
             failInFlight(Failure(.protocol, "message of \(byteCount) bytes exceeds the limit"), at: instant)
         case .streamResumed:
             traffic.resumedStreams += 1
+        case .listeningStream(let opened):
+            if opened { traffic.listeningStreams += 1 } else { traffic.listeningStreamsRefused += 1 }
         case .responseStreamEnded(let id):
             let failure = Failure(.transport, "the response stream ended before the answer")
             deliver(Arrival(answer: .failed(failure), at: instant, bytes: 0), to: id)

@@ -48,6 +48,8 @@ public enum InboundEvent: Sendable, Equatable {
     case responseStreamEnded(JSONRPCID)
     /// An answer stream that ended early was resumed (HTTP `GET` with `Last-Event-ID`).
     case streamResumed
+    /// The session's listening stream (HTTP `GET`) opened, or the server refused it (405).
+    case listeningStream(opened: Bool)
     /// The server's side ended (EOF, process exit); the reason says what is known.
     case closed(String)
 }

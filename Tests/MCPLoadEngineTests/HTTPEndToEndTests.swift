@@ -227,6 +227,31 @@ extension ProcessTests {
             #expect(result.steps[1].failures.examples.first?.message.contains("idle") == true)
         }
 
+        @Test(
+            "session.listen opens a GET listening stream in every session (even one per request), or counts the 405",
+            arguments: [([], true), (["--stateless"], false)])
+        func listeningStream(arguments: [String], offered: Bool) async throws {
+            let flags = arguments.map { "\"\($0)\"" }.joined(separator: ", ")
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: http, args: [\(flags)] }
+                load: { vus: 4, iterations: 3 }
+                session: { listen: true, strategy: per-request }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: "c{{vu}}" }, expect: { contains: "c{{vu}}" } }
+                """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.session.opened == 12)
+            let traffic = result.protocolTraffic
+            #expect(traffic.listeningStreams == (offered ? 12 : 0))
+            #expect(traffic.listeningStreamsRefused == (offered ? 0 : 12))
+            if offered {
+                // The demo server greets each listening stream with a log notification.
+                #expect((traffic.notifications["notifications/message"] ?? 0) > 0)
+            }
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test("a closed port: the run does not start, and says why")
         func closedPort() async throws {
             let result = try await TestSupport.run(

@@ -33,6 +33,26 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("the Python SDK's GET listening stream opens in every session when session.listen asks for it")
+        func pythonSDKListeningStream() async throws {
+            let port = try TestSupport.freePort()
+            let result = try await TestSupport.run(
+                """
+                target:
+                  transport: http
+                  command: ["\(venv)/bin/python", "\(TestSupport.fixtures)/python_sdk_server.py", "--http", "\(port)"]
+                  url: "http://127.0.0.1:\(port)/mcp"
+                load: { vus: 5, iterations: 2 }
+                session: { listen: true, strategy: per-iteration, setupTimeout: 60s, requestTimeout: 30s, shutdownGrace: 300ms }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: "py {{vu}}" }, expect: { contains: "py {{vu}}" } }
+                """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            #expect(result.session.opened == 10)
+            #expect(result.protocolTraffic.listeningStreams == 10)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test(
             "the Python SDK over Streamable HTTP, started by mcpload: stateful SSE, stateful JSON, stateless",
             arguments: [[], ["--json"], ["--stateless"]])

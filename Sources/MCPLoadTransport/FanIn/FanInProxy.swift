@@ -116,7 +116,7 @@ public actor FanInProxy {
                 for inbox in inboxes.values { inbox.yield(event) }
             case .closed(let reason):
                 close("the shared server ended: \(reason)")
-            case .responseStreamEnded, .streamResumed:
+            case .responseStreamEnded, .streamResumed, .listeningStream:
                 break
             }
         }

@@ -9,6 +9,8 @@ public struct HTTPSessionOptions: Sendable {
     public var headers: [HeaderField]
     /// Bounds opening a session's stream and waiting for its `endpoint` event (legacy SSE).
     public var setupTimeout: Duration
+    /// Streamable HTTP: open the optional `GET` listening stream once the session is established.
+    public var listen = false
 
     public struct HeaderField: Sendable, Hashable {
         public var name: String

@@ -18,6 +18,11 @@ public final class StreamableHTTPConnection: MessageTransport {
     private var endpoint: String { options.endpoint }
     private var maxMessageBytes: Int { options.maxMessageBytes }
     private let state = Mutex(SessionState())
+    /// Signalled when a handshake agrees a version: the listening stream needs the session.
+    private let established = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    /// Signalled once the listening stream's GET was answered (or failed), so that a session
+    /// counts as established only with its stream open: short sessions measure the same way.
+    private let listenerAnswered = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     private struct SessionState {
         var sessionID: String?
@@ -37,6 +42,31 @@ public final class StreamableHTTPConnection: MessageTransport {
 
     public func sessionEstablished(protocolVersion: String?) async {
         state.withLock { $0.protocolVersion = protocolVersion }
+        // 2026-07-28 has no sessions, and so no stream of the session's own.
+        guard options.listen, let protocolVersion, protocolVersion != MCPProtocol.statelessVersion else { return }
+        established.continuation.yield()
+        for await _ in listenerAnswered.stream { break }
+    }
+
+    /// The optional listening stream: once the session is established, `GET` the endpoint and
+    /// feed the server's messages on it (notifications, requests) into ``inbound`` like any
+    /// others, until the server ends the stream or the session ends (cancellation). A server
+    /// without one answers 405, which is counted, not a failure.
+    func listen() async {
+        for await _ in established.stream { break }
+        defer { listenerAnswered.continuation.finish() }
+        guard !Task.isCancelled else { return }
+        var request = HTTPClientRequest(url: endpoint)
+        request.method = .GET
+        request.headers = headers(accepting: "text/event-stream")
+        guard let response = try? await client.execute(request, timeout: .hours(1)) else { return }
+        let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
+        let opened = response.status.code == 200 && contentType.hasPrefix("text/event-stream")
+        continuation.yield(.listeningStream(opened: opened))
+        listenerAnswered.continuation.yield()
+        guard opened else { return }
+        // The stream ending, or the session's end cancelling it, is how a listening stream closes.
+        _ = try? await deliverEvents(response.body, continuing: SSEParser(maxEventBytes: maxMessageBytes))
     }
 
     public func abort() async {

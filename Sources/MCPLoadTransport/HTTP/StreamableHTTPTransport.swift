@@ -4,12 +4,23 @@ import AsyncHTTPClient
 public enum StreamableHTTPTransport {
     public static func withSession<Value: Sendable>(
         client: HTTPClient, options: HTTPSessionOptions,
-        _ body: (StreamableHTTPConnection) async -> Value
+        _ body: @Sendable (StreamableHTTPConnection) async -> Value
     ) async -> Value {
         let connection = StreamableHTTPConnection(client: client, options: options)
-        let value = await body(connection)
-        await connection.close()
-        return value
+        guard options.listen else {
+            let value = await body(connection)
+            await connection.close()
+            return value
+        }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await connection.listen() }
+            let value = await body(connection)
+            // The listening stream ends with the session, before the session is deleted.
+            group.cancelAll()
+            await group.waitForAll()
+            await connection.close()
+            return value
+        }
     }
 
     /// An HTTP client for a run: one connection per virtual client may be open at once, so
