@@ -25,6 +25,11 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var servers: ServerInfo
     /// The fan-in proxy's own counts; nil unless the target's topology was shared-process.
     public var proxy: FanInStatistics?
+    /// Every threshold of the run with its measured value; one that failed makes the run exit 1.
+    public var thresholds: [ThresholdOutcome] = []
+
+    /// Whether every threshold held (true when there were none).
+    public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
 
     public enum Status: String, Sendable, Codable, Hashable {
         case completed
@@ -87,6 +92,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     public struct IterationCounts: Sendable, Codable, Hashable {
         public var completed: UInt64
         public var abandoned: UInt64
+        /// Open model: iterations due to start when no client was free; never started, never delayed.
+        public var dropped: UInt64 = 0
     }
 
     public struct ServerInfo: Sendable, Codable, Equatable {

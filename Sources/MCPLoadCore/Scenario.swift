@@ -8,6 +8,8 @@ public struct Scenario: Sendable {
     public var load: LoadSettings
     public var session: SessionSettings
     public var steps: [Step]
+    /// Pass/fail conditions checked when the run is over (`thresholds:` and `--threshold`).
+    public var thresholds: [Threshold] = []
     /// Variants to run one after another and compare (`matrix:`); empty for a single run.
     public var matrix: [MatrixRow] = []
     /// The matrix row this scenario runs as, if it is one, and what the row shows.

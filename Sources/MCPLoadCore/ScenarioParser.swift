@@ -31,14 +31,19 @@ public struct ScenarioParser {
         let steps = try parseSteps(stepsNode)
         var scenario = Scenario(name: name, target: target, load: load, session: session, steps: steps)
         if let matrixNode = fields["matrix"] { scenario.matrix = try parseMatrix(matrixNode, base: target) }
+        if let thresholdsNode = fields["thresholds"] {
+            scenario.thresholds = try parseThresholds(thresholdsNode, steps: steps)
+        }
         return scenario
     }
 
-    static let topLevelKeys: Set<String> = ["name", "description", "target", "load", "session", "steps", "matrix"]
+    static let topLevelKeys: Set<String> = [
+        "name", "description", "target", "load", "session", "steps", "matrix", "thresholds",
+    ]
 
     /// Keys the design names that this version does not implement yet: rejected with a clear word
     /// rather than accepted and ignored.
-    static let plannedKeys: Set<String> = ["retry", "history", "leaks", "thresholds", "audit"]
+    static let plannedKeys: Set<String> = ["retry", "history", "leaks", "audit"]
 
     private func composeDocument(_ yaml: String) throws(ScenarioError) -> Node {
         do {

@@ -32,7 +32,7 @@ public enum LoadRunner {
             status = .completed
             reason = nil
         }
-        return RunResult(
+        var result = RunResult(
             runID: runID,
             scenario: scenarioInfo(plan, file: scenarioFile),
             status: status,
@@ -41,6 +41,8 @@ public enum LoadRunner {
             finishedAt: finishedAt,
             recorders: recorders
         ).redacted(by: plan.redactor)
+        result.thresholds = ThresholdEvaluator.evaluate(plan.scenario.thresholds, on: result)
+        return result
     }
 
     /// Opens what the whole run shares (an HTTP client; the HTTP demo server) around the driver.

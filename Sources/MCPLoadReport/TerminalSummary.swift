@@ -20,6 +20,7 @@ public enum TerminalSummary {
         out.append(contentsOf: totals(result))
         out.append(contentsOf: traffic(result))
         out.append(contentsOf: proxy(result))
+        out.append(contentsOf: thresholds(result))
         out.append(contentsOf: examples(result))
         out.append(contentsOf: stderr(result))
         return out.joined(separator: "\n")
@@ -115,6 +116,20 @@ public enum TerminalSummary {
                     + "\(traffic.invalidMessages) invalid lines with nothing in flight")
         }
         return lines
+    }
+
+    /// Every threshold with what was measured; the verdict first, so a CI log shows it at a glance.
+    static func thresholds(_ result: RunResult) -> [String] {
+        guard !result.thresholds.isEmpty else { return [] }
+        let failed = result.thresholds.filter { !$0.passed }.count
+        let verdict =
+            failed == 0
+            ? "thresholds: all \(result.thresholds.count) passed"
+            : "thresholds: \(failed) of \(result.thresholds.count) FAILED"
+        return ["", verdict]
+            + result.thresholds.map { outcome in
+                "  \(outcome.passed ? "pass" : "FAIL")  \(outcome.threshold)  (measured \(outcome.measuredText))"
+            }
     }
 
     /// The fan-in proxy's view: how often clients' ids collided and answers had to be guessed.

@@ -7,7 +7,7 @@ public enum VariantComparison {
     public static func render(_ results: [RunResult]) -> String {
         var table = TextTable(header: [
             "variant", "status", "sessions", "requests", "ok", "fail%", "never sent", "sent+failed", "failures",
-            "req/s", "p50", "p99", "setup p50",
+            "req/s", "p50", "p99", "setup p50", "thresholds",
         ])
         for result in results {
             var latency = LatencyHistogram()
@@ -33,6 +33,7 @@ public enum VariantComparison {
                 micros(latency, 50),
                 micros(latency, 99),
                 micros(session.setupLatency, 50),
+                thresholdCell(result.thresholds),
             ])
         }
         let name = results.first?.scenario.name ?? "scenario"
@@ -51,6 +52,13 @@ public enum VariantComparison {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `3/3 passed`, `1 of 3 FAILED`, or `-` when the run had none.
+    private static func thresholdCell(_ outcomes: [ThresholdOutcome]) -> String {
+        guard !outcomes.isEmpty else { return "-" }
+        let failed = outcomes.filter { !$0.passed }.count
+        return failed == 0 ? "\(outcomes.count)/\(outcomes.count) passed" : "\(failed) of \(outcomes.count) FAILED"
     }
 
     private static func label(_ result: RunResult) -> String {

@@ -16,6 +16,7 @@ struct MCPLoad: AsyncParsableCommand {
 /// Exit codes, one meaning each (README "Exit codes").
 enum ExitStatus {
     static let ok: Int32 = 0
+    static let thresholdFailed: Int32 = 1
     static let badInput: Int32 = 2
     static let notStartedOrAborted: Int32 = 3
 }

@@ -27,6 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
         overrides.apply(to: &parsed)
+        try overrides.addThresholds(to: &parsed)
         // Several transports on the command line are a matrix of their own, replacing the scenario's.
         let rows = try selectedRows(
             overrides.transports.count > 1
@@ -87,6 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         if interrupts.wasInterrupted || results.contains(where: { $0.status != .completed }) {
             throw ExitCode(ExitStatus.notStartedOrAborted)
         }
+        if results.contains(where: { !$0.thresholdsPassed }) { throw ExitCode(ExitStatus.thresholdFailed) }
     }
 
     /// The matrix rows `--rows` names, in the scenario's order; all of them without it.

@@ -52,6 +52,11 @@ struct ScenarioOverrides: ParsableArguments {
     var transport: String?
 
     @Option(
+        name: .customLong("threshold"),
+        help: "A pass/fail condition, e.g. 'p99(call echo) < 250ms'; added to the scenario's (repeatable).")
+    var thresholds: [String] = []
+
+    @Option(
         name: .customLong("header"),
         help: "An HTTP header for every request, 'Name: value'; ${VAR} reads the environment (repeatable).")
     var headers: [String] = []
@@ -110,6 +115,18 @@ struct ScenarioOverrides: ParsableArguments {
         case (_, _, let url?): scenario.target.launch = .url(url)
         case (_, let words?, nil): scenario.target.launch = .command(words)
         case (_, nil, nil): break
+        }
+    }
+
+    /// The scenario's thresholds plus those of `--threshold`, each checked against its steps.
+    func addThresholds(to scenario: inout Scenario) throws {
+        let parser = ThresholdParser(stepLabels: ScenarioParser.requestLabels(scenario.steps))
+        for text in thresholds {
+            do {
+                scenario.thresholds.append(try parser.parse(text))
+            } catch {
+                throw InputError("--threshold '\(text)': \(error.message)")
+            }
         }
     }
 

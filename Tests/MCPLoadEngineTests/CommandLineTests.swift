@@ -258,6 +258,33 @@ extension ProcessTests {
             return process
         }
 
+        @Test(
+            "thresholds gate the exit code: 1 when one fails, 0 when all hold; each is listed with its measured value")
+        func thresholdGate() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                """
+                target: { builtin: demo, args: [--error-rate, "0.5"] }
+                load: { vus: 2, iterations: 5 }
+                steps: [list_tools, { call_tool: { name: echo, arguments: { text: hi } } }]
+                thresholds: ["failure_rate(list_tools) == 0%", "errors.jsonrpc_error.-32603(call echo) == 4"]
+                """, to: directory + "/s.yaml")
+            let passing = try mcpload(["run", "s.yaml", "--out", "pass"], in: directory)
+            #expect(passing.status == 0, "\(passing.output)")
+            #expect(passing.output.contains("thresholds: all 2 passed"))
+
+            let failing = try mcpload(
+                ["run", "s.yaml", "--out", "fail", "--threshold", "failure_rate < 10%"], in: directory)
+            #expect(failing.status == 1, "\(failing.output)")
+            #expect(failing.output.contains("thresholds: 1 of 3 FAILED"))
+            // Each client's own server fails exactly ⌊5 × 0.5⌋ = 2 of its 5 calls: 4 of 20 requests.
+            #expect(failing.output.contains("FAIL  failure_rate < 10%  (measured 20.00%)"))
+            let result = try RunResult.decode(
+                from: Data(contentsOf: URL(fileURLWithPath: directory + "/fail/result.json")))
+            #expect(result.thresholds.map(\.passed) == [true, true, false])
+            #expect(result.thresholds.last?.measured == 0.2)
+        }
+
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
         func matrixRows() throws {
             let directory = try temporaryDirectory()

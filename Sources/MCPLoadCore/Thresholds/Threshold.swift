@@ -1,0 +1,103 @@
+/// A pass/fail condition on a run's result, as written in a scenario or on the command line:
+/// `failure_rate < 1%`, `p99(call echo) < 250ms`, `rate >= 200/s`, `errors.timeout == 0`.
+///
+/// Evaluated once the run is over (``ThresholdEvaluator``); one that fails makes the run exit 1.
+public struct Threshold: Sendable, Hashable {
+    /// The text as written, for messages and reports.
+    public var expression: String
+    public var metric: ThresholdMetric
+    public var comparison: Comparison
+    /// The limit in the metric's unit: microseconds for latencies, a fraction for rates of
+    /// failure, per second for request rates, a count otherwise.
+    public var limit: Double
+
+    public enum Comparison: String, Sendable, Hashable, CaseIterable {
+        case lessThan = "<"
+        case atMost = "<="
+        case greaterThan = ">"
+        case atLeast = ">="
+        case equal = "=="
+        case notEqual = "!="
+
+        public func holds(_ measured: Double, _ limit: Double) -> Bool {
+            switch self {
+            case .lessThan: measured < limit
+            case .atMost: measured <= limit
+            case .greaterThan: measured > limit
+            case .atLeast: measured >= limit
+            case .equal: measured == limit
+            case .notEqual: measured != limit
+            }
+        }
+    }
+
+    public init(expression: String, metric: ThresholdMetric, comparison: Comparison, limit: Double) {
+        self.expression = expression
+        self.metric = metric
+        self.comparison = comparison
+        self.limit = limit
+    }
+}
+
+/// What a threshold measures. `step` is a step label (`call echo`), or nil for every step.
+public enum ThresholdMetric: Sendable, Hashable {
+    /// Failed attempts over attempts (a fraction).
+    case failureRate(step: String?)
+    /// A latency statistic of successful attempts, in microseconds; `sessionSetup` for the handshake.
+    case latency(LatencyStatistic, of: LatencyScope)
+    /// Attempts per second of the run's duration.
+    case requestRate(step: String?)
+    /// Failed attempts of one class (nil: every class), of one code within it (nil: every code).
+    case failures(FailureClass?, code: Int64?, step: String?)
+    case attempts(step: String?)
+    case successes(step: String?)
+    case neverSent(step: String?)
+    case sentAndFailed(step: String?)
+    /// Sessions that could not be opened, and sessions the server expired (HTTP 404).
+    case sessionsFailed
+    case sessionsExpired
+    /// Iterations the load model could not start on time for want of a free client (open model).
+    case dropped
+
+    /// The unit a limit must be written in.
+    public enum Unit: Sendable, Hashable {
+        case duration, fraction, perSecond, count
+    }
+
+    public var unit: Unit {
+        switch self {
+        case .latency: .duration
+        case .failureRate: .fraction
+        case .requestRate: .perSecond
+        default: .count
+        }
+    }
+
+    /// The step label the metric is about, if it names one.
+    public var step: String? {
+        switch self {
+        case .failureRate(let step), .requestRate(let step), .failures(_, _, let step), .attempts(let step),
+            .successes(let step), .neverSent(let step), .sentAndFailed(let step):
+            step
+        case .latency(_, .step(let step)): step
+        case .latency, .sessionsFailed, .sessionsExpired, .dropped: nil
+        }
+    }
+}
+
+/// Which latencies a latency threshold reads.
+public enum LatencyScope: Sendable, Hashable {
+    /// Every step's successful attempts together.
+    case allSteps
+    case step(String)
+    /// Session setup: spawn or connect plus the handshake.
+    case sessionSetup
+}
+
+/// A statistic of a latency histogram.
+public enum LatencyStatistic: Sendable, Hashable {
+    case percentile(Double)
+    case mean
+    case max
+    case min
+}
