@@ -14,4 +14,16 @@ public enum ByteSizeText {
         }
         return nil
     }
+
+    /// `812KiB`, `12.3MiB`, `1.20GiB`: binary units, three significant figures or so.
+    public static func format(_ bytes: UInt64) -> String {
+        let value = Double(bytes)
+        switch bytes {
+        case ..<(1 << 10): return "\(bytes)B"
+        case ..<(1 << 20): return "\(DurationText.rounded(value / 1024, places: value < 10 * 1024 ? 1 : 0))KiB"
+        case ..<(1 << 30):
+            return "\(DurationText.rounded(value / 1_048_576, places: value < 100 * 1_048_576 ? 1 : 0))MiB"
+        default: return "\(DurationText.rounded(value / 1_073_741_824, places: 2))GiB"
+        }
+    }
 }

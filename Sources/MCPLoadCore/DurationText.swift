@@ -34,14 +34,16 @@ public enum DurationText {
         }
     }
 
+    /// `value` with exactly `places` decimals (none when `places` is 0), rounded half away from zero.
     public static func rounded(_ value: Double, places: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let scaled = (value * scale).rounded()
-        let whole = Int64(scaled) / Int64(scale)
-        let fraction = abs(Int64(scaled) % Int64(scale))
-        let digits = String(fraction)
-        return "\(whole).\(String(repeating: "0", count: places - digits.count))\(digits)"
+        guard value.isFinite else { return "\(value)" }
+        var scale: Int64 = 1
+        for _ in 0..<max(0, places) { scale *= 10 }
+        let scaled = Int64((abs(value) * Double(scale)).rounded())
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        guard places > 0 else { return "\(sign)\(scaled)" }
+        let digits = String(scaled % scale)
+        return "\(sign)\(scaled / scale).\(String(repeating: "0", count: places - digits.count))\(digits)"
     }
 }
 

@@ -25,6 +25,10 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var servers: ServerInfo
     /// The fan-in proxy's own counts; nil unless the target's topology was shared-process.
     public var proxy: FanInStatistics?
+    /// mcpload's own health during the run: when it was saturated, its figures are unreliable.
+    public var harness: HarnessHealth?
+    /// Memory and CPU of the server processes mcpload started (stdio servers, HTTP servers it ran).
+    public var serverResources: ServerResources?
     /// Every threshold of the run with its measured value; one that failed makes the run exit 1.
     public var thresholds: [ThresholdOutcome] = []
 

@@ -9,10 +9,16 @@ public enum LoadRunner {
         let startedAt = Date()
         var recorders: [Recorder] = []
         var setupFailure: Failure?
-        do {
-            recorders = try await drive(plan)
-        } catch {
-            setupFailure = error
+        let (outcome, health) = await ResourceSampler.measuring { () async -> Result<[Recorder], Failure> in
+            do throws(Failure) {
+                return .success(try await drive(plan))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success(let driven): recorders = driven
+        case .failure(let failure): setupFailure = failure
         }
         let finishedAt = Date()
         let opened = recorders.reduce(0) { $0 + $1.session.opened }
@@ -41,6 +47,8 @@ public enum LoadRunner {
             finishedAt: finishedAt,
             recorders: recorders
         ).redacted(by: plan.redactor)
+        result.harness = health.harness
+        result.serverResources = health.servers
         result.thresholds = ThresholdEvaluator.evaluate(plan.scenario.thresholds, on: result)
         return result
     }

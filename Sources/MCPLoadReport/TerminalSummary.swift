@@ -14,12 +14,16 @@ public enum TerminalSummary {
         out.append(
             "status: \(result.status.rawValue)\(result.statusReason.map { " (\($0))" } ?? ""), "
                 + "\(DurationText.rounded(result.durationSeconds, places: 2))s, run \(result.runID)")
+        if let saturation = result.harness?.saturation {
+            out.append("harness saturated: figures unreliable (\(saturation))")
+        }
         out.append("")
         out.append(stepTable(result))
         out.append("")
         out.append(contentsOf: totals(result))
         out.append(contentsOf: traffic(result))
         out.append(contentsOf: proxy(result))
+        out.append(contentsOf: resources(result))
         out.append(contentsOf: thresholds(result))
         out.append(contentsOf: examples(result))
         out.append(contentsOf: stderr(result))
@@ -114,6 +118,30 @@ public enum TerminalSummary {
             lines.append(
                 "stray messages: \(traffic.unmatchedResponses) responses matching no request in flight, "
                     + "\(traffic.invalidMessages) invalid lines with nothing in flight")
+        }
+        return lines
+    }
+
+    /// What the servers cost, and what mcpload itself used: the figures that tell a slow server
+    /// from a saturated harness.
+    static func resources(_ result: RunResult) -> [String] {
+        var lines: [String] = []
+        if let servers = result.serverResources, servers.processes > 0 {
+            let count = servers.processes == 1 ? "1 process" : "\(servers.processes) processes"
+            lines.append(
+                "servers: \(count), peak RSS \(ByteSizeText.format(servers.peakProcessRSSBytes)) (largest one), "
+                    + "\(ByteSizeText.format(servers.peakTotalRSSBytes)) (all at once), "
+                    + "CPU \(DurationText.rounded(servers.cpuSeconds, places: 2))s in all")
+        }
+        if let harness = result.harness {
+            let lag = harness.schedulingLag
+            let percent = Int((harness.cpuShare * 100).rounded())
+            lines.append(
+                "harness: CPU \(percent)% of \(harness.cores) cores; scheduling lag p50 "
+                    + "\(DurationText.formatMicroseconds(Double(lag.microseconds(atPercentile: 50)))), p99 "
+                    + "\(DurationText.formatMicroseconds(Double(lag.microseconds(atPercentile: 99)))), max "
+                    + "\(DurationText.formatMicroseconds(Double(lag.maxMicroseconds)))"
+                    + (harness.saturation == nil ? "" : " (saturated)"))
         }
         return lines
     }

@@ -52,6 +52,26 @@ struct TemplateAndDurationTests {
         #expect(DurationText.parse(text) == nil)
     }
 
+    @Test("numbers round to a fixed count of decimals, none included, signs kept")
+    func rounding() {
+        #expect(DurationText.rounded(2.345, places: 2) == "2.35")
+        #expect(DurationText.rounded(812.4, places: 0) == "812")
+        #expect(DurationText.rounded(0.05, places: 1) == "0.1")
+        #expect(DurationText.rounded(-0.25, places: 1) == "-0.3")
+        #expect(DurationText.rounded(-0.001, places: 2) == "0.00")
+        #expect(DurationText.rounded(7, places: 3) == "7.000")
+    }
+
+    @Test("byte sizes print in binary units")
+    func byteSizes() {
+        #expect(ByteSizeText.format(512) == "512B")
+        #expect(ByteSizeText.format(812 * 1024) == "812KiB")
+        #expect(ByteSizeText.format(3 * 1024 + 512) == "3.5KiB")
+        #expect(ByteSizeText.format(12_897_485) == "12.3MiB")
+        #expect(ByteSizeText.format(300 << 20) == "300MiB")
+        #expect(ByteSizeText.format(3 << 30) == "3.00GiB")
+    }
+
     @Test("JSON paths resolve members and indexes")
     func paths() throws {
         let document: JSONValue = ["content": [["type": "text", "text": "hi"]], "structuredContent": ["sum": 3]]

@@ -1,0 +1,89 @@
+import MCPLoadCore
+import Testing
+
+@testable import MCPLoadEngine
+
+@Suite("Resource sampling")
+struct ResourceSamplingTests {
+    @Test("/proc/PID/stat: CPU ticks and resident pages, even when the command name has spaces and parentheses")
+    func procStat() throws {
+        // Fields after the command: state ppid pgrp session tty tpgid flags minflt cminflt majflt
+        // cmajflt utime stime cutime cstime priority nice threads itrealvalue starttime vsize rss …
+        let line =
+            "4242 (my (odd) server) S 1 4242 4242 0 -1 4194560 900 0 0 0 "
+            + "150 50 0 0 20 0 3 0 12345 104857600 2560 18446744073709551615 1 1 0 0 0 0 0\n"
+        let stat = try #require(ProcessStat(parsing: line))
+        #expect(stat.cpuTicks == 200)
+        #expect(stat.residentPages == 2560)
+        #expect(ProcessStat(parsing: "garbage") == nil)
+        #expect(ProcessStat(parsing: "1 (x) S 1 2") == nil)
+    }
+
+    @Test("the tracker keeps per-process peaks, the peak of all at once, CPU over time, largest first")
+    func tracker() {
+        let page = ProcessStat.pageBytes
+        let tick = ProcessStat.ticksPerSecond
+        func stat(cpuSeconds: Double, pages: UInt64) -> ProcessStat {
+            let line = "1 (s) S 1 1 1 0 -1 0 0 0 0 0 \(UInt64(cpuSeconds * tick)) 0 0 0 20 0 1 0 1 1 \(pages) 0"
+            return ProcessStat(parsing: line)!
+        }
+        var tracker = ServerResourceTracker(sampleInterval: .milliseconds(250))
+        tracker.record([10: stat(cpuSeconds: 1, pages: 100), 11: stat(cpuSeconds: 0, pages: 300)], atSeconds: 1)
+        // Process 11 has exited; 10 grew, then 12 started.
+        tracker.record([10: stat(cpuSeconds: 2, pages: 500), 12: stat(cpuSeconds: 1, pages: 50)], atSeconds: 2)
+        let summary = tracker.summary
+        #expect(summary.processes == 3)
+        #expect(summary.peakProcessRSSBytes == 500 * page)
+        #expect(summary.peakTotalRSSBytes == 550 * page)
+        #expect(summary.perProcess.map(\.pid) == [10, 11, 12])
+        #expect(summary.cpuSeconds == 3)
+        #expect(summary.timeline.map(\.processes) == [2, 2])
+        // Between the samples: 1 s more for process 10 and 1 s for 12, over 1 s of wall time.
+        #expect(summary.timeline.last?.cpuCores == 2)
+    }
+
+    @Test("the harness is judged saturated by scheduling lag or pinned CPU, and says which")
+    func saturation() {
+        var calm = HarnessHealth()
+        calm.schedulingLag.recordMicroseconds(200, count: 99)
+        calm.cpuSeconds = 1
+        calm.wallSeconds = 10
+        calm.cores = 2
+        calm.judge()
+        #expect(calm.saturation == nil)
+
+        var late = calm
+        late.schedulingLag.recordMicroseconds(50_000, count: 10)
+        late.judge()
+        #expect(late.saturation?.hasPrefix("scheduling lag p99 50.0ms > 10.0ms") == true)
+
+        var busy = calm
+        busy.cpuSeconds = 19
+        busy.judge()
+        #expect(busy.saturation == "CPU 95% of 2 cores")
+    }
+}
+
+extension ProcessTests {
+    @Suite("Resources end to end")
+    struct ResourcesEndToEndTests {
+        @Test("a run records every server process's memory and CPU, and the harness's own health")
+        func serversAndHarness() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo }
+                load: { vus: 3, duration: 1s }
+                steps: [ping]
+                """)
+            let servers = try #require(result.serverResources)
+            #expect(servers.processes == 3)
+            #expect(servers.peakProcessRSSBytes > 1 << 20)
+            #expect(servers.peakTotalRSSBytes >= servers.peakProcessRSSBytes)
+            #expect(!servers.timeline.isEmpty)
+            let harness = try #require(result.harness)
+            #expect(harness.schedulingLag.count > 10)
+            #expect(harness.wallSeconds >= 1 && harness.cores >= 1)
+            #expect(harness.cpuSeconds > 0)
+        }
+    }
+}
