@@ -30,10 +30,43 @@ public struct RunResult: Sendable, Codable, Equatable {
     /// Memory and CPU of the server processes mcpload started (stdio servers, HTTP servers it ran).
     public var serverResources: ServerResources?
     /// Every threshold of the run with its measured value; one that failed makes the run exit 1.
-    public var thresholds: [ThresholdOutcome] = []
+    public var thresholds: [ThresholdOutcome] {
+        get { storedThresholds ?? [] }
+        set { storedThresholds = newValue }
+    }
+    /// Optional on disk: results written before thresholds existed have none.
+    private var storedThresholds: [ThresholdOutcome]?
 
     /// Whether every threshold held (true when there were none).
     public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
+
+    init(
+        runID: String, scenario: ScenarioInfo, status: Status, statusReason: String?, startedAt: Date,
+        finishedAt: Date, durationSeconds: Double, totals: Totals, session: SessionStatistics,
+        steps: [StepStatistics], protocolTraffic: ProtocolStatistics, iterations: IterationCounts,
+        servers: ServerInfo, proxy: FanInStatistics?
+    ) {
+        self.runID = runID
+        self.scenario = scenario
+        self.status = status
+        self.statusReason = statusReason
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.durationSeconds = durationSeconds
+        self.totals = totals
+        self.session = session
+        self.steps = steps
+        self.protocolTraffic = protocolTraffic
+        self.iterations = iterations
+        self.servers = servers
+        self.proxy = proxy
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
+        case steps, protocolTraffic, iterations, servers, proxy, harness, serverResources
+        case storedThresholds = "thresholds"
+    }
 
     public enum Status: String, Sendable, Codable, Hashable {
         case completed
@@ -98,6 +131,24 @@ public struct RunResult: Sendable, Codable, Equatable {
         public var abandoned: UInt64
         /// Open model: iterations due to start when no client was free; never started, never delayed.
         public var dropped: UInt64 = 0
+
+        public init(completed: UInt64, abandoned: UInt64, dropped: UInt64 = 0) {
+            self.completed = completed
+            self.abandoned = abandoned
+            self.dropped = dropped
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case completed, abandoned, dropped
+        }
+
+        /// `dropped` came with the open model, within schema v1: absent in earlier results, it is 0.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            completed = try container.decode(UInt64.self, forKey: .completed)
+            abandoned = try container.decode(UInt64.self, forKey: .abandoned)
+            dropped = try container.decodeIfPresent(UInt64.self, forKey: .dropped) ?? 0
+        }
     }
 
     public struct ServerInfo: Sendable, Codable, Equatable {

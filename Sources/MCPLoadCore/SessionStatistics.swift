@@ -43,6 +43,23 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
 
     public init() {}
 
+    private enum CodingKeys: String, CodingKey {
+        case notifications, serverRequests, unmatchedResponses, invalidMessages, resumedStreams, listeningStreams
+        case listeningStreamsRefused
+    }
+
+    /// Counters added within schema v1 read as 0 from results written before them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        notifications = try container.decode([String: UInt64].self, forKey: .notifications)
+        serverRequests = try container.decode([String: UInt64].self, forKey: .serverRequests)
+        unmatchedResponses = try container.decode(UInt64.self, forKey: .unmatchedResponses)
+        invalidMessages = try container.decode(UInt64.self, forKey: .invalidMessages)
+        resumedStreams = try container.decodeIfPresent(UInt64.self, forKey: .resumedStreams) ?? 0
+        listeningStreams = try container.decodeIfPresent(UInt64.self, forKey: .listeningStreams) ?? 0
+        listeningStreamsRefused = try container.decodeIfPresent(UInt64.self, forKey: .listeningStreamsRefused) ?? 0
+    }
+
     public mutating func merge(_ other: ProtocolStatistics) {
         notifications.merge(other.notifications, uniquingKeysWith: +)
         serverRequests.merge(other.serverRequests, uniquingKeysWith: +)

@@ -6,10 +6,13 @@ struct MCPLoad: AsyncParsableCommand {
         commandName: "mcpload",
         abstract: "Load and concurrency testing for MCP servers.",
         discussion: """
-            Exit codes: 0 the run completed, 2 bad input (scenario or flags), \
-            3 the run could not start or was aborted (partial results are still written).
+            Exit codes: 0 the run completed and every threshold held, 1 a threshold or regression gate \
+            failed, 2 bad input (scenario, flags or files), 3 the run could not start or was aborted \
+            (partial results are still written).
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, DemoServerCommand.self]
+        subcommands: [
+            RunCommand.self, CompareCommand.self, ReportCommand.self, ValidateCommand.self, DemoServerCommand.self,
+        ]
     )
 }
 

@@ -285,6 +285,52 @@ extension ProcessTests {
             #expect(result.thresholds.last?.measured == 0.2)
         }
 
+        @Test("compare BASE NEW: every step before → after, and --gate exits 1 when NEW is worse than allowed")
+        func compareWithGates() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                "target: { builtin: demo }\nload: { vus: 2, iterations: 20 }\nsteps: [ping]\n",
+                to: directory + "/fast.yaml")
+            try write(
+                "target: { builtin: demo, args: [--latency, 30ms] }\nload: { vus: 2, iterations: 5 }\nsteps: [ping]\n",
+                to: directory + "/slow.yaml")
+            #expect(try mcpload(["run", "fast.yaml", "--out", "fast"], in: directory).status == 0)
+            #expect(try mcpload(["run", "slow.yaml", "--out", "slow"], in: directory).status == 0)
+
+            let held = try mcpload(
+                ["compare", "fast/result.json", "slow/result.json", "--gate", "failure_rate +0.5pp"], in: directory)
+            #expect(held.status == 0, "\(held.errors)")
+            #expect(held.output.contains("gates: all 1 held"))
+            #expect(held.output.contains("ping "))
+
+            let broken = try mcpload(
+                ["compare", "fast/result.json", "slow/result.json", "--gate", "p50(ping) +50%"], in: directory)
+            #expect(broken.status == 1)
+            #expect(broken.output.contains("gates: 1 of 1 BROKEN"))
+            #expect(broken.output.contains("FAIL  p50(ping) +50%"))
+
+            let sideBySide = try mcpload(
+                ["compare", "fast/result.json", "slow/result.json", "fast/result.json"], in: directory)
+            #expect(sideBySide.status == 0)
+            #expect(sideBySide.output.contains("3 ways"))
+        }
+
+        @Test("compare and report reject what is not a result, and read results written by earlier versions of v1")
+        func compareInputs() throws {
+            let directory = try temporaryDirectory()
+            try write("{}", to: directory + "/empty.json")
+            let early = TestSupport.fixtures + "/early-v1-result.json"
+            let rejected = try mcpload(["compare", "empty.json", early], in: directory)
+            #expect(rejected.status == 2)
+            #expect(rejected.errors.contains("empty.json: not an mcpload result.json (missing 'schema')"))
+            #expect(try mcpload(["compare", early], in: directory).status == 2)
+            let report = try mcpload(["report", early], in: directory)
+            #expect(report.status == 0, "\(report.errors)")
+            #expect(report.output.contains("quickstart: 20 clients"))
+            let gated = try mcpload(["compare", early, early, "--gate", "p99(list_tools) +0%"], in: directory)
+            #expect(gated.status == 0, "\(gated.errors)")
+        }
+
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
         func matrixRows() throws {
             let directory = try temporaryDirectory()

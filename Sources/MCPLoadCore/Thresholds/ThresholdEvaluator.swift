@@ -72,7 +72,8 @@ public enum ThresholdEvaluator {
         return tally.byCode[failureClass]?[String(code)] ?? 0
     }
 
-    static func format(_ value: Double, unit: ThresholdMetric.Unit) -> String {
+    /// A value in a metric's unit as a person reads it: `312ms`, `0.40%`, `210.5/s`, `3`.
+    public static func format(_ value: Double, unit: ThresholdMetric.Unit) -> String {
         switch unit {
         case .duration: DurationText.formatMicroseconds(value)
         case .fraction: "\(DurationText.rounded(value * 100, places: value > 0 && value < 0.001 ? 3 : 2))%"

@@ -48,7 +48,7 @@ public struct ThresholdParser: Sendable {
 
     // MARK: Metric
 
-    private func parseMetric(_ text: String) throws(SyntaxError) -> ThresholdMetric {
+    func parseMetric(_ text: String) throws(SyntaxError) -> ThresholdMetric {
         var name = text
         var step: String?
         if let open = text.firstIndex(of: "(") {
