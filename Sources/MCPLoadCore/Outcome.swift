@@ -55,6 +55,9 @@ public struct Sample: Sendable {
     public var latency: Duration
     public var bytesOut: Int
     public var bytesIn: Int
+    /// Open model: how late the attempt's iteration started against its schedule. The
+    /// corrected latency is `latency + startLag` (coordinated omission, as wrk2 corrects it).
+    public var startLag: Duration?
 
     public init(stepIndex: Int, outcome: Outcome, latency: Duration, bytesOut: Int, bytesIn: Int) {
         self.stepIndex = stepIndex

@@ -14,6 +14,10 @@ public struct Recorder: Sendable {
     public var stderrTail: [String] = []
     /// What the fan-in proxy saw (shared-process topology): recorded once, by the run.
     public var fanIn: FanInStatistics?
+    /// The open model's dispatcher: recorded once, by the run.
+    public var pacing: PacingStatistics?
+    /// Open model: how late each of this client's iterations started against its schedule.
+    public var startLag: LatencyHistogram?
 
     /// For each scenario step, its slot in `steps`; nil for steps that send no request.
     private let slots: [Int?]

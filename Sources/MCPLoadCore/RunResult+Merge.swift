@@ -20,6 +20,8 @@ extension RunResult {
         var iterations = IterationCounts(completed: 0, abandoned: 0)
         var tails: [StderrTail] = []
         var fanIn: FanInStatistics?
+        var pacing: PacingStatistics?
+        var startLag: LatencyHistogram?
         for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) {
             for step in recorder.steps {
                 if let index = steps.firstIndex(where: { $0.label == step.label }) {
@@ -33,10 +35,19 @@ extension RunResult {
             iterations.completed += recorder.iterationsCompleted
             iterations.abandoned += recorder.iterationsAbandoned
             if let proxy = recorder.fanIn { fanIn = (fanIn ?? FanInStatistics()).merged(with: proxy) }
+            if let own = recorder.pacing {
+                if pacing == nil { pacing = own } else { pacing?.merge(own) }
+            }
+            if let lag = recorder.startLag {
+                startLag = startLag ?? LatencyHistogram()
+                startLag?.merge(lag)
+            }
             if !recorder.stderrTail.isEmpty, tails.count < Self.stderrTailLimit {
                 tails.append(StderrTail(virtualClient: recorder.virtualClient, lines: recorder.stderrTail))
             }
         }
+        if let startLag { pacing?.startLag.merge(startLag) }
+        iterations.dropped = pacing?.dropped ?? 0
         let elapsed = max(finishedAt.timeIntervalSince(startedAt), 1e-9)
         self.init(
             runID: runID,
@@ -53,6 +64,7 @@ extension RunResult {
             iterations: iterations,
             servers: ServerInfo(stderrTails: tails),
             proxy: fanIn)
+        self.pacing = pacing
     }
 }
 

@@ -25,6 +25,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var servers: ServerInfo
     /// The fan-in proxy's own counts; nil unless the target's topology was shared-process.
     public var proxy: FanInStatistics?
+    /// Open model: the schedule asked for, what was achieved, and how late starts were.
+    public var pacing: PacingStatistics?
     /// mcpload's own health during the run: when it was saturated, its figures are unreliable.
     public var harness: HarnessHealth?
     /// Memory and CPU of the server processes mcpload started (stdio servers, HTTP servers it ran).
@@ -64,7 +66,7 @@ public struct RunResult: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
-        case steps, protocolTraffic, iterations, servers, proxy, harness, serverResources
+        case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources
         case storedThresholds = "thresholds"
     }
 
@@ -89,6 +91,8 @@ public struct RunResult: Sendable, Codable, Equatable {
         public var protocolVersion: String
         /// stdio: `process per client` or `shared process (ids …, initialize …)`; nil over HTTP.
         public var topology: String?
+        /// Open model: the arrival schedule (`200/s for 30s`); nil for the closed model.
+        public var arrivals: String?
         /// The matrix row this run was, if it was one, and what the row shows.
         public var variant: String?
         public var variantAbout: String?
@@ -96,8 +100,9 @@ public struct RunResult: Sendable, Codable, Equatable {
         public init(
             name: String, file: String?, target: String, transport: String, virtualClients: Int, iterations: Int?,
             durationSeconds: Double?, rampUpSeconds: Double, thinkSeconds: Double, protocolVersion: String,
-            topology: String? = nil, variant: String? = nil, variantAbout: String? = nil
+            topology: String? = nil, variant: String? = nil, variantAbout: String? = nil, arrivals: String? = nil
         ) {
+            self.arrivals = arrivals
             self.variantAbout = variantAbout
             self.topology = topology
             self.variant = variant

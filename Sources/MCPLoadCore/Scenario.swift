@@ -79,8 +79,12 @@ public struct TargetSpec: Sendable, Hashable {
     }
 }
 
-/// The closed load model: `vus` clients, each looping the steps, bounded by iterations or duration.
+/// How hard to load: the closed model (`vus` clients, each looping the steps, bounded by
+/// iterations or duration) or the open model (iterations started at a rate, up to `maxVUs`
+/// clients at once; `virtualClients` is that cap).
 public struct LoadSettings: Sendable, Hashable {
+    /// Nil for the closed model; the schedule of iteration starts for the open one.
+    public var pacer: Pacer?
     public var virtualClients: Int
     /// Iterations per virtual client; nil when the run is bounded by `duration` instead.
     public var iterations: Int?

@@ -108,11 +108,22 @@ extension ScenarioParser {
 
     func parseLoad(_ node: Node) throws(ScenarioError) -> LoadSettings {
         let fields = try mapping(node, context: "load")
-        try checkKeys(fields, allowed: ["model", "vus", "iterations", "duration", "ramp", "think"], context: "load")
+        try checkKeys(
+            fields, allowed: ["model", "vus", "iterations", "duration", "ramp", "think", "rate", "stages", "maxVUs"],
+            context: "load")
         if let model = fields["model"] {
-            let name = try string(model)
-            guard name == "closed" else {
-                throw error(at: model, "load model '\(name)' is not supported by this version of mcpload; use closed")
+            switch try string(model) {
+            case "closed":
+                break
+            case "open":
+                return try parseOpenLoad(fields)
+            case let name:
+                throw error(at: model, "load model '\(name)' is not one of closed, open")
+            }
+        }
+        for key in ["rate", "stages", "maxVUs"] {
+            if let field = fields.fields.first(where: { $0.key == key }) {
+                throw error(at: field.keyNode, "'\(key)' belongs to the open model: add 'model: open'")
             }
         }
         var load = LoadSettings()

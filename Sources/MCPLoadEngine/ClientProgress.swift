@@ -11,12 +11,25 @@ struct ClientProgress: Sendable {
     var captured: [String: JSONValue] = [:]
     /// Setup failures in a row, for the back-off between attempts to open a session.
     var consecutiveSetupFailures = 0
+    /// The next iteration's start, once granted (open model: the instant it was due).
+    var nextStart: IterationStart?
+    /// How late the current iteration started against its schedule (open model only): added
+    /// to every latency of the iteration, so latencies count from the schedule, not the send.
+    var startLag: Duration?
 
     init(recorder: Recorder) {
         self.recorder = recorder
     }
 
     var isMidIteration: Bool { step > 0 }
+
+    /// Begins the granted iteration now; false when none was granted.
+    mutating func beginIteration(at now: ContinuousClock.Instant) -> Bool {
+        guard let start = nextStart else { return false }
+        nextStart = nil
+        startLag = start.due.map { max(.zero, now - $0) }
+        return true
+    }
 
     mutating func completeIteration() {
         recorder.iterationsCompleted += 1
@@ -33,4 +46,10 @@ struct ClientProgress: Sendable {
     func templateContext(virtualClient: Int) -> TemplateContext {
         TemplateContext(virtualClient: virtualClient, iteration: iteration + 1, captured: captured)
     }
+}
+
+/// Leave to start an iteration: now (closed model), or at an instant the schedule set (open).
+struct IterationStart: Sendable, Equatable {
+    /// When the open model's schedule wanted the iteration to start; nil in the closed model.
+    var due: ContinuousClock.Instant?
 }

@@ -1,9 +1,13 @@
 import MCPLoadCore
 
-/// Runs the closed load model: every virtual client is a child task of one task group.
+/// Runs the load: every virtual client is a child task of one task group (the open model adds
+/// a dispatcher beside them: ``OpenModelDriver``).
 public enum Driver {
     /// Starts the clients (spread over the ramp-up), waits for all of them, returns their recorders.
     static func run(_ plan: RunPlan, connector: SessionConnector) async -> [Recorder] {
+        if let pacer = plan.scenario.load.pacer {
+            return await OpenModelDriver.run(plan, pacer: pacer, connector: connector)
+        }
         guard case .pool(let size) = plan.scenario.session.strategy else {
             return await runClients(plan) { index in
                 await VirtualClient(index: index, plan: plan, connector: connector).run()

@@ -163,6 +163,7 @@ public enum LoadRunner {
             thinkSeconds: scenario.load.thinkTime.seconds,
             protocolVersion: scenario.initializeParameters.protocolVersion,
             topology: scenario.target.transport == .stdio ? scenario.target.topology.summary : nil,
-            variant: scenario.variantLabel, variantAbout: scenario.variantAbout)
+            variant: scenario.variantLabel, variantAbout: scenario.variantAbout,
+            arrivals: scenario.load.pacer?.summary)
     }
 }

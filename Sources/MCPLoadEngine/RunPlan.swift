@@ -13,6 +13,8 @@ public struct RunPlan: Sendable {
     public var headers: [(name: String, value: String)]
     /// Hides those values in everything the run reports.
     public var redactor: Redactor
+    /// The open model's dispatcher, set by the driver; nil in the closed model.
+    var arrivals: OpenArrivals?
 
     public init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
@@ -24,6 +26,17 @@ public struct RunPlan: Sendable {
         self.logger = logger
         self.headers = headers
         self.redactor = redactor
+    }
+
+    /// Waits for leave to start client `index`'s next iteration; nil when the run has no more
+    /// for it. Closed model: granted at once while the run's bounds allow; open model: when
+    /// the dispatcher hands the client an arrival.
+    func nextIteration(for index: Int, after iterations: Int) async -> IterationStart? {
+        guard let arrivals else {
+            return control.mayStartIteration(after: iterations) ? IterationStart(due: nil) : nil
+        }
+        guard !control.isDraining, let due = await arrivals.nextIteration(for: index) else { return nil }
+        return IterationStart(due: due)
     }
 
     /// Resolves the scenario's target. `builtin: demo` runs DEMO (the mcpload executable itself)

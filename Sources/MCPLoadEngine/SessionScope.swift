@@ -77,8 +77,15 @@ struct SessionScope: Sendable {
                     progress.abandonIteration()
                     return .finished
                 }
-            } else if !plan.control.mayStartIteration(after: progress.iteration) {
-                return .finished
+            } else {
+                if progress.nextStart == nil {
+                    progress.nextStart = await plan.nextIteration(for: virtualClient, after: progress.iteration)
+                }
+                guard progress.beginIteration(at: ContinuousClock.now) else { return .finished }
+                if let lag = progress.startLag {
+                    progress.recorder.startLag = progress.recorder.startLag ?? LatencyHistogram()
+                    progress.recorder.startLag?.record(lag)
+                }
             }
             while progress.step < scenario.steps.count {
                 let index = progress.step
@@ -122,7 +129,10 @@ struct SessionScope: Sendable {
     private func finishIteration(_ progress: inout ClientProgress) async {
         progress.completeIteration()
         let think = plan.scenario.load.thinkTime
-        guard think > .zero, plan.control.mayStartIteration(after: progress.iteration) else { return }
+        // The open model's schedule paces iterations; think time is the closed model's pace.
+        guard think > .zero, plan.arrivals == nil, plan.control.mayStartIteration(after: progress.iteration) else {
+            return
+        }
         // Think time paces one client; a cancelled run must not wait it out, so the error is moot.
         try? await Task.sleep(for: think)
     }
@@ -145,7 +155,8 @@ struct SessionScope: Sendable {
             return .success
         default:
             let timeout = step.timeout ?? plan.scenario.session.requestTimeout
-            let performed = await StepRunner.perform(step, at: index, on: client, context: context, timeout: timeout)
+            var performed = await StepRunner.perform(step, at: index, on: client, context: context, timeout: timeout)
+            performed.sample.startLag = progress.startLag
             progress.recorder.record(performed.sample)
             progress.captured.merge(performed.captured) { _, new in new }
             return performed.sample.outcome

@@ -13,7 +13,7 @@ struct VirtualClient: Sendable {
     func run() async -> Recorder {
         var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
         let clock = ContinuousClock()
-        while progress.isMidIteration || plan.control.mayStartIteration(after: progress.iteration) {
+        while await hasWork(&progress) {
             if Task.isCancelled { break }
             let scope = SessionScope(virtualClient: index, plan: plan, setupStarted: clock.now)
             let start = progress
@@ -59,7 +59,7 @@ struct VirtualClient: Sendable {
     func run(sharing client: JSONRPCClient) async -> Recorder {
         var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
         let scope = SessionScope(virtualClient: index, plan: plan, setupStarted: ContinuousClock.now)
-        while progress.isMidIteration || plan.control.mayStartIteration(after: progress.iteration) {
+        while await hasWork(&progress) {
             if Task.isCancelled { break }
             let (next, end) = await scope.run(onShared: client, from: progress)
             progress = next
@@ -68,6 +68,19 @@ struct VirtualClient: Sendable {
             if end == .broken, await client.closure != nil { break }
         }
         return progress.recorder
+    }
+
+    /// Whether there is work for a session: an iteration under way, or leave to start the next.
+    /// A session is opened only once there is.
+    private func hasWork(_ progress: inout ClientProgress) async -> Bool {
+        if progress.isMidIteration || progress.nextStart != nil { return true }
+        // Open model, per-client sessions: the session is opened before any arrival, as a
+        // server's clients keep theirs, so iterations measure calls and not spawns.
+        if let arrivals = plan.arrivals, plan.scenario.session.strategy == .perClient {
+            return !arrivals.isOver && !plan.control.isDraining
+        }
+        progress.nextStart = await plan.nextIteration(for: index, after: progress.iteration)
+        return progress.nextStart != nil
     }
 
     /// A server that cannot start must not be respawned in a tight loop for the whole run.

@@ -5,8 +5,9 @@ public enum TerminalSummary {
     public static func render(_ result: RunResult) -> String {
         var out: [String] = []
         let scenario = result.scenario
-        let bound = LoadSettings.describeBound(
-            iterations: scenario.iterations, durationSeconds: scenario.durationSeconds)
+        let bound =
+            scenario.arrivals.map { "open model at \($0)" }
+            ?? LoadSettings.describeBound(iterations: scenario.iterations, durationSeconds: scenario.durationSeconds)
         out.append(
             "\(scenario.name)\(scenario.variant.map { " [\($0)]" } ?? ""): \(scenario.virtualClients) clients, \(bound), "
                 + "over \(scenario.transport)\(scenario.topology.map { ", \($0)" } ?? "") → \(scenario.target)"
@@ -22,6 +23,7 @@ public enum TerminalSummary {
         out.append("")
         out.append(contentsOf: totals(result))
         out.append(contentsOf: traffic(result))
+        out.append(contentsOf: pacing(result))
         out.append(contentsOf: proxy(result))
         out.append(contentsOf: resources(result))
         out.append(contentsOf: thresholds(result))
@@ -118,6 +120,28 @@ public enum TerminalSummary {
             lines.append(
                 "stray messages: \(traffic.unmatchedResponses) responses matching no request in flight, "
                     + "\(traffic.invalidMessages) invalid lines with nothing in flight")
+        }
+        return lines
+    }
+
+    /// The open model: did the schedule hold, and how do latencies look from the send?
+    static func pacing(_ result: RunResult) -> [String] {
+        guard let pacing = result.pacing else { return [] }
+        func micros(_ histogram: LatencyHistogram, _ percentile: Double) -> String {
+            DurationText.formatMicroseconds(Double(histogram.microseconds(atPercentile: percentile)))
+        }
+        var lines = [
+            "open model: target \(DurationText.rounded(pacing.targetRate, places: 1))/s, achieved "
+                + "\(DurationText.rounded(pacing.achievedRate, places: 1))/s; \(pacing.dispatched) iterations due, "
+                + "\(pacing.dropped) dropped (no free client among \(result.scenario.virtualClients)); start lag p50 "
+                + "\(micros(pacing.startLag, 50)), p99 \(micros(pacing.startLag, 99))",
+            "  latencies above count from when each iteration was due; from the send instead:",
+        ]
+        for step in result.steps {
+            guard let uncorrected = step.uncorrectedLatency, uncorrected.count > 0 else { continue }
+            lines.append(
+                "  \(step.label): p50 \(micros(uncorrected, 50)), p99 \(micros(uncorrected, 99)), "
+                    + "p99.9 \(micros(uncorrected, 99.9))")
         }
         return lines
     }

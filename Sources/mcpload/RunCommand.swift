@@ -26,6 +26,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
+        try overrides.checkLoad(parsed)
         overrides.apply(to: &parsed)
         try overrides.addThresholds(to: &parsed)
         // Several transports on the command line are a matrix of their own, replacing the scenario's.
@@ -130,7 +131,9 @@ struct RunCommand: AsyncParsableCommand {
 
     private func announcement(_ scenario: Scenario) -> String {
         let load = scenario.load
-        let bound = LoadSettings.describeBound(iterations: load.iterations, durationSeconds: load.duration?.seconds)
+        let bound =
+            load.pacer.map { "open model at \($0.summary)" }
+            ?? LoadSettings.describeBound(iterations: load.iterations, durationSeconds: load.duration?.seconds)
         let topology =
             switch scenario.target.transport {
             case .stdio: "stdio, \(scenario.target.topology.summary)"
@@ -138,7 +141,9 @@ struct RunCommand: AsyncParsableCommand {
             case .sse: "legacy HTTP+SSE, session per client"
             }
         let name = scenario.variantLabel.map { "\(scenario.name) [\($0)]" } ?? scenario.name
-        return "mcpload: \(name): \(load.virtualClients) virtual clients, \(bound), \(topology)"
+        let clients =
+            load.pacer == nil ? "\(load.virtualClients) virtual clients" : "up to \(load.virtualClients) clients"
+        return "mcpload: \(name): \(clients), \(bound), \(topology)"
     }
 
     /// `http`, `naive-proxy`: a matrix row's label as a folder name.

@@ -93,6 +93,17 @@ struct ScenarioOverrides: ParsableArguments {
         }
     }
 
+    /// The load flags that an open-model scenario cannot take, or takes differently.
+    func checkLoad(_ scenario: Scenario) throws {
+        guard let pacer = scenario.load.pacer else { return }
+        if iterations != nil {
+            throw InputError("--iterations: the open model runs for a duration (its rate sets how many iterations)")
+        }
+        if duration != nil && pacer.segments.count > 1 {
+            throw InputError("--duration: this open model's stages set how long it runs")
+        }
+    }
+
     /// Both servers at once make sense only for a matrix: its stdio rows take the command, its
     /// HTTP rows the URL.
     func checkTargets(for scenario: Scenario, rows: [MatrixRow]) throws {
@@ -132,7 +143,13 @@ struct ScenarioOverrides: ParsableArguments {
 
     func apply(to scenario: inout Scenario) {
         if let virtualClients { scenario.load.virtualClients = virtualClients }
-        if let duration, let parsed = DurationText.parse(duration) {
+        if let duration, let parsed = DurationText.parse(duration), let pacer = scenario.load.pacer {
+            // An open model at a constant rate: the same rate, for the new duration.
+            if pacer.segments.count == 1, let rate = pacer.segments.first?.from {
+                scenario.load.pacer = Pacer(rate: rate, stages: [], duration: parsed)
+                scenario.load.duration = parsed
+            }
+        } else if let duration, let parsed = DurationText.parse(duration) {
             scenario.load.duration = parsed
             scenario.load.iterations = iterations
         } else if let iterations {
