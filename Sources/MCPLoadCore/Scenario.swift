@@ -85,6 +85,8 @@ public struct TargetSpec: Sendable, Hashable {
 public struct LoadSettings: Sendable, Hashable {
     /// Nil for the closed model; the schedule of iteration starts for the open one.
     public var pacer: Pacer?
+    /// The ceiling model: open-model steps at rising rates; each step sets ``pacer``.
+    public var ceiling: CeilingSearch?
     public var virtualClients: Int
     /// Iterations per virtual client; nil when the run is bounded by `duration` instead.
     public var iterations: Int?

@@ -4,17 +4,7 @@ extension ScenarioParser {
     /// `model: open`: `rate` (per second), optional `stages` ramping it, `duration` (without
     /// stages), `maxVUs` (clients that may run iterations at once; default 100).
     func parseOpenLoad(_ fields: YAMLFields) throws(ScenarioError) -> LoadSettings {
-        for key in ["vus", "iterations", "ramp", "think"] {
-            guard let field = fields.fields.first(where: { $0.key == key }) else { continue }
-            let instead =
-                switch key {
-                case "vus": "maxVUs caps the clients"
-                case "iterations": "it runs for a duration or its stages"
-                case "ramp": "stages ramp the rate"
-                default: "the rate paces it"
-                }
-            throw error(at: field.keyNode, "'\(key)' belongs to the closed model; in the open model \(instead)")
-        }
+        try rejectClosedKeys(fields, model: "the open model")
         let rate = try fields["rate"].map { node throws(ScenarioError) in try self.rate(node, what: "load.rate") } ?? 0
         var stages: [RateStage] = []
         if let stagesNode = fields["stages"] {
@@ -53,6 +43,21 @@ extension ScenarioParser {
         load.pacer = pacer
         if let maxVUs = fields["maxVUs"] { load.virtualClients = try integer(maxVUs, minimum: 1, what: "load.maxVUs") }
         return load
+    }
+
+    /// The closed model's keys, rejected with what takes their place in a rate-driven model.
+    func rejectClosedKeys(_ fields: YAMLFields, model: String) throws(ScenarioError) {
+        for key in ["vus", "iterations", "ramp", "think"] {
+            guard let field = fields.fields.first(where: { $0.key == key }) else { continue }
+            let instead =
+                switch key {
+                case "vus": "maxVUs caps the clients"
+                case "iterations": "it runs for a duration"
+                case "ramp": "the rate sets the pace"
+                default: "the rate paces it"
+                }
+            throw error(at: field.keyNode, "'\(key)' belongs to the closed model; in \(model) \(instead)")
+        }
     }
 
     /// `200/s`, `200`, `1.5/s`: iterations per second.

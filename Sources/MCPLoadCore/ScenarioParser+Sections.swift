@@ -109,23 +109,27 @@ extension ScenarioParser {
     func parseLoad(_ node: Node) throws(ScenarioError) -> LoadSettings {
         let fields = try mapping(node, context: "load")
         try checkKeys(
-            fields, allowed: ["model", "vus", "iterations", "duration", "ramp", "think", "rate", "stages", "maxVUs"],
+            fields,
+            allowed: [
+                "model", "vus", "iterations", "duration", "ramp", "think", "rate", "stages", "maxVUs", "start", "step",
+                "hold", "max", "until",
+            ],
             context: "load")
         if let model = fields["model"] {
             switch try string(model) {
             case "closed":
                 break
             case "open":
+                try rejectKeys(["start", "step", "hold", "max", "until"], in: fields, model: "the ceiling model")
                 return try parseOpenLoad(fields)
+            case "ceiling":
+                return try parseCeilingLoad(fields)
             case let name:
-                throw error(at: model, "load model '\(name)' is not one of closed, open")
+                throw error(at: model, "load model '\(name)' is not one of closed, open, ceiling")
             }
         }
-        for key in ["rate", "stages", "maxVUs"] {
-            if let field = fields.fields.first(where: { $0.key == key }) {
-                throw error(at: field.keyNode, "'\(key)' belongs to the open model: add 'model: open'")
-            }
-        }
+        try rejectKeys(["rate", "stages", "maxVUs"], in: fields, model: "the open model: add 'model: open'")
+        try rejectKeys(["start", "step", "hold", "max", "until"], in: fields, model: "the ceiling model")
         var load = LoadSettings()
         if let vus = fields["vus"] { load.virtualClients = try integer(vus, minimum: 1, what: "load.vus") }
         if let duration = fields["duration"] {

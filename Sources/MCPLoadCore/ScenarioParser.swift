@@ -30,6 +30,9 @@ public struct ScenarioParser {
         }
         let steps = try parseSteps(stepsNode)
         var scenario = Scenario(name: name, target: target, load: load, session: session, steps: steps)
+        if scenario.load.ceiling != nil, let loadNode = fields["load"] {
+            scenario.load.ceiling?.until = try parseCeilingUntil(loadNode, steps: steps)
+        }
         if let matrixNode = fields["matrix"] { scenario.matrix = try parseMatrix(matrixNode, base: target) }
         if let thresholdsNode = fields["thresholds"] {
             scenario.thresholds = try parseThresholds(thresholdsNode, steps: steps)

@@ -37,10 +37,13 @@ struct ClientProgress: Sendable {
         step = 0
     }
 
+    /// Gives up the current iteration, or the one just granted if it never began (its session
+    /// could not be opened): either way the grant is used up, so the next needs a new one.
     mutating func abandonIteration() {
         recorder.iterationsAbandoned += 1
         iteration += 1
         step = 0
+        nextStart = nil
     }
 
     func templateContext(virtualClient: Int) -> TemplateContext {

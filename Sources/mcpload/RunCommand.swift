@@ -72,6 +72,15 @@ struct RunCommand: AsyncParsableCommand {
 
         let interrupts = InterruptHandler()
         defer { interrupts.cancel() }
+        if let search = parsed.load.ceiling {
+            guard variants.count == 1 else {
+                throw InputError("the ceiling model runs one target: no matrix or --transport list")
+            }
+            try await runCeiling(
+                parsed, search: search, runID: runID, into: directory, logger: logger, interrupts: interrupts,
+                headers: parsed.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor)
+            return
+        }
         var results: [RunResult] = []
         for variant in variants where !interrupts.wasInterrupted {
             let folder = variants.count == 1 ? directory : "\(directory)/\(Self.folderName(variant))"
@@ -90,6 +99,48 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.notStartedOrAborted)
         }
         if results.contains(where: { !$0.thresholdsPassed }) { throw ExitCode(ExitStatus.thresholdFailed) }
+    }
+
+    /// The ceiling model: one open-model run per rate, each held for `hold`, until a step
+    /// breaks an `until` threshold, the maximum rate is passed, or the run is interrupted.
+    private func runCeiling(
+        _ scenario: Scenario, search: CeilingSearch, runID: String, into directory: String, logger: Logger,
+        interrupts: InterruptHandler, headers: [(name: String, value: String)], redactor: Redactor
+    ) async throws {
+        var steps: [CeilingOutcome.Step] = []
+        var stopped = "every rate up to \(DurationText.rounded(search.maximum, places: 1))/s held"
+        for (index, rate) in search.rates.enumerated() {
+            if interrupts.wasInterrupted {
+                stopped = "interrupted"
+                break
+            }
+            var step = scenario
+            step.load.pacer = search.pacer(atRate: rate)
+            step.thresholds = search.until
+            step.variantLabel = "\(DurationText.rounded(rate, places: 1))/s"
+            let folder = "step-\(index + 1)"
+            let result = try await run(
+                step, runID: runID, into: "\(directory)/\(folder)", logger: logger, interrupts: interrupts,
+                headers: headers, redactor: redactor)
+            let measured = CeilingReport.step(from: result, folder: folder)
+            steps.append(measured)
+            if !measured.held {
+                stopped = result.status == .completed ? "\(step.variantLabel ?? "") broke a threshold" : "interrupted"
+                break
+            }
+        }
+        let outcome = CeilingOutcome(
+            steps: steps, highestHeldRate: steps.last(where: \.held)?.targetRate, stoppedBecause: stopped)
+        let report = CeilingReport.render(outcome, scenario: scenario.name)
+        print("\n" + report)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try? encoder.encode(outcome).write(to: URL(fileURLWithPath: "\(directory)/ceiling.json"))
+        try? Data((report + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/ceiling.txt"))
+        print("\nceiling: \(directory)/ceiling.json")
+        if interrupts.wasInterrupted || steps.first.map({ $0.requests == 0 && !$0.held }) == true {
+            throw ExitCode(ExitStatus.notStartedOrAborted)
+        }
     }
 
     /// The matrix rows `--rows` names, in the scenario's order; all of them without it.

@@ -102,3 +102,58 @@ struct OpenModelArithmeticTests {
         #expect(scenario.load.iterations == nil)
     }
 }
+
+@Suite("Ceiling model")
+struct CeilingModelTests {
+    private func parse(_ load: String) throws(ScenarioError) -> Scenario {
+        try ScenarioParser(file: "s.yaml").parse(
+            yaml: "target: { builtin: demo }\nload: \(load)\nsteps: [{ call_tool: { name: echo } }]")
+    }
+
+    @Test("start, step, hold, max and until parse into a bounded list of rates, each an open-model step")
+    func parses() throws {
+        let scenario = try parse(
+            "{ model: ceiling, start: 50/s, step: 25/s, hold: 5s, max: 150/s, maxVUs: 30, until: [\"p99(call echo) < 250ms\"] }"
+        )
+        let search = try #require(scenario.load.ceiling)
+        #expect(search.rates == [50, 75, 100, 125, 150])
+        #expect(search.hold == .seconds(5))
+        #expect(search.until.map(\.expression) == ["p99(call echo) < 250ms"])
+        #expect(search.pacer(atRate: 75) == Pacer(rate: 75, stages: [], duration: .seconds(5)))
+        #expect(scenario.load.virtualClients == 30)
+        // Without max: twenty steps.
+        let unbounded = try parse(
+            "{ model: ceiling, start: 10/s, step: 10/s, hold: 1s, until: [\"failure_rate < 1%\"] }")
+        #expect(unbounded.load.ceiling?.rates.count == 20)
+    }
+
+    @Test(
+        "ceiling mistakes are located errors",
+        arguments: [
+            ("{ model: ceiling, start: 10/s, step: 10/s, hold: 1s }", "s.yaml:2: the ceiling model needs 'until'"),
+            (
+                "{ model: ceiling, step: 10/s, hold: 1s, until: [\"errors == 0\"] }",
+                "s.yaml:2: the ceiling model needs 'start'"
+            ),
+            (
+                "{ model: ceiling, start: 10/s, step: 10/s, hold: 1s, until: [\"p99(call ech) < 1s\"] }",
+                "s.yaml:2: threshold 'p99(call ech) < 1s': no step labelled"
+            ),
+            (
+                "{ model: ceiling, start: 10/s, step: 10/s, hold: 1s, rate: 5/s, until: [\"errors == 0\"] }",
+                "s.yaml:2: 'rate' belongs to the open model"
+            ),
+            (
+                "{ model: open, rate: 5/s, duration: 1s, until: [\"errors == 0\"] }",
+                "s.yaml:2: 'until' belongs to the ceiling model"
+            ),
+        ])
+    func errors(load: String, expected: String) {
+        do {
+            _ = try parse(load)
+            Issue.record("parsed")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "\(error.description)")
+        }
+    }
+}

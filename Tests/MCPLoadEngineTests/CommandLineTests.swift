@@ -331,6 +331,27 @@ extension ProcessTests {
             #expect(gated.status == 0, "\(gated.errors)")
         }
 
+        @Test("a ceiling search steps the rate up until a step breaks a threshold, and reports the highest that held")
+        func ceilingSearch() throws {
+            let directory = try temporaryDirectory()
+            // One server that answers one request at a time in 10 ms: about 100 calls/s at most.
+            try write(
+                """
+                target: { builtin: demo, args: [--serial, --latency, 10ms], topology: shared-process }
+                load: { model: ceiling, start: 40/s, step: 80/s, hold: 1s, max: 200/s, maxVUs: 20, until: ["p99 < 100ms", "dropped == 0"] }
+                steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
+                """, to: directory + "/s.yaml")
+            let finished = try mcpload(["run", "s.yaml", "--out", "out"], in: directory)
+            #expect(finished.status == 0, "\(finished.errors)")
+            #expect(finished.output.contains("ceiling: 40.0/s held; stopped: 120.0/s broke a threshold"))
+            let data = try #require(FileManager.default.contents(atPath: directory + "/out/ceiling.json"))
+            let outcome = try JSONDecoder().decode(CeilingOutcome.self, from: data)
+            #expect(outcome.steps.map(\.targetRate) == [40, 120])
+            #expect(outcome.steps.map(\.held) == [true, false])
+            #expect(outcome.highestHeldRate == 40)
+            #expect(FileManager.default.fileExists(atPath: directory + "/out/step-2/result.json"))
+        }
+
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
         func matrixRows() throws {
             let directory = try temporaryDirectory()

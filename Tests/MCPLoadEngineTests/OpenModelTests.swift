@@ -61,6 +61,22 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("a server that never starts does not hang the open model: every start is dropped, the run ends")
+        func serverNeverStarts() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { command: ["false"] }
+                load: { model: open, rate: 10/s, duration: 500ms, maxVUs: 2 }
+                session: { setupTimeout: 1s }
+                steps: [ping]
+                """)
+            #expect(result.status == .notStarted)
+            let pacing = try #require(result.pacing)
+            #expect(pacing.dispatched == 5 && pacing.dropped == 5)
+            #expect(result.totals.attempts == 0)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test("with too few clients for the rate, the starts that find none free are dropped and counted")
         func dropsWhenClientsAreBusy() async throws {
             let result = try await TestSupport.run(
