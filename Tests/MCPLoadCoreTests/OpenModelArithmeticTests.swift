@@ -79,7 +79,7 @@ struct OpenModelArithmeticTests {
                 "s.yaml:2: with stages, the run lasts as long as they do"
             ),
             ("load: { rate: 10/s, duration: 1s }", "s.yaml:2: 'rate' belongs to the open model"),
-            ("load: { model: ceiling }", "s.yaml:2: load model 'ceiling' is not one of closed, open"),
+            ("load: { model: steady }", "s.yaml:2: load model 'steady' is not one of closed, open, ceiling"),
         ])
     func errors(load: String, expected: String) {
         do {
