@@ -104,6 +104,7 @@ let package = Package(
         .testTarget(
             name: "MCPLoadReportTests",
             dependencies: ["MCPLoadReport"],
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
     ]

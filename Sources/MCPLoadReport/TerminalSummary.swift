@@ -87,7 +87,7 @@ public enum TerminalSummary {
         "\(DurationText.rounded(fraction * 100, places: fraction > 0 && fraction < 0.001 ? 3 : 1))%"
     }
 
-    static func totals(_ result: RunResult) -> [String] {
+    public static func totals(_ result: RunResult) -> [String] {
         let totals = result.totals
         return [
             "requests: \(totals.attempts) sent or attempted, \(totals.successes) ok; "

@@ -9,7 +9,19 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "A result.json file.")
     var result: String
 
+    enum Format: String, EnumerableFlag {
+        case text, md, junit
+    }
+
+    @Flag(help: "What to render: the terminal summary (default), Markdown (summary.md) or JUnit XML.")
+    var format: Format = .text
+
     func run() throws {
-        print(TerminalSummary.render(try CompareCommand.load(result)))
+        let loaded = try CompareCommand.load(result)
+        switch format {
+        case .text: print(TerminalSummary.render(loaded))
+        case .md: print(MarkdownSummary.render([loaded]), terminator: "")
+        case .junit: print(JUnitReport.render([loaded]), terminator: "")
+        }
     }
 }

@@ -94,6 +94,7 @@ struct RunCommand: AsyncParsableCommand {
             print("\n" + comparison)
             try? Data((comparison + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/comparison.txt"))
             print("\ncomparison: \(directory)/comparison.txt")
+            try? ResultWriter.writeReports(for: results, to: directory)
         }
         if interrupts.wasInterrupted || results.contains(where: { $0.status != .completed }) {
             throw ExitCode(ExitStatus.notStartedOrAborted)

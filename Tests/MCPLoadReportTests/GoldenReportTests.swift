@@ -1,0 +1,89 @@
+import Foundation
+import MCPLoadCore
+import Testing
+
+@testable import MCPLoadReport
+
+/// Renderers are pure functions of a result: golden files pin their output.
+///
+/// After an intended change, regenerate them with
+/// `MCPLOAD_UPDATE_GOLDEN=1 swift test --filter GoldenReportTests` and review the diff.
+@Suite("Golden reports")
+struct GoldenReportTests {
+    private static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Golden")
+
+    /// Two runs of one scenario (a matrix of two rows), every figure fixed.
+    static func fixedResults() -> [RunResult] {
+        func result(variant: String, transport: String, slow: Bool) -> RunResult {
+            var recorder = Recorder(
+                virtualClient: 1,
+                steps: [
+                    Step(action: .listTools, label: "list_tools"),
+                    Step(action: .callTool(name: "echo", arguments: .literal([:])), label: "call echo"),
+                ])
+            recorder.recordSessionOpened(setup: .milliseconds(20), protocolVersion: "2025-11-25")
+            for index in 0..<10 {
+                recorder.record(
+                    Sample(
+                        stepIndex: 0, outcome: .success, latency: .milliseconds(slow ? 30 : 2 + index), bytesOut: 50,
+                        bytesIn: 500))
+                let outcome: Outcome =
+                    index == 0 && slow
+                    ? .failure(Failure(.checkFailed, "result does not contain \"c1 <&>\"")) : .success
+                recorder.record(
+                    Sample(stepIndex: 1, outcome: outcome, latency: .milliseconds(5), bytesOut: 60, bytesIn: 70))
+            }
+            var run = RunResult(
+                runID: "20260101-000000-abcd",
+                scenario: .init(
+                    name: "golden", file: "golden.yaml", target: "mcpload demo-server --stdio", transport: transport,
+                    virtualClients: 1, iterations: 10, durationSeconds: nil, rampUpSeconds: 0, thinkSeconds: 0,
+                    protocolVersion: "2025-11-25", topology: transport == "stdio" ? "process per client" : nil,
+                    variant: variant),
+                status: .completed, statusReason: nil, startedAt: Date(timeIntervalSince1970: 1_767_225_600),
+                finishedAt: Date(timeIntervalSince1970: 1_767_225_602), recorders: [recorder])
+            let parser = ThresholdParser(stepLabels: ["list_tools", "call echo"])
+            let thresholds = ["failure_rate < 1%", "p99(list_tools) < 20ms"].compactMap { try? parser.parse($0) }
+            run.thresholds = ThresholdEvaluator.evaluate(thresholds, on: run)
+            return run
+        }
+        return [
+            result(variant: "stdio", transport: "stdio", slow: false),
+            result(variant: "http", transport: "http", slow: true),
+        ]
+    }
+
+    private func check(_ rendered: String, against name: String) throws {
+        let file = Self.folder.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["MCPLOAD_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
+            try rendered.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let golden = try String(contentsOf: file, encoding: .utf8)
+        #expect(rendered == golden, "\(name) differs from its golden file; see the suite's doc comment")
+    }
+
+    @Test("the terminal summary of one run")
+    func text() throws {
+        try check(TerminalSummary.render(Self.fixedResults()[1]) + "\n", against: "summary.txt")
+    }
+
+    @Test("the Markdown summary of a matrix")
+    func markdown() throws {
+        try check(MarkdownSummary.render(Self.fixedResults()), against: "summary.md")
+    }
+
+    @Test("JUnit XML of a matrix: a failed threshold and a failed check are failures with their values, text escaped")
+    func junit() throws {
+        let xml = JUnitReport.render(Self.fixedResults())
+        try check(xml, against: "junit.xml")
+        #expect(xml.contains(#"<testsuites name="mcpload" tests="8" failures="3""#))
+        #expect(xml.contains("result does not contain &quot;c1 &lt;&amp;&gt;&quot;"))
+    }
+
+    @Test("the comparison of two runs side by side")
+    func comparison() throws {
+        try check(VariantComparison.render(Self.fixedResults()) + "\n", against: "comparison.txt")
+    }
+}
