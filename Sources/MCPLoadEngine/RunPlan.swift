@@ -15,6 +15,8 @@ public struct RunPlan: Sendable {
     public var redactor: Redactor
     /// The open model's dispatcher, set by the driver; nil in the closed model.
     var arrivals: OpenArrivals?
+    /// Running totals for the live progress line (shared: a class).
+    public let live = LiveCounters()
 
     public init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),

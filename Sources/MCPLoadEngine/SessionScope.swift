@@ -158,6 +158,7 @@ struct SessionScope: Sendable {
             var performed = await StepRunner.perform(step, at: index, on: client, context: context, timeout: timeout)
             performed.sample.startLag = progress.startLag
             progress.recorder.record(performed.sample)
+            plan.live.record(performed.sample)
             progress.captured.merge(performed.captured) { _, new in new }
             return performed.sample.outcome
         }

@@ -24,6 +24,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Log every session's start and end to stderr.")
     var verbose = false
 
+    @Flag(name: .shortAndLong, help: "No live progress line while the run goes.")
+    var quiet = false
+
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
         try overrides.checkLoad(parsed)
@@ -168,7 +171,19 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger, headers: headers, redactor: redactor)
         print(announcement(scenario))
         interrupts.watch(control)
-        let result = await LoadRunner.run(plan, runID: runID, scenarioFile: self.scenario)
+        let quiet = self.quiet
+        let scenarioFile = self.scenario
+        let result = await withTaskGroup(of: Void.self) { group in
+            if !quiet {
+                group.addTask {
+                    await ProgressPrinter.run(
+                        plan.live, clients: scenario.load.virtualClients, total: scenario.load.duration)
+                }
+            }
+            let result = await LoadRunner.run(plan, runID: runID, scenarioFile: scenarioFile)
+            group.cancelAll()
+            return result
+        }
         print("")
         print(TerminalSummary.render(result))
         do {

@@ -352,6 +352,24 @@ extension ProcessTests {
             #expect(FileManager.default.fileExists(atPath: directory + "/out/step-2/result.json"))
         }
 
+        @Test("a run prints progress lines while it goes (plain lines when not a terminal), none with --quiet")
+        func progress() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                "target: { builtin: demo }\nload: { vus: 2, duration: 1s }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let environment = ["MCPLOAD_PROGRESS_INTERVAL": "200ms"]
+            let shown = try mcpload(["run", "s.yaml", "--out", "a"], in: directory, environment: environment)
+            #expect(shown.status == 0)
+            let lines = shown.output.split(separator: "\n").filter {
+                $0.contains(" clients ") && $0.contains(" req/s ")
+            }
+            #expect(lines.count >= 2, "\(shown.output)")
+            #expect(lines.first?.hasPrefix("  0.") == true)
+            let quiet = try mcpload(["run", "s.yaml", "--out", "b", "-q"], in: directory, environment: environment)
+            #expect(quiet.status == 0)
+            #expect(!quiet.output.contains(" req/s "))
+        }
+
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
         func matrixRows() throws {
             let directory = try temporaryDirectory()
