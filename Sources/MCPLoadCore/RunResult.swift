@@ -27,6 +27,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var proxy: FanInStatistics?
     /// Open model: the schedule asked for, what was achieved, and how late starts were.
     public var pacing: PacingStatistics?
+    /// The run second by second (requests, failures by class, latency, open sessions).
+    public var timeline: Timeline?
     /// mcpload's own health during the run: when it was saturated, its figures are unreliable.
     public var harness: HarnessHealth?
     /// Memory and CPU of the server processes mcpload started (stdio servers, HTTP servers it ran).
@@ -66,7 +68,7 @@ public struct RunResult: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
-        case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources
+        case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
         case storedThresholds = "thresholds"
     }
 

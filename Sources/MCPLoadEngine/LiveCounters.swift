@@ -11,18 +11,28 @@ public final class LiveCounters: Sendable {
     private let requests = ManagedAtomic<UInt64>(0)
     private let failures = ManagedAtomic<UInt64>(0)
     private let buckets: [ManagedAtomic<UInt64>]
+    /// Failures by class, in `FailureClass.allCases` order.
+    private let failuresByClass: [ManagedAtomic<UInt64>]
+    /// Sessions open right now.
+    private let openSessions = ManagedAtomic<Int>(0)
 
     /// Quarter-octave buckets from 1 µs up to about 2^28 µs (4.5 min); longer lands in the last.
     static let bucketCount = 4 * 28
 
     public init() {
         buckets = (0..<Self.bucketCount).map { _ in ManagedAtomic<UInt64>(0) }
+        failuresByClass = FailureClass.allCases.map { _ in ManagedAtomic<UInt64>(0) }
     }
 
     func record(_ sample: Sample) {
         requests.wrappingIncrement(ordering: .relaxed)
         guard case .success = sample.outcome else {
             failures.wrappingIncrement(ordering: .relaxed)
+            if let failure = sample.outcome.failure,
+                let index = FailureClass.allCases.firstIndex(of: failure.failureClass)
+            {
+                failuresByClass[index].wrappingIncrement(ordering: .relaxed)
+            }
             return
         }
         let micros = max(1, sample.latency.nanoseconds / 1000)
@@ -38,6 +48,25 @@ public final class LiveCounters: Sendable {
     /// Where a bucket starts, in microseconds: `2^(index / 4)`.
     static func lowerBound(ofBucket index: Int) -> Double {
         pow(2, Double(index) / 4)
+    }
+
+    func sessionOpened() { openSessions.wrappingIncrement(ordering: .relaxed) }
+    func sessionClosed() { openSessions.wrappingDecrement(ordering: .relaxed) }
+
+    /// Every counter as it stands, for the timeline's per-second deltas.
+    struct Counts: Sendable {
+        var requests: UInt64 = 0
+        var failuresByClass: [UInt64] = FailureClass.allCases.map { _ in 0 }
+        var latencyBuckets: [UInt64] = Array(repeating: 0, count: LiveCounters.bucketCount)
+        var openSessions = 0
+    }
+
+    func counts() -> Counts {
+        Counts(
+            requests: requests.load(ordering: .relaxed),
+            failuresByClass: failuresByClass.map { $0.load(ordering: .relaxed) },
+            latencyBuckets: buckets.map { $0.load(ordering: .relaxed) },
+            openSessions: openSessions.load(ordering: .relaxed))
     }
 
     /// What has happened so far.

@@ -9,7 +9,7 @@ public enum LoadRunner {
         let startedAt = Date()
         var recorders: [Recorder] = []
         var setupFailure: Failure?
-        let (outcome, health) = await ResourceSampler.measuring { () async -> Result<[Recorder], Failure> in
+        let (outcome, health) = await ResourceSampler.measuring(plan.live) { () async -> Result<[Recorder], Failure> in
             do throws(Failure) {
                 return .success(try await drive(plan))
             } catch {
@@ -49,6 +49,7 @@ public enum LoadRunner {
         ).redacted(by: plan.redactor)
         result.harness = health.harness
         result.serverResources = health.servers
+        result.timeline = health.timeline
         result.thresholds = ThresholdEvaluator.evaluate(plan.scenario.thresholds, on: result)
         return result
     }

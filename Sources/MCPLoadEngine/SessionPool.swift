@@ -37,6 +37,8 @@ enum SessionPool {
                     case .success(let established):
                         recorder.recordSessionOpened(
                             setup: clock.now - started, protocolVersion: established.protocolVersion)
+                        plan.live.sessionOpened()
+                        defer { plan.live.sessionClosed() }
                         (value, recorder) = await open(
                             remaining: remaining - 1, opened: opened + [client], recorder: recorder, plan: plan,
                             connector: connector, body)

@@ -51,6 +51,7 @@ struct SessionScope: Sendable {
             lifecycle.opened(protocolVersion: established.protocolVersion)
             progress.recorder.recordSessionOpened(
                 setup: clock.now - setupStarted, protocolVersion: established.protocolVersion)
+            plan.live.sessionOpened()
             progress.consecutiveSetupFailures = 0
         case .failure(let failure):
             progress.recorder.recordSessionFailed(failure)

@@ -24,7 +24,10 @@ struct VirtualClient: Sendable {
                 let handshakeCompleted = next.recorder.session.opened > progress.recorder.session.opened
                 progress = next
                 // A session whose handshake failed never opened, so it is not counted as closed.
-                if handshakeCompleted { progress.recorder.session.closed += 1 }
+                if handshakeCompleted {
+                    progress.recorder.session.closed += 1
+                    plan.live.sessionClosed()
+                }
                 var lines = completion.stderrTail
                 if !completion.termination.isEmpty && completion.termination != "exited(0)" {
                     lines.append("[server process ended: \(completion.termination)]")

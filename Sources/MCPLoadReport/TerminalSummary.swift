@@ -23,6 +23,10 @@ public enum TerminalSummary {
         out.append("")
         out.append(contentsOf: totals(result))
         out.append(contentsOf: traffic(result))
+        if let timeline = result.timeline {
+            let lines = TimelineSparkline.render(timeline)
+            if !lines.isEmpty { out += [""] + lines }
+        }
         out.append(contentsOf: pacing(result))
         out.append(contentsOf: proxy(result))
         out.append(contentsOf: resources(result))

@@ -85,5 +85,31 @@ extension ProcessTests {
             #expect(harness.wallSeconds >= 1 && harness.cores >= 1)
             #expect(harness.cpuSeconds > 0)
         }
+
+        @Test("the timeline's seconds add up exactly to the run's requests and failures, class by class")
+        func timelineAddsUp() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, args: [--error-rate, "0.3", --latency, 1ms] }
+                load: { vus: 4, duration: 2500ms }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: hi } }
+                  - ping
+                """)
+            let timeline = try #require(result.timeline)
+            #expect(timeline.seconds.count >= 3)
+            #expect(timeline.seconds.map(\.at) == Array(0..<timeline.seconds.count))
+            #expect(timeline.seconds.reduce(0) { $0 + $1.requests } == result.totals.attempts)
+            var failures: [FailureClass: UInt64] = [:]
+            for second in timeline.seconds { failures.merge(second.failures, uniquingKeysWith: +) }
+            #expect(failures == result.totals.failures.byClass)
+            #expect(failures[.jsonrpcError] ?? 0 > 0)
+            // Every client's session was open through the first full second.
+            #expect(timeline.seconds[1].openSessions == 4)
+            let successes = timeline.seconds.reduce(UInt64(0)) { total, second in
+                total + second.latencyBuckets.reduce(0) { $0 + $1[1] }
+            }
+            #expect(successes == result.totals.successes)
+        }
     }
 }

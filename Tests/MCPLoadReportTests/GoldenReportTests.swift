@@ -82,6 +82,23 @@ struct GoldenReportTests {
         #expect(xml.contains("result does not contain &quot;c1 &lt;&amp;&gt;&quot;"))
     }
 
+    @Test("the timeline as sparklines: one column per second, scaled to the largest, zero errors as dots")
+    func sparkline() {
+        let timeline = Timeline(
+            seconds: (0..<4).map { second in
+                Timeline.Second(
+                    at: second, requests: UInt64(100 * (second + 1)), failures: second == 2 ? [.timeout: 4] : [:],
+                    latencyBuckets: [[UInt64(40 + second), 10]], openSessions: 2)
+            })
+        let lines = TimelineSparkline.render(timeline)
+        #expect(lines[0] == "timeline (4 s, 1 column = 1 s):")
+        // 100, 200, 300, 400 of 400 on eight levels: 1.75, 3.5, 5.25, 7 → ▃ ▅ ▆ █.
+        #expect(lines[1] == "  req/s   ▃▅▆█  max 400.0/s")
+        #expect(lines[2] == "  errors  ··█·  4 in all")
+        #expect(lines[3].hasPrefix("  p99     ▅▆▇█  max ≤"))
+        #expect(TimelineSparkline.render(Timeline(seconds: [timeline.seconds[0]])).isEmpty)
+    }
+
     @Test("the comparison of two runs side by side")
     func comparison() throws {
         try check(VariantComparison.render(Self.fixedResults()) + "\n", against: "comparison.txt")

@@ -1,0 +1,42 @@
+import MCPLoadCore
+
+/// The timeline in three lines of the terminal summary: req/s, errors and p99 as sparklines,
+/// at most ``maximumColumns`` wide (long runs put several seconds in a column).
+public enum TimelineSparkline {
+    public static let maximumColumns = 60
+    private static let levels = Array("▁▂▃▄▅▆▇█")
+
+    public static func render(_ timeline: Timeline) -> [String] {
+        let seconds = timeline.seconds
+        guard seconds.count >= 2 else { return [] }
+        let perColumn = (seconds.count + maximumColumns - 1) / maximumColumns
+        let columns = stride(from: 0, to: seconds.count, by: perColumn).map {
+            Array(seconds[$0..<min($0 + perColumn, seconds.count)])
+        }
+        let rates = columns.map { Double($0.reduce(0) { $0 + $1.requests }) / Double($0.count) }
+        let errors = columns.map { Double($0.reduce(0) { $0 + $1.failureCount }) }
+        let p99s = columns.map { column in column.compactMap { $0.latencyMicroseconds(atPercentile: 99) }.max() }
+        let unit = perColumn == 1 ? "1 column = 1 s" : "1 column = \(perColumn) s"
+        let maxRate = rates.max() ?? 0
+        let maxP99 = p99s.compactMap { $0 }.max()
+        return [
+            "timeline (\(seconds.count) s, \(unit)):",
+            "  req/s   \(line(rates))  max \(DurationText.rounded(maxRate, places: 1))/s",
+            "  errors  \(line(errors, zero: "·"))  \(UInt64(errors.reduce(0, +))) in all",
+            "  p99     \(line(p99s.map { $0 ?? 0 }, zero: " "))  max "
+                + (maxP99.map { "≤" + DurationText.formatMicroseconds($0) } ?? "-"),
+        ]
+    }
+
+    /// One character per value, scaled to the largest; `zero` marks an exact zero.
+    static func line(_ values: [Double], zero: Character? = nil) -> String {
+        let top = values.max() ?? 0
+        return String(
+            values.map { value -> Character in
+                if value <= 0, let zero { return zero }
+                guard top > 0 else { return levels[0] }
+                let index = Int((value / top * Double(levels.count - 1)).rounded())
+                return levels[min(max(index, 0), levels.count - 1)]
+            })
+    }
+}
