@@ -33,6 +33,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var harness: HarnessHealth?
     /// Memory and CPU of the server processes mcpload started (stdio servers, HTTP servers it ran).
     public var serverResources: ServerResources?
+    /// The `abortOnFail` threshold that stopped the run early, with what was measured when.
+    public var abortedByThreshold: String?
     /// Every threshold of the run with its measured value; one that failed makes the run exit 1.
     public var thresholds: [ThresholdOutcome] {
         get { storedThresholds ?? [] }
@@ -69,6 +71,7 @@ public struct RunResult: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
         case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
+        case abortedByThreshold
         case storedThresholds = "thresholds"
     }
 

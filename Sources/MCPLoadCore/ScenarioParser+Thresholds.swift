@@ -9,12 +9,38 @@ extension ScenarioParser {
         let parser = ThresholdParser(stepLabels: Self.requestLabels(steps))
         var thresholds: [Threshold] = []
         for element in sequence {
-            let text = try string(element)
-            do {
-                thresholds.append(try parser.parse(text))
-            } catch {
-                throw self.error(at: element, "threshold '\(text)': \(error.message)")
+            var options: YAMLFields?
+            var textNode = element
+            if case .mapping = element {
+                let fields = try mapping(element, context: "a threshold")
+                try checkKeys(fields, allowed: ["threshold", "abortOnFail", "after"], context: "a threshold")
+                guard let node = fields["threshold"] else {
+                    throw error(at: element, "write the threshold as { threshold: \"p99 < 250ms\", abortOnFail: true }")
+                }
+                textNode = node
+                options = fields
             }
+            let text = try string(textNode)
+            var threshold: Threshold
+            do {
+                threshold = try parser.parse(text)
+            } catch {
+                throw self.error(at: textNode, "threshold '\(text)': \(error.message)")
+            }
+            if let options {
+                if let abort = options["abortOnFail"] {
+                    threshold.abortOnFail = try boolean(abort, what: "abortOnFail")
+                }
+                if let after = options["after"] { threshold.abortAfter = try duration(after, what: "after") }
+            }
+            if threshold.abortOnFail && !threshold.metric.isLive {
+                throw error(
+                    at: textNode,
+                    "threshold '\(text)': abortOnFail needs a metric of the whole run that can be read as it goes: "
+                        + "failure_rate, pN or max (no step), rate, requests, successes, errors[.CLASS], never_sent, "
+                        + "sent_and_failed")
+            }
+            thresholds.append(threshold)
         }
         return thresholds
     }

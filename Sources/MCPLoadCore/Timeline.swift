@@ -49,7 +49,7 @@ public struct Timeline: Sendable, Equatable, Codable {
     }
 
     /// `2^((i + 1) / 4)` microseconds, computed without Foundation.
-    static func upperEdge(ofBucket index: Int) -> Double {
+    public static func upperEdge(ofBucket index: Int) -> Double {
         let quarters = index + 1
         var value = 1.0
         for _ in 0..<(quarters / 4) { value *= 2 }

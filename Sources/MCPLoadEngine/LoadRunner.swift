@@ -9,15 +9,28 @@ public enum LoadRunner {
         let startedAt = Date()
         var recorders: [Recorder] = []
         var setupFailure: Failure?
-        let (outcome, health) = await ResourceSampler.measuring(plan.live) { () async -> Result<[Recorder], Failure> in
-            do throws(Failure) {
-                return .success(try await drive(plan))
-            } catch {
-                return .failure(error)
+        let watched = plan.scenario.thresholds.filter(\.abortOnFail)
+        let (outcome, health) = await ResourceSampler.measuring(plan.live) {
+            () async -> (Result<[Recorder], Failure>, String?) in
+            await withTaskGroup(of: String?.self) { group in
+                if !watched.isEmpty {
+                    group.addTask { await AbortWatcher.watch(watched, live: plan.live, control: plan.control) }
+                }
+                let driven: Result<[Recorder], Failure>
+                do throws(Failure) {
+                    driven = .success(try await drive(plan))
+                } catch {
+                    driven = .failure(error)
+                }
+                group.cancelAll()
+                var abortReason: String?
+                for await reason in group where reason != nil { abortReason = reason }
+                return (driven, abortReason)
             }
         }
-        switch outcome {
-        case .success(let driven): recorders = driven
+        let (driven, abortReason) = outcome
+        switch driven {
+        case .success(let clients): recorders = clients
         case .failure(let failure): setupFailure = failure
         }
         let finishedAt = Date()
@@ -31,6 +44,9 @@ public enum LoadRunner {
             status = .notStarted
             let firstFailure = recorders.lazy.compactMap { $0.session.setupFailures.examples.first }.first
             reason = "no session could be opened" + (firstFailure.map { ": \($0.message)" } ?? "")
+        } else if let abortReason {
+            status = .aborted
+            reason = abortReason + "; in-flight iterations were drained, no new ones started"
         } else if plan.control.isDraining {
             status = .aborted
             reason = "interrupted: in-flight iterations were drained, no new ones started"
@@ -50,6 +66,7 @@ public enum LoadRunner {
         result.harness = health.harness
         result.serverResources = health.servers
         result.timeline = health.timeline
+        result.abortedByThreshold = abortReason
         result.thresholds = ThresholdEvaluator.evaluate(plan.scenario.thresholds, on: result)
         return result
     }

@@ -99,10 +99,12 @@ struct RunCommand: AsyncParsableCommand {
             print("\ncomparison: \(directory)/comparison.txt")
             try? ResultWriter.writeReports(for: results, to: directory)
         }
-        if interrupts.wasInterrupted || results.contains(where: { $0.status != .completed }) {
-            throw ExitCode(ExitStatus.notStartedOrAborted)
+        // A run that a threshold stopped failed that threshold: exit 1, like one that failed at the end.
+        let stopped = results.filter { $0.status != .completed && $0.abortedByThreshold == nil }
+        if interrupts.wasInterrupted || !stopped.isEmpty { throw ExitCode(ExitStatus.notStartedOrAborted) }
+        if results.contains(where: { !$0.thresholdsPassed || $0.abortedByThreshold != nil }) {
+            throw ExitCode(ExitStatus.thresholdFailed)
         }
-        if results.contains(where: { !$0.thresholdsPassed }) { throw ExitCode(ExitStatus.thresholdFailed) }
     }
 
     /// The ceiling model: one open-model run per rate, each held for `hold`, until a step

@@ -143,3 +143,44 @@ struct ThresholdTests {
         #expect(!outcome.passed && outcome.measured == nil && outcome.measuredText == "no data")
     }
 }
+
+@Suite("Thresholds that abort")
+struct AbortOnFailParserTests {
+    private func parse(_ thresholds: String) throws(ScenarioError) -> [Threshold] {
+        try ScenarioParser(file: "s.yaml").parse(
+            yaml: "target: { builtin: demo }\nsteps: [ping]\nthresholds:\n\(thresholds)"
+        ).thresholds
+    }
+
+    @Test("a threshold may be a mapping with abortOnFail and after; plain strings never abort")
+    func forms() throws {
+        let thresholds = try parse(
+            "  - { threshold: \"failure_rate < 5%\", abortOnFail: true, after: 10s }\n  - \"p99 < 1s\"")
+        #expect(thresholds.map(\.abortOnFail) == [true, false])
+        #expect(thresholds[0].abortAfter == .seconds(10))
+        #expect(thresholds[1].abortAfter == .seconds(1))
+    }
+
+    @Test(
+        "abortOnFail on a metric that cannot be read live, or a malformed mapping, is a located error",
+        arguments: [
+            (
+                "  - { threshold: \"p99(ping) < 1s\", abortOnFail: true }",
+                "s.yaml:4: threshold 'p99(ping) < 1s': abortOnFail needs"
+            ),
+            (
+                "  - { threshold: \"mean < 1s\", abortOnFail: true }",
+                "s.yaml:4: threshold 'mean < 1s': abortOnFail needs"
+            ),
+            ("  - { abortOnFail: true }", "s.yaml:4: write the threshold as"),
+            ("  - { threshold: \"errors == 0\", abort: true }", "s.yaml:4: unknown key 'abort' in a threshold"),
+        ])
+    func errors(yaml: String, expected: String) {
+        do {
+            _ = try parse(yaml)
+            Issue.record("parsed")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "\(error.description)")
+        }
+    }
+}

@@ -370,6 +370,28 @@ extension ProcessTests {
             #expect(!quiet.output.contains(" req/s "))
         }
 
+        @Test("an abortOnFail threshold stops the run as soon as it breaks: status aborted, why, and exit 1")
+        func abortOnFail() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                """
+                target: { builtin: demo, args: [--error-rate, "0.5"] }
+                load: { vus: 2, duration: 60s }
+                steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
+                thresholds: [{ threshold: "failure_rate < 10%", abortOnFail: true }]
+                """, to: directory + "/s.yaml")
+            let finished = try mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            #expect(finished.status == 1, "\(finished.output)")
+            let result = try RunResult.decode(
+                from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
+            #expect(result.status == .aborted)
+            #expect(
+                result.abortedByThreshold?.hasPrefix("threshold 'failure_rate < 10%' failed during the run") == true)
+            // Generous: stopped near its first check, far before its 60 s.
+            #expect(result.durationSeconds < 30)
+            #expect(result.thresholds.first?.passed == false)
+        }
+
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
         func matrixRows() throws {
             let directory = try temporaryDirectory()

@@ -29,6 +29,26 @@ struct LiveCountersTests {
         #expect(LiveCounters.bucket(ofMicroseconds: 1 << 40) == LiveCounters.bucketCount - 1)
     }
 
+    @Test("run-wide metrics read from the live totals, as abortOnFail checks them")
+    func liveMetrics() {
+        let live = LiveCounters()
+        for index in 0..<10 {
+            let outcome: Outcome =
+                index < 2 ? .failure(Failure(index == 0 ? .notSent : .timeout, "x")) : .success
+            live.record(Sample(stepIndex: 0, outcome: outcome, latency: .milliseconds(1), bytesOut: 1, bytesIn: 1))
+        }
+        let counts = live.counts()
+        #expect(counts.measure(.failureRate(step: nil), elapsedSeconds: 2) == 0.2)
+        #expect(counts.measure(.requestRate(step: nil), elapsedSeconds: 2) == 5)
+        #expect(counts.measure(.failures(.timeout, code: nil, step: nil), elapsedSeconds: 2) == 1)
+        #expect(counts.measure(.failures(nil, code: nil, step: nil), elapsedSeconds: 2) == 2)
+        #expect(counts.measure(.neverSent(step: nil), elapsedSeconds: 2) == 1)
+        #expect(counts.measure(.sentAndFailed(step: nil), elapsedSeconds: 2) == 1)
+        #expect(counts.measure(.successes(step: nil), elapsedSeconds: 2) == 8)
+        let p99 = counts.measure(.latency(.percentile(99), of: .allSteps), elapsedSeconds: 2) ?? 0
+        #expect(p99 > 1000 && p99 <= 1190)
+    }
+
     @Test("the progress line says where the run is, how fast, how many failed, and p99 so far")
     func line() {
         #expect(

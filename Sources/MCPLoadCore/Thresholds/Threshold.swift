@@ -10,6 +10,10 @@ public struct Threshold: Sendable, Hashable {
     /// The limit in the metric's unit: microseconds for latencies, a fraction for rates of
     /// failure, per second for request rates, a count otherwise.
     public var limit: Double
+    /// Checked every second while the run goes too; breaking it drains the run at once.
+    public var abortOnFail = false
+    /// How far into the run the live check begins (early seconds are noisy).
+    public var abortAfter: Duration = .seconds(1)
 
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
         case lessThan = "<"
@@ -70,6 +74,18 @@ public enum ThresholdMetric: Sendable, Hashable {
         case .failureRate: .fraction
         case .requestRate: .perSecond
         default: .count
+        }
+    }
+
+    /// Whether the metric can be read while the run goes: live totals cover the whole run, not
+    /// one step, and keep no mean.
+    public var isLive: Bool {
+        switch self {
+        case .failureRate(nil), .requestRate(nil), .failures(_, nil, nil), .attempts(nil), .successes(nil),
+            .neverSent(nil), .sentAndFailed(nil):
+            true
+        case .latency(.percentile, .allSteps), .latency(.max, .allSteps): true
+        default: false
         }
     }
 
