@@ -1,0 +1,56 @@
+/// Finds sensitive values in MCP messages: on the JSON-decoded strings, so a value escaped on
+/// the wire (`\u0040`, `\/`) is found as the server meant it.
+///
+/// Hand-written rather than regex-based: it runs on every message in both directions, so each
+/// detector waits for its cheap anchor byte (`@`, a digit, `A`, `g`, `x`, `s`, `e`, `-`, `:`,
+/// `B`, `m`) and only then looks closer.
+public struct LeakScanner: Sendable {
+    public var detectors: Set<LeakDetector>
+
+    public init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases)) {
+        self.detectors = detectors
+    }
+
+    /// Every hit in every string of `value` (object keys included), each distinct hit once.
+    public func scan(_ value: JSONValue) -> [LeakHit] {
+        var hits: [LeakHit] = []
+        walk(value) { text in scan(text, into: &hits) }
+        return hits
+    }
+
+    /// Every distinct hit in one string.
+    public func scan(_ text: String) -> [LeakHit] {
+        var hits: [LeakHit] = []
+        scan(text, into: &hits)
+        return hits
+    }
+
+    private func walk(_ value: JSONValue, _ visit: (String) -> Void) {
+        switch value {
+        case .string(let text): visit(text)
+        case .array(let elements): for element in elements { walk(element, visit) }
+        case .object(let members):
+            for (key, member) in members {
+                visit(key)
+                walk(member, visit)
+            }
+        default: break
+        }
+    }
+
+    private func scan(_ text: String, into hits: inout [LeakHit]) {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 6 else { return }
+        var index = 0
+        var found: [(LeakDetector, Range<Int>)] = []
+        while index < bytes.count {
+            found.removeAll(keepingCapacity: true)
+            LeakPatterns.match(bytes, at: index, enabled: detectors, into: &found)
+            for (detector, range) in found {
+                let hit = LeakHit(detector: detector, value: String(decoding: bytes[range], as: UTF8.self))
+                if !hits.contains(hit) { hits.append(hit) }
+            }
+            index += 1
+        }
+    }
+}
