@@ -4,18 +4,9 @@ import Testing
 
 @Suite("Scenario files: topology and matrix")
 struct TopologyAndMatrixParserTests {
-    private func parse(_ yaml: String) throws(ScenarioError) -> Scenario {
-        try ScenarioParser(file: "s.yaml").parse(yaml: yaml)
-    }
+    private func parse(_ yaml: String) throws(ScenarioError) -> Scenario { try ScenarioText.parse(yaml) }
 
-    private func error(_ yaml: String) -> String? {
-        do {
-            _ = try parse(yaml)
-            return nil
-        } catch {
-            return error.description
-        }
-    }
+    private func error(_ yaml: String) -> String? { ScenarioText.error(yaml) }
 
     @Test("a shared-process target with its proxy settings; process per client by default")
     func topology() throws {
