@@ -14,6 +14,8 @@ public struct Recorder: Sendable {
     public var stderrTail: [String] = []
     /// What the fan-in proxy saw (shared-process topology): recorded once, by the run.
     public var fanIn: FanInStatistics?
+    /// What the leak scanner found in this client's traffic (nil when scanning is off).
+    public var leaks: LeakTally?
     /// The open model's dispatcher: recorded once, by the run.
     public var pacing: PacingStatistics?
     /// Open model: how late each of this client's iterations started against its schedule.

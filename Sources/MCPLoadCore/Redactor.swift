@@ -49,21 +49,21 @@ extension TargetSpec {
 extension RunResult {
     /// The same result with every secret value replaced in its free text.
     public func redacted(by redactor: Redactor) -> RunResult {
+        rewritingText(redactor.redact)
+    }
+
+    /// The same result with `rewrite` applied to all its free text: status, target, failure
+    /// examples, server stderr. Numbers and names are untouched.
+    public func rewritingText(_ rewrite: (String) -> String) -> RunResult {
         var copy = self
-        copy.statusReason = statusReason.map(redactor.redact)
-        copy.scenario.target = redactor.redact(scenario.target)
-        copy.totals.failures.redact(by: redactor)
-        copy.session.setupFailures.redact(by: redactor)
-        for index in copy.steps.indices { copy.steps[index].failures.redact(by: redactor) }
+        copy.statusReason = statusReason.map(rewrite)
+        copy.scenario.target = rewrite(scenario.target)
+        copy.totals.failures.redactExamples(rewrite)
+        copy.session.setupFailures.redactExamples(rewrite)
+        for index in copy.steps.indices { copy.steps[index].failures.redactExamples(rewrite) }
         for index in copy.servers.stderrTails.indices {
-            copy.servers.stderrTails[index].lines = copy.servers.stderrTails[index].lines.map(redactor.redact)
+            copy.servers.stderrTails[index].lines = copy.servers.stderrTails[index].lines.map(rewrite)
         }
         return copy
-    }
-}
-
-extension FailureTally {
-    mutating func redact(by redactor: Redactor) {
-        redactExamples { redactor.redact($0) }
     }
 }

@@ -21,6 +21,7 @@ extension RunResult {
         var tails: [StderrTail] = []
         var fanIn: FanInStatistics?
         var pacing: PacingStatistics?
+        var leaks: LeakTally?
         var startLag: LatencyHistogram?
         for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) {
             for step in recorder.steps {
@@ -35,6 +36,9 @@ extension RunResult {
             iterations.completed += recorder.iterationsCompleted
             iterations.abandoned += recorder.iterationsAbandoned
             if let proxy = recorder.fanIn { fanIn = (fanIn ?? FanInStatistics()).merged(with: proxy) }
+            if let tally = recorder.leaks {
+                if leaks == nil { leaks = tally } else { leaks?.merge(tally) }
+            }
             if let own = recorder.pacing {
                 if pacing == nil { pacing = own } else { pacing?.merge(own) }
             }
@@ -65,6 +69,7 @@ extension RunResult {
             servers: ServerInfo(stderrTails: tails),
             proxy: fanIn)
         self.pacing = pacing
+        self.leaks = leaks?.statistics
     }
 }
 

@@ -25,6 +25,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var servers: ServerInfo
     /// The fan-in proxy's own counts; nil unless the target's topology was shared-process.
     public var proxy: FanInStatistics?
+    /// Sensitive values seen on the wire, per detector (`leaks:`); nil when scanning was off.
+    public var leaks: LeakStatistics?
     /// Open model: the schedule asked for, what was achieved, and how late starts were.
     public var pacing: PacingStatistics?
     /// The run second by second (requests, failures by class, latency, open sessions).
@@ -71,7 +73,7 @@ public struct RunResult: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
         case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
-        case abortedByThreshold
+        case abortedByThreshold, leaks
         case storedThresholds = "thresholds"
     }
 

@@ -8,6 +8,8 @@ public struct Scenario: Sendable {
     public var load: LoadSettings
     public var session: SessionSettings
     public var steps: [Step]
+    /// Payload-leak scanning (`leaks:`); nil when off.
+    public var leaks: LeakSettings?
     /// Pass/fail conditions checked when the run is over (`thresholds:` and `--threshold`).
     public var thresholds: [Threshold] = []
     /// Variants to run one after another and compare (`matrix:`); empty for a single run.

@@ -10,7 +10,7 @@ public struct Template: Sendable, Hashable {
     public let segments: [Segment]
 
     /// Built-in variables every step may use; anything else must be captured by an earlier step.
-    public static let builtinVariables: Set<String> = ["vu", "iteration", "uuid"]
+    public static let builtinVariables: Set<String> = ["vu", "iteration", "uuid", "canary"]
 
     /// Parses `text`; throws a message (no location) when a placeholder is unterminated or empty.
     public init(parsing text: String) throws(TemplateSyntaxError) {
@@ -79,11 +79,15 @@ public struct TemplateContext: Sendable {
     public var virtualClient: Int
     public var iteration: Int
     public var captured: [String: JSONValue]
+    /// This client's canary (`{{canary}}`): unique per client and run, so the leak scanner can
+    /// tell whose it is wherever it turns up.
+    public var canary: String
 
-    public init(virtualClient: Int, iteration: Int, captured: [String: JSONValue] = [:]) {
+    public init(virtualClient: Int, iteration: Int, captured: [String: JSONValue] = [:], canary: String = "") {
         self.virtualClient = virtualClient
         self.iteration = iteration
         self.captured = captured
+        self.canary = canary
     }
 
     func text(for variable: String) -> String {
@@ -91,6 +95,7 @@ public struct TemplateContext: Sendable {
         case "vu": String(virtualClient)
         case "iteration": String(iteration)
         case "uuid": UUID().uuidString.lowercased()
+        case "canary": canary
         default: captured[variable]?.displayText ?? ""
         }
     }

@@ -15,6 +15,8 @@ public struct DemoServerOptions: Sendable, Hashable {
     public var garbageEvery: Int?
     /// Write a log line to stderr for every request.
     public var stderrNoise = false
+    /// Add a fake customer record (email, card, API key) to every tool result, as leaky tools do.
+    public var leak = false
     /// Behave like a server from before 2026-07-28: no `server/discover`, `_meta` envelopes ignored.
     public var preStateless = false
 

@@ -15,6 +15,14 @@ actor DemoState {
 
     func injectsError() -> Bool { faults.injectsError() }
 
+    private var records = 0
+
+    /// The next `--leak` record's number.
+    func nextRecord() -> Int {
+        records += 1
+        return records
+    }
+
     /// Sends a request to the client and waits for its answer, summarised as text.
     func ask(_ method: String, through outbox: Outbox) async -> String {
         let id = JSONRPCID.string("demo-\(nextRequest)")

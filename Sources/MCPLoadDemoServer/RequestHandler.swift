@@ -85,6 +85,16 @@ struct RequestHandler: Sendable {
     }
 
     private func callTool(_ params: JSONValue?, outbox: Outbox) async -> Result<JSONValue, ErrorAnswer> {
+        let answer = await callToolPlainly(params, outbox: outbox)
+        guard options.leak, case .success(var result) = answer, var content = result["content"]?.arrayValue else {
+            return answer
+        }
+        content.append(["type": "text", "text": .string(FakeCustomerRecord.text(number: await state.nextRecord()))])
+        result = .object((result.objectValue ?? [:]).merging(["content": .array(content)]) { _, new in new })
+        return .success(result)
+    }
+
+    private func callToolPlainly(_ params: JSONValue?, outbox: Outbox) async -> Result<JSONValue, ErrorAnswer> {
         guard let name = params?["name"]?.stringValue else {
             return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "tools/call needs a tool name"))
         }

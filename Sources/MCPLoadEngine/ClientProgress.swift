@@ -13,6 +13,11 @@ struct ClientProgress: Sendable {
     var consecutiveSetupFailures = 0
     /// The next iteration's start, once granted (open model: the instant it was due).
     var nextStart: IterationStart?
+    /// This client's `{{canary}}`.
+    var canary = ""
+    /// Fingerprints of the sensitive values servers exposed to this client: sent again, they
+    /// count as retransmitted.
+    var exposedFingerprints: Set<UInt64> = []
     /// How late the current iteration started against its schedule (open model only): added
     /// to every latency of the iteration, so latencies count from the schedule, not the send.
     var startLag: Duration?
@@ -47,7 +52,7 @@ struct ClientProgress: Sendable {
     }
 
     func templateContext(virtualClient: Int) -> TemplateContext {
-        TemplateContext(virtualClient: virtualClient, iteration: iteration + 1, captured: captured)
+        TemplateContext(virtualClient: virtualClient, iteration: iteration + 1, captured: captured, canary: canary)
     }
 }
 

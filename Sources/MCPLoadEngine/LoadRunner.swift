@@ -63,6 +63,7 @@ public enum LoadRunner {
             finishedAt: finishedAt,
             recorders: recorders
         ).redacted(by: plan.redactor)
+        if let scanner = plan.leakScanner { result = result.rewritingText(scanner.redact) }
         result.harness = health.harness
         result.serverResources = health.servers
         result.timeline = health.timeline

@@ -17,6 +17,12 @@ public struct RunPlan: Sendable {
     var arrivals: OpenArrivals?
     /// Running totals for the live progress line (shared: a class).
     public let live = LiveCounters()
+    /// Scans every request and answer when the scenario asks for leak statistics.
+    var leakScanner: LeakScanner? { scenario.leaks.map { LeakScanner(detectors: $0.detectors) } }
+    /// Each client's `{{canary}}`, and who owns each.
+    let canaries: LeakCanaries
+    /// Salts the fingerprints of leaked values; never written anywhere.
+    let leakSalt = UInt64.random(in: 0...UInt64.max)
 
     public init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
@@ -28,6 +34,7 @@ public struct RunPlan: Sendable {
         self.logger = logger
         self.headers = headers
         self.redactor = redactor
+        canaries = LeakCanaries(clients: scenario.load.virtualClients)
     }
 
     /// Waits for leave to start client `index`'s next iteration; nil when the run has no more

@@ -160,6 +160,11 @@ struct SessionScope: Sendable {
             performed.sample.startLag = progress.startLag
             progress.recorder.record(performed.sample)
             plan.live.record(performed.sample)
+            if let scanner = plan.leakScanner {
+                LeakAccounting.record(
+                    request: performed.request, answer: performed.answer, scanner: scanner, plan: plan,
+                    virtualClient: virtualClient, progress: &progress)
+            }
             progress.captured.merge(performed.captured) { _, new in new }
             return performed.sample.outcome
         }

@@ -6,6 +6,10 @@ enum StepRunner {
     struct Performed {
         var sample: Sample
         var captured: [String: JSONValue]
+        /// What went to the server (the params) and what came back (result or error), for the
+        /// leak scanner.
+        var request: JSONValue?
+        var answer: JSONValue?
     }
 
     static func perform(
@@ -13,23 +17,28 @@ enum StepRunner {
     ) async -> Performed {
         let reply: JSONRPCReply
         var isToolCall = false
+        var sent: JSONValue?
         switch step.action {
         case .listTools: reply = await client.request("tools/list", params: nil, timeout: timeout)
         case .callTool(let name, let arguments):
             isToolCall = true
             let params: JSONValue = ["name": .string(name), "arguments": arguments.render(in: context)]
+            sent = params
             reply = await client.request("tools/call", params: params, timeout: timeout)
         case .listResources: reply = await client.request("resources/list", params: nil, timeout: timeout)
         case .readResource(let uri):
             let params: JSONValue = ["uri": .string(uri.render(in: context))]
+            sent = params
             reply = await client.request("resources/read", params: params, timeout: timeout)
         case .listPrompts: reply = await client.request("prompts/list", params: nil, timeout: timeout)
         case .getPrompt(let name, let arguments):
             let params: JSONValue = ["name": .string(name), "arguments": arguments.render(in: context)]
+            sent = params
             reply = await client.request("prompts/get", params: params, timeout: timeout)
         case .ping: reply = await client.request("ping", params: nil, timeout: timeout)
         case .raw(let text, _):
             let rendered = text.render(in: context)
+            sent = .string(rendered)
             reply = await client.sendRaw(rendered, awaiting: awaitedID(of: rendered), timeout: timeout)
         case .initialize, .notify, .think, .reconnect:
             // The virtual client never routes these here; answer rather than trap if it ever does.
@@ -52,7 +61,13 @@ enum StepRunner {
         let sample = Sample(
             stepIndex: index, outcome: outcome, latency: reply.latency, bytesOut: reply.bytesOut,
             bytesIn: reply.bytesIn)
-        return Performed(sample: sample, captured: captured)
+        let answer: JSONValue? =
+            switch reply.answer {
+            case .result(let result): result
+            case .error(_, let message, let data): ["message": .string(message), "data": data ?? .null]
+            case .failed: nil
+            }
+        return Performed(sample: sample, captured: captured, request: sent, answer: answer)
     }
 
     /// The id the server's answer to a raw line will carry: the line's own id, or null when the

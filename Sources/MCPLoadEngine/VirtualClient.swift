@@ -12,6 +12,7 @@ struct VirtualClient: Sendable {
     /// Runs to completion and hands back everything this client measured.
     func run() async -> Recorder {
         var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
+        progress.canary = plan.canaries.canary(of: index)
         let clock = ContinuousClock()
         while await hasWork(&progress) {
             if Task.isCancelled { break }
@@ -61,6 +62,7 @@ struct VirtualClient: Sendable {
     /// Runs on a session of the run's pool; ends when the run does or the session breaks.
     func run(sharing client: JSONRPCClient) async -> Recorder {
         var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
+        progress.canary = plan.canaries.canary(of: index)
         let scope = SessionScope(virtualClient: index, plan: plan, setupStarted: ContinuousClock.now)
         while await hasWork(&progress) {
             if Task.isCancelled { break }

@@ -27,6 +27,7 @@ public enum TerminalSummary {
             let lines = TimelineSparkline.render(timeline)
             if !lines.isEmpty { out += [""] + lines }
         }
+        out.append(contentsOf: leaks(result))
         out.append(contentsOf: pacing(result))
         out.append(contentsOf: proxy(result))
         out.append(contentsOf: resources(result))
@@ -126,6 +127,24 @@ public enum TerminalSummary {
                     + "\(traffic.invalidMessages) invalid lines with nothing in flight")
         }
         return lines
+    }
+
+    /// Sensitive values on the wire, per detector; previews only, never the values.
+    static func leaks(_ result: RunResult) -> [String] {
+        guard let leaks = result.leaks else { return [] }
+        guard !leaks.isEmpty else { return ["", "leaks: none found (detectors ran on every request and answer)"] }
+        var table = TextTable(header: [
+            "detector", "exposed", "unique", "retransmitted", "cross-session", "amplification", "e.g.",
+        ])
+        for detector in LeakDetector.allCases {
+            guard let counts = leaks.detectors[detector], counts.exposed + counts.retransmitted > 0 else { continue }
+            table.rows.append([
+                detector.rawValue, String(counts.exposed), String(counts.uniqueValues), String(counts.retransmitted),
+                String(counts.crossSession), "\(DurationText.rounded(counts.amplification, places: 1))x",
+                counts.examples.joined(separator: ", "),
+            ])
+        }
+        return ["", "leaks (sensitive values on the wire; previews only):", table.render()]
     }
 
     /// The open model: did the schedule hold, and how do latencies look from the send?

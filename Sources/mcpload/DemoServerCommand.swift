@@ -68,6 +68,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "Write a log line to stderr for every request.")
     var stderrNoise = false
 
+    @Flag(help: "Add a fake customer record (email, card, API key) to every tool result.")
+    var leak = false
+
     @Flag(help: "Act as a server from before MCP 2026-07-28: no server/discover, no stateless requests.")
     var preStateless = false
 
@@ -101,6 +104,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.crashAfter = crashAfter
         options.garbageEvery = garbageEvery
         options.stderrNoise = stderrNoise
+        options.leak = leak
         options.preStateless = preStateless
         guard let port = http else {
             let status = await DemoServer.runStdio(options)

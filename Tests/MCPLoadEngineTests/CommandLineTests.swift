@@ -392,6 +392,33 @@ extension ProcessTests {
             #expect(result.thresholds.first?.passed == false)
         }
 
+        @Test("no planted or leaked value appears raw in any output: stdout, result.json, summary.md, junit.xml")
+        func leakRedaction() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                """
+                target: { builtin: demo, args: [--leak] }
+                load: { vus: 2, iterations: 2 }
+                leaks: { detectors: all }
+                steps:
+                  # The check fails on purpose: its message quotes the canary it expected.
+                  - call_tool: { name: echo, arguments: { text: "x" }, expect: { contains: "{{canary}}" } }
+                """, to: directory + "/s.yaml")
+            let finished = try mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            #expect(finished.status == 0, "\(finished.errors)")
+            #expect(finished.output.contains("leaks (sensitive values on the wire"))
+            let outputs =
+                try ["result.json", "summary.md", "junit.xml"].map {
+                    try String(contentsOfFile: directory + "/out/" + $0, encoding: .utf8)
+                } + [finished.output, finished.errors]
+            for text in outputs {
+                #expect(!text.contains("@example.com"))
+                #expect(!text.contains("sk-demo"))
+                #expect(text.range(of: #"mcpl-canary-[0-9a-f]{16}"#, options: .regularExpression) == nil)
+            }
+            #expect(outputs[0].contains("check_failed"))
+        }
+
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
         func matrixRows() throws {
             let directory = try temporaryDirectory()

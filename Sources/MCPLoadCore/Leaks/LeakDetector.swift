@@ -1,6 +1,6 @@
 /// What kind of sensitive value a leak is. Raw values never leave memory: reports carry a
 /// redacted preview and a salted hash (issue 5's redaction, in the statistics that use these).
-public enum LeakDetector: String, Sendable, Hashable, Codable, CaseIterable {
+public enum LeakDetector: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable {
     case email
     /// A payment card number that passes the Luhn check.
     case card

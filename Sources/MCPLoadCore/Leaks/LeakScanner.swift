@@ -25,6 +25,16 @@ public struct LeakScanner: Sendable {
         return hits
     }
 
+    /// `text` with every value a detector finds replaced by its redacted preview: for messages
+    /// that quote what a server sent (a failed check, a server's stderr).
+    public func redact(_ text: String) -> String {
+        var output = text
+        for hit in scan(text).sorted(by: { $0.value.count > $1.value.count }) {
+            output = output.replacing(hit.value, with: LeakRedaction.preview(hit.value))
+        }
+        return output
+    }
+
     private func walk(_ value: JSONValue, _ visit: (String) -> Void) {
         switch value {
         case .string(let text): visit(text)

@@ -1,0 +1,120 @@
+/// What the leak scanner found over a run, per detector. Raw values never appear: examples are
+/// redacted previews (`sk-…4f2a`), and distinct values are told apart by salted fingerprints
+/// kept in memory only.
+public struct LeakStatistics: Sendable, Equatable, Codable {
+    public var detectors: [LeakDetector: DetectorCounts] = [:]
+
+    public init() {}
+
+    public struct DetectorCounts: Sendable, Equatable, Codable {
+        /// Appearances in server→client payloads.
+        public var exposed: UInt64 = 0
+        /// Values the server had exposed to a client that the client then sent again.
+        public var retransmitted: UInt64 = 0
+        /// Canaries planted by one client that reached another client's session.
+        public var crossSession: UInt64 = 0
+        /// Distinct values exposed.
+        public var uniqueValues: UInt64 = 0
+        /// Up to three redacted previews.
+        public var examples: [String] = []
+
+        public init() {}
+
+        /// Wire appearances (exposed and re-sent) per distinct value.
+        public var amplification: Double {
+            uniqueValues == 0 ? 0 : Double(exposed + retransmitted) / Double(uniqueValues)
+        }
+    }
+
+    public var isEmpty: Bool { detectors.values.allSatisfy { $0.exposed == 0 && $0.retransmitted == 0 } }
+}
+
+/// One client's leak counts, with the fingerprints that make distinct values countable when
+/// clients merge. Lives in the client's recorder: no lock.
+public struct LeakTally: Sendable {
+    public var counts: [LeakDetector: LeakStatistics.DetectorCounts] = [:]
+    public var fingerprints: [LeakDetector: Set<UInt64>] = [:]
+
+    public init() {}
+
+    public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool) {
+        counts[hit.detector, default: .init()].exposed += 1
+        if crossSession { counts[hit.detector, default: .init()].crossSession += 1 }
+        if fingerprints[hit.detector, default: []].insert(fingerprint).inserted {
+            noteExample(hit)
+        }
+    }
+
+    public mutating func retransmitted(_ hit: LeakHit) {
+        counts[hit.detector, default: .init()].retransmitted += 1
+    }
+
+    private mutating func noteExample(_ hit: LeakHit) {
+        let preview = LeakRedaction.preview(hit.value)
+        var entry = counts[hit.detector, default: .init()]
+        if entry.examples.count < 3, !entry.examples.contains(preview) { entry.examples.append(preview) }
+        counts[hit.detector] = entry
+    }
+
+    public mutating func merge(_ other: LeakTally) {
+        for (detector, theirs) in other.counts {
+            var mine = counts[detector, default: .init()]
+            mine.exposed += theirs.exposed
+            mine.retransmitted += theirs.retransmitted
+            mine.crossSession += theirs.crossSession
+            for example in theirs.examples where mine.examples.count < 3 && !mine.examples.contains(example) {
+                mine.examples.append(example)
+            }
+            counts[detector] = mine
+        }
+        fingerprints.merge(other.fingerprints) { $0.union($1) }
+    }
+
+    /// The statistics a result keeps: counts, distinct values, previews; no fingerprints.
+    public var statistics: LeakStatistics {
+        var statistics = LeakStatistics()
+        for (detector, var entry) in counts {
+            entry.uniqueValues = UInt64(fingerprints[detector]?.count ?? 0)
+            statistics.detectors[detector] = entry
+        }
+        return statistics
+    }
+}
+
+/// Keeps sensitive values out of every output.
+public enum LeakRedaction {
+    /// `sk-…4f2a`, `an…com`: enough to recognise a value, never enough to use it. Known key
+    /// prefixes are kept whole; at most the last four characters show.
+    public static func preview(_ value: String) -> String {
+        let characters = Array(value)
+        guard characters.count >= 8 else { return "…" }
+        let knownPrefixes = [
+            "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AKIA", "ASIA", "eyJ",
+        ]
+        let head = knownPrefixes.first { value.hasPrefix($0) }.map(\.count) ?? min(2, characters.count / 4)
+        let tail = min(4, characters.count / 4)
+        return String(characters.prefix(head)) + "…" + String(characters.suffix(tail))
+    }
+
+    /// A salted 64-bit FNV-1a fingerprint: equal values match within a run; the salt stays in
+    /// memory, so a result cannot be searched for a guessed value.
+    public static func fingerprint(_ value: String, salt: UInt64) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ salt
+        for byte in value.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// `leaks:` in a scenario: which detectors run, and whether clients get canaries.
+public struct LeakSettings: Sendable, Hashable {
+    public var detectors: Set<LeakDetector>
+    public var perClientCanaries: Bool
+
+    public init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases), perClientCanaries: Bool = true) {
+        self.detectors = detectors
+        self.perClientCanaries = perClientCanaries
+    }
+}

@@ -1,0 +1,28 @@
+import MCPLoadCore
+
+/// Counts the leaks of one request, both ways, into the client's own tally.
+enum LeakAccounting {
+    /// The request's params are scanned for values the server exposed to this client before
+    /// (retransmitted); the answer for everything it exposes, and for other clients' canaries.
+    static func record(
+        request: JSONValue?, answer: JSONValue?, scanner: LeakScanner, plan: RunPlan, virtualClient: Int,
+        progress: inout ClientProgress
+    ) {
+        var tally = progress.recorder.leaks ?? LeakTally()
+        if let request {
+            for hit in scanner.scan(request)
+            where progress.exposedFingerprints.contains(LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)) {
+                tally.retransmitted(hit)
+            }
+        }
+        if let answer {
+            for hit in scanner.scan(answer) {
+                let fingerprint = LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)
+                let owner = hit.detector == .canary ? plan.canaries.owner(of: hit.value) : nil
+                tally.exposed(hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false)
+                progress.exposedFingerprints.insert(fingerprint)
+            }
+        }
+        progress.recorder.leaks = tally
+    }
+}

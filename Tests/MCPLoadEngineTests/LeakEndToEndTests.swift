@@ -1,0 +1,69 @@
+import Foundation
+import MCPLoadCore
+import Testing
+
+@testable import MCPLoadEngine
+
+extension ProcessTests {
+    @Suite("Leaks end to end")
+    struct LeakEndToEndTests {
+        @Test(
+            "against the demo server with --leak, exposed counts equal what it planted; canaries sent again are retransmitted"
+        )
+        func exactCounts() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, args: [--leak] }
+                load: { vus: 3, iterations: 2 }
+                leaks: { detectors: all }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: "note {{canary}}" }, expect: { contains: "{{canary}}" } }
+                """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            let leaks = try #require(result.leaks)
+            // Six calls, each answer with one record of each kind, every record different.
+            for detector in [LeakDetector.email, .card, .apiKey] {
+                #expect(leaks.detectors[detector]?.exposed == 6, "\(detector)")
+                #expect(leaks.detectors[detector]?.uniqueValues == 6, "\(detector)")
+            }
+            // Each client's canary comes back to it twice; the second time it had already been exposed.
+            #expect(leaks.detectors[.canary]?.exposed == 6)
+            #expect(leaks.detectors[.canary]?.uniqueValues == 3)
+            #expect(leaks.detectors[.canary]?.retransmitted == 3)
+            #expect(leaks.detectors[.canary]?.crossSession == 0)
+        }
+
+        @Test("with the knobs off, no leaks: the scanner finds nothing in the demo's clean answers")
+        func clean() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo }
+                load: { vus: 2, iterations: 2 }
+                leaks: { detectors: all, canaries: none }
+                steps: [list_tools, { call_tool: { name: echo, arguments: { text: hi } } }]
+                """)
+            #expect(result.leaks?.isEmpty == true)
+        }
+
+        @Test("a naive fan-in proxy hands one client's canary to another; a fixed proxy never does")
+        func crossSession() async throws {
+            func run(ids: String) async throws -> LeakStatistics.DetectorCounts? {
+                try await TestSupport.run(
+                    """
+                    target: { builtin: demo, args: [--serial, --latency, 5ms], topology: shared-process, proxy: { ids: \(ids) } }
+                    load: { vus: 20, iterations: 3 }
+                    session: { requestTimeout: 2s, setupTimeout: 5s, shutdownGrace: 500ms }
+                    leaks: { detectors: [email] }
+                    steps: [{ call_tool: { name: echo, arguments: { text: "mine {{canary}}" } } }]
+                    """
+                ).leaks?.detectors[.canary]
+            }
+            let naive = try await run(ids: "passthrough")
+            let fixed = try await run(ids: "rewrite")
+            #expect((naive?.crossSession ?? 0) >= 1)
+            #expect(fixed?.crossSession == 0)
+            #expect(fixed?.exposed == 60)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+    }
+}
