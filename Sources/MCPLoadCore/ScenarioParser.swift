@@ -37,6 +37,13 @@ public struct ScenarioParser {
         if let leaksNode = fields["leaks"] { scenario.leaks = try parseLeaks(leaksNode) }
         if let thresholdsNode = fields["thresholds"] {
             scenario.thresholds = try parseThresholds(thresholdsNode, steps: steps)
+            if scenario.leaks == nil,
+                let leaky = scenario.thresholds.first(where: { if case .leaks = $0.metric { true } else { false } })
+            {
+                throw error(
+                    at: thresholdsNode,
+                    "threshold '\(leaky.expression)' reads leak counts: add leaks: { detectors: all }")
+            }
         }
         return scenario
     }

@@ -43,6 +43,8 @@ struct ThresholdTests {
             ("sessions.failed == 0", .sessionsFailed, .equal, 0),
             ("sessions.expired < 2", .sessionsExpired, .lessThan, 2),
             ("dropped == 0", .dropped, .equal, 0),
+            ("leaks.cross_session == 0", .leaks(nil, .crossSession), .equal, 0),
+            ("leaks.email.exposed < 5", .leaks(.email, .exposed), .lessThan, 5),
         ]
         for (text, metric, comparison, limit) in cases {
             let threshold = try parse(text)
@@ -69,6 +71,8 @@ struct ThresholdTests {
             ("errors.http_status.teapot == 0", "'teapot' is not a code"),
             ("dropped(call echo) == 0", "'dropped' is about the whole run"),
             ("p99 < ", "a value is missing"),
+            ("leaks.leaked == 0", "write leaks.COUNTER or leaks.DETECTOR.COUNTER"),
+            ("leaks.phone.exposed == 0", "unknown leak detector 'phone'"),
         ])
     func errors(text: String, expected: String) {
         #expect(message(text)?.hasPrefix(expected) == true, "\(message(text) ?? "parsed")")
@@ -176,5 +180,35 @@ struct AbortOnFailParserTests {
         } catch {
             #expect(error.description.hasPrefix(expected), "\(error.description)")
         }
+    }
+}
+
+@Suite("Leak thresholds")
+struct LeakThresholdTests {
+    @Test("a leak threshold needs leaks: in the scenario, and reads the leak counts")
+    func leakThresholds() throws {
+        let message = ScenarioText.error(
+            "target: { builtin: demo }\nsteps: [ping]\nthresholds: [\"leaks.cross_session == 0\"]")
+        #expect(message?.hasPrefix("s.yaml:3: threshold 'leaks.cross_session == 0' reads leak counts") == true)
+
+        var leaks = LeakTally()
+        leaks.exposed(LeakHit(detector: .email, value: "a@b.io"), fingerprint: 1, crossSession: false)
+        leaks.exposed(
+            LeakHit(detector: .canary, value: "mcpl-canary-0123456789abcdef"), fingerprint: 2, crossSession: true)
+        var recorder = Recorder(virtualClient: 1, steps: [])
+        recorder.leaks = leaks
+        let result = RunResult(
+            runID: "r",
+            scenario: .init(
+                name: "t", file: nil, target: "x", transport: "stdio", virtualClients: 1, iterations: 1,
+                durationSeconds: nil, rampUpSeconds: 0, thinkSeconds: 0, protocolVersion: "2025-11-25"),
+            status: .completed, statusReason: nil, startedAt: Date(timeIntervalSince1970: 0),
+            finishedAt: Date(timeIntervalSince1970: 1), recorders: [recorder])
+        let parser = ThresholdParser(stepLabels: [])
+        let outcomes = ThresholdEvaluator.evaluate(
+            try ["leaks.cross_session == 0", "leaks.exposed == 2", "leaks.email.unique == 1"].map(parser.parse),
+            on: result)
+        #expect(outcomes.map(\.passed) == [false, true, true])
+        #expect(outcomes[0].measuredText == "1")
     }
 }

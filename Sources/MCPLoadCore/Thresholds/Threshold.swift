@@ -62,6 +62,15 @@ public enum ThresholdMetric: Sendable, Hashable {
     case sessionsExpired
     /// Iterations the load model could not start on time for want of a free client (open model).
     case dropped
+    /// A leak count (`leaks:`), of one detector or of all.
+    case leaks(LeakDetector?, LeakCounter)
+
+    /// The counts of ``LeakStatistics`` a threshold can read.
+    public enum LeakCounter: String, Sendable, Hashable, CaseIterable {
+        case exposed, retransmitted
+        case crossSession = "cross_session"
+        case unique
+    }
 
     /// The unit a limit must be written in.
     public enum Unit: Sendable, Hashable {
@@ -96,7 +105,7 @@ public enum ThresholdMetric: Sendable, Hashable {
             .successes(let step), .neverSent(let step), .sentAndFailed(let step):
             step
         case .latency(_, .step(let step)): step
-        case .latency, .sessionsFailed, .sessionsExpired, .dropped: nil
+        case .latency, .sessionsFailed, .sessionsExpired, .dropped, .leaks: nil
         }
     }
 }

@@ -42,6 +42,18 @@ public enum ThresholdEvaluator {
         case .sessionsFailed: return Double(result.session.setupFailures.total)
         case .sessionsExpired: return Double(result.session.expired)
         case .dropped: return Double(result.iterations.dropped)
+        case .leaks(let detector, let counter):
+            guard let leaks = result.leaks else { return nil }
+            let counts = leaks.detectors.filter { detector == nil || $0.key == detector }.values
+            return Double(
+                counts.reduce(UInt64(0)) { total, entry in
+                    switch counter {
+                    case .exposed: total + entry.exposed
+                    case .retransmitted: total + entry.retransmitted
+                    case .crossSession: total + entry.crossSession
+                    case .unique: total + entry.uniqueValues
+                    }
+                })
         }
     }
 

@@ -77,13 +77,33 @@ public struct ThresholdParser: Sendable {
             return name == "dropped" ? .dropped : name == "sessions.failed" ? .sessionsFailed : .sessionsExpired
         default:
             if name.hasPrefix("errors.") { return try failures(String(name.dropFirst("errors.".count)), step: label) }
+            if name.hasPrefix("leaks.") {
+                if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
+                return try leaks(String(name.dropFirst("leaks.".count)))
+            }
             throw SyntaxError(message: "unknown metric '\(name)'; use \(Self.metricNames)")
         }
     }
 
     static let metricNames =
         "failure_rate, p50, p90, p99, p99.9, mean, max, min, rate, requests, successes, never_sent, "
-        + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped"
+        + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped, "
+        + "leaks.COUNTER, leaks.DETECTOR.COUNTER"
+
+    /// `leaks.cross_session`, `leaks.email.exposed`.
+    private func leaks(_ text: String) throws(SyntaxError) -> ThresholdMetric {
+        let parts = text.split(separator: ".").map(String.init)
+        let counters = ThresholdMetric.LeakCounter.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let last = parts.last, let counter = ThresholdMetric.LeakCounter(rawValue: last), parts.count <= 2 else {
+            throw SyntaxError(message: "write leaks.COUNTER or leaks.DETECTOR.COUNTER; counters: \(counters)")
+        }
+        guard parts.count == 2 else { return .leaks(nil, counter) }
+        guard let detector = LeakDetector(rawValue: parts[0]) else {
+            let names = LeakDetector.allCases.map(\.rawValue).joined(separator: ", ")
+            throw SyntaxError(message: "unknown leak detector '\(parts[0])'; detectors: \(names)")
+        }
+        return .leaks(detector, counter)
+    }
 
     /// `errors.timeout`, `errors.jsonrpc_error.-32603`, `errors.http_status.429`.
     private func failures(_ text: String, step: String?) throws(SyntaxError) -> ThresholdMetric {
