@@ -18,7 +18,7 @@ public struct RunPlan: Sendable {
     /// Running totals for the live progress line (shared: a class).
     public let live = LiveCounters()
     /// Scans every request and answer when the scenario asks for leak statistics.
-    var leakScanner: LeakScanner? { scenario.leaks.map { LeakScanner(detectors: $0.detectors) } }
+    let leakScanner: LeakScanner?
     /// Each client's `{{canary}}`, and who owns each.
     let canaries: LeakCanaries
     /// Salts the fingerprints of leaked values; never written anywhere.
@@ -35,6 +35,7 @@ public struct RunPlan: Sendable {
         self.headers = headers
         self.redactor = redactor
         canaries = LeakCanaries(clients: scenario.load.virtualClients)
+        leakScanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors) }
     }
 
     /// Waits for leave to start client `index`'s next iteration; nil when the run has no more

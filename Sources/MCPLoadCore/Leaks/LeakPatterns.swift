@@ -4,6 +4,24 @@
 enum LeakPatterns {
     typealias Found = [(LeakDetector, Range<Int>)]
 
+    /// Where a byte can begin a match: `@`, `:` and `-` anywhere; digits, capitals and the first
+    /// letters of the token prefixes (`g`hp_, `x`ox, `s`k-, `e`yJ, `b`earer, `m`cpl-canary-) only
+    /// at the start of a token; every other byte never.
+    enum Anchor: UInt8 {
+        case never, anywhere, tokenStart
+    }
+
+    static let anchors: [Anchor] = (0...255).map { value in
+        let byte = UInt8(value)
+        if byte == UInt8(ascii: "@") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") { return .anywhere }
+        if isDigit(byte) || isUpper(byte) || Array("gxsebm".utf8).contains(byte) { return .tokenStart }
+        return .never
+    }
+
+    static func isTokenStart(_ bytes: [UInt8], _ index: Int) -> Bool {
+        index == 0 || !isAlphanumeric(bytes[index - 1])
+    }
+
     static func match(_ bytes: [UInt8], at index: Int, enabled: Set<LeakDetector>, into found: inout Found) {
         let byte = bytes[index]
         let atTokenStart = index == 0 || !isAlphanumeric(bytes[index - 1])

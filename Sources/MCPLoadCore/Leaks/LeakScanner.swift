@@ -51,16 +51,19 @@ public struct LeakScanner: Sendable {
     private func scan(_ text: String, into hits: inout [LeakHit]) {
         let bytes = Array(text.utf8)
         guard bytes.count >= 6 else { return }
-        var index = 0
         var found: [(LeakDetector, Range<Int>)] = []
-        while index < bytes.count {
+        for index in bytes.indices {
+            // Most bytes cannot start a match: only a few anchor anywhere, the rest at a token's start.
+            let anchor = LeakPatterns.anchors[Int(bytes[index])]
+            guard anchor == .anywhere || (anchor == .tokenStart && LeakPatterns.isTokenStart(bytes, index)) else {
+                continue
+            }
             found.removeAll(keepingCapacity: true)
             LeakPatterns.match(bytes, at: index, enabled: detectors, into: &found)
             for (detector, range) in found {
                 let hit = LeakHit(detector: detector, value: String(decoding: bytes[range], as: UTF8.self))
                 if !hits.contains(hit) { hits.append(hit) }
             }
-            index += 1
         }
     }
 }

@@ -50,10 +50,9 @@ public struct LeakTally: Sendable {
     }
 
     private mutating func noteExample(_ hit: LeakHit) {
+        guard counts[hit.detector, default: .init()].examples.count < 3 else { return }
         let preview = LeakRedaction.preview(hit.value)
-        var entry = counts[hit.detector, default: .init()]
-        if entry.examples.count < 3, !entry.examples.contains(preview) { entry.examples.append(preview) }
-        counts[hit.detector] = entry
+        if counts[hit.detector]?.examples.contains(preview) == false { counts[hit.detector]?.examples.append(preview) }
     }
 
     public mutating func merge(_ other: LeakTally) {

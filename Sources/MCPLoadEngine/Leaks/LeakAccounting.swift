@@ -8,21 +8,23 @@ enum LeakAccounting {
         request: JSONValue?, answer: JSONValue?, scanner: LeakScanner, plan: RunPlan, virtualClient: Int,
         progress: inout ClientProgress
     ) {
-        var tally = progress.recorder.leaks ?? LeakTally()
+        // Mutated in place: a copy taken out and written back would copy the tally's sets of
+        // fingerprints on every request, a cost that grows with every distinct value seen.
+        if progress.recorder.leaks == nil { progress.recorder.leaks = LeakTally() }
         if let request {
             for hit in scanner.scan(request)
             where progress.exposedFingerprints.contains(LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)) {
-                tally.retransmitted(hit)
+                progress.recorder.leaks?.retransmitted(hit)
             }
         }
         if let answer {
             for hit in scanner.scan(answer) {
                 let fingerprint = LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)
                 let owner = hit.detector == .canary ? plan.canaries.owner(of: hit.value) : nil
-                tally.exposed(hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false)
+                progress.recorder.leaks?.exposed(
+                    hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false)
                 progress.exposedFingerprints.insert(fingerprint)
             }
         }
-        progress.recorder.leaks = tally
     }
 }
