@@ -28,11 +28,14 @@ public struct Failure: Sendable, Hashable, Error {
     /// The JSON-RPC error code for `jsonrpc_error`, the HTTP status for `http_status`.
     public var code: Int64?
     public var message: String
+    /// An HTTP `Retry-After` the server sent with the failure: how long it asked clients to wait.
+    public var retryAfter: Duration?
 
-    public init(_ failureClass: FailureClass, code: Int64? = nil, _ message: String) {
+    public init(_ failureClass: FailureClass, code: Int64? = nil, _ message: String, retryAfter: Duration? = nil) {
         self.failureClass = failureClass
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 }
 
@@ -58,6 +61,8 @@ public struct Sample: Sendable {
     /// Open model: how late the attempt's iteration started against its schedule. The
     /// corrected latency is `latency + startLag` (coordinated omission, as wrk2 corrects it).
     public var startLag: Duration?
+    /// A retry of the step's request (not its first attempt).
+    public var isRetry = false
 
     public init(stepIndex: Int, outcome: Outcome, latency: Duration, bytesOut: Int, bytesIn: Int) {
         self.stepIndex = stepIndex

@@ -8,6 +8,8 @@ public struct Scenario: Sendable {
     public var load: LoadSettings
     public var session: SessionSettings
     public var steps: [Step]
+    /// Retrying failed requests (`retry:`); nil: a failure is final.
+    public var retry: RetryPolicy?
     /// Payload-leak scanning (`leaks:`); nil when off.
     public var leaks: LeakSettings?
     /// Pass/fail conditions checked when the run is over (`thresholds:` and `--threshold`).

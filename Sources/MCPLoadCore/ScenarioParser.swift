@@ -35,6 +35,7 @@ public struct ScenarioParser {
         }
         if let matrixNode = fields["matrix"] { scenario.matrix = try parseMatrix(matrixNode, base: target) }
         if let leaksNode = fields["leaks"] { scenario.leaks = try parseLeaks(leaksNode) }
+        if let retryNode = fields["retry"] { scenario.retry = try parseRetry(retryNode) }
         if let thresholdsNode = fields["thresholds"] {
             scenario.thresholds = try parseThresholds(thresholdsNode, steps: steps)
             if scenario.leaks == nil,
@@ -49,12 +50,12 @@ public struct ScenarioParser {
     }
 
     static let topLevelKeys: Set<String> = [
-        "name", "description", "target", "load", "session", "steps", "matrix", "thresholds", "leaks",
+        "name", "description", "target", "load", "session", "steps", "matrix", "thresholds", "leaks", "retry",
     ]
 
     /// Keys the design names that this version does not implement yet: rejected with a clear word
     /// rather than accepted and ignored.
-    static let plannedKeys: Set<String> = ["retry", "history", "audit"]
+    static let plannedKeys: Set<String> = ["history", "audit"]
 
     private func composeDocument(_ yaml: String) throws(ScenarioError) -> Node {
         do {

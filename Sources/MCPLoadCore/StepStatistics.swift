@@ -14,6 +14,10 @@ public struct StepStatistics: Sendable, Equatable, Codable {
     public var uncorrectedLatency: LatencyHistogram?
     /// Latency of attempts that were sent and then failed (timeouts included, at their timeout).
     public var failedLatency = LatencyHistogram()
+    /// Attempts that were retries (`retry:`), the bytes they sent again, and how many succeeded.
+    public var retries: UInt64 = 0
+    public var bytesResent: UInt64 = 0
+    public var retrySuccesses: UInt64 = 0
 
     public init(label: String) {
         self.label = label
@@ -23,6 +27,11 @@ public struct StepStatistics: Sendable, Equatable, Codable {
         attempts += 1
         bytesOut += UInt64(sample.bytesOut)
         bytesIn += UInt64(sample.bytesIn)
+        if sample.isRetry {
+            retries += 1
+            bytesResent += UInt64(sample.bytesOut)
+            if case .success = sample.outcome { retrySuccesses += 1 }
+        }
         switch sample.outcome {
         case .success:
             successes += 1
@@ -47,6 +56,9 @@ public struct StepStatistics: Sendable, Equatable, Codable {
         bytesIn += other.bytesIn
         latency.merge(other.latency)
         failedLatency.merge(other.failedLatency)
+        retries += other.retries
+        bytesResent += other.bytesResent
+        retrySuccesses += other.retrySuccesses
         if let theirs = other.uncorrectedLatency {
             uncorrectedLatency = uncorrectedLatency ?? LatencyHistogram()
             uncorrectedLatency?.merge(theirs)
@@ -54,4 +66,26 @@ public struct StepStatistics: Sendable, Equatable, Codable {
     }
 
     public var failureRate: Double { attempts == 0 ? 0 : Double(failures.total) / Double(attempts) }
+
+    private enum CodingKeys: String, CodingKey {
+        case label, attempts, successes, failures, bytesOut, bytesIn, latency, uncorrectedLatency, failedLatency
+        case retries, bytesResent, retrySuccesses
+    }
+
+    /// Counters added within schema v1 (retries) read as 0 from results written before them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        label = try container.decode(String.self, forKey: .label)
+        attempts = try container.decode(UInt64.self, forKey: .attempts)
+        successes = try container.decode(UInt64.self, forKey: .successes)
+        failures = try container.decode(FailureTally.self, forKey: .failures)
+        bytesOut = try container.decode(UInt64.self, forKey: .bytesOut)
+        bytesIn = try container.decode(UInt64.self, forKey: .bytesIn)
+        latency = try container.decode(LatencyHistogram.self, forKey: .latency)
+        uncorrectedLatency = try container.decodeIfPresent(LatencyHistogram.self, forKey: .uncorrectedLatency)
+        failedLatency = try container.decode(LatencyHistogram.self, forKey: .failedLatency)
+        retries = try container.decodeIfPresent(UInt64.self, forKey: .retries) ?? 0
+        bytesResent = try container.decodeIfPresent(UInt64.self, forKey: .bytesResent) ?? 0
+        retrySuccesses = try container.decodeIfPresent(UInt64.self, forKey: .retrySuccesses) ?? 0
+    }
 }

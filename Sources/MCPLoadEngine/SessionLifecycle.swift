@@ -60,19 +60,19 @@ public struct SessionLifecycle: Sendable, Equatable {
     }
 
     public mutating func attempted(_ outcome: Outcome) -> AttemptDecision {
-        guard let failure = outcome.failure else { return .proceed }
+        guard let failure = outcome.failure, Self.endsSession(failure) else { return .proceed }
+        state = .broken(reason: failure.message)
+        return .abandonIteration
+    }
+
+    /// Whether a failure leaves nothing more to say on its session: EOF, an exit or a failed
+    /// write, or a server that no longer knows the session (HTTP 404, the spec's signal to
+    /// initialize anew). A slow, wrong or rude answer leaves the connection usable.
+    public static func endsSession(_ failure: Failure) -> Bool {
         switch failure.failureClass {
-        case .transport, .notSent:
-            // EOF, exit or a failed write: nothing more can be said on this connection.
-            state = .broken(reason: failure.message)
-            return .abandonIteration
-        case .httpStatus where failure.code == 404:
-            // The server no longer knows the session: the spec's signal to initialize anew.
-            state = .broken(reason: failure.message)
-            return .abandonIteration
-        default:
-            // A slow, wrong or rude answer leaves the connection usable.
-            return .proceed
+        case .transport, .notSent: true
+        case .httpStatus: failure.code == 404
+        default: false
         }
     }
 }

@@ -156,17 +156,29 @@ struct SessionScope: Sendable {
             return .success
         default:
             let timeout = step.timeout ?? plan.scenario.session.requestTimeout
-            var performed = await StepRunner.perform(step, at: index, on: client, context: context, timeout: timeout)
-            performed.sample.startLag = progress.startLag
-            progress.recorder.record(performed.sample)
-            plan.live.record(performed.sample)
-            if let scanner = plan.leakScanner {
-                LeakAccounting.record(
-                    request: performed.request, answer: performed.answer, scanner: scanner, plan: plan,
-                    virtualClient: virtualClient, progress: &progress)
+            var attempt = 1
+            while true {
+                var performed = await StepRunner.perform(
+                    step, at: index, on: client, context: context, timeout: timeout)
+                performed.sample.startLag = progress.startLag
+                performed.sample.isRetry = attempt > 1
+                progress.recorder.record(performed.sample)
+                plan.live.record(performed.sample)
+                if let scanner = plan.leakScanner {
+                    LeakAccounting.record(
+                        request: performed.request, answer: performed.answer, scanner: scanner, plan: plan,
+                        virtualClient: virtualClient, progress: &progress)
+                }
+                progress.captured.merge(performed.captured) { _, new in new }
+                guard let policy = plan.scenario.retry, let failure = performed.sample.outcome.failure,
+                    attempt < policy.attempts, policy.retries(failure), !SessionLifecycle.endsSession(failure),
+                    !plan.control.isDraining
+                else { return performed.sample.outcome }
+                let wait = policy.delay(
+                    beforeRetry: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0...1))
+                try? await Task.sleep(for: wait)
+                attempt += 1
             }
-            progress.captured.merge(performed.captured) { _, new in new }
-            return performed.sample.outcome
         }
     }
 }

@@ -107,6 +107,14 @@ public enum TerminalSummary {
     static func traffic(_ result: RunResult) -> [String] {
         let traffic = result.protocolTraffic
         var lines: [String] = []
+        let retries = result.steps.reduce(UInt64(0)) { $0 + $1.retries }
+        if retries > 0 {
+            let succeeded = result.steps.reduce(UInt64(0)) { $0 + $1.retrySuccesses }
+            let resent = result.steps.reduce(UInt64(0)) { $0 + $1.bytesResent }
+            lines.append(
+                "retries: \(retries) attempts were retries (counted above), \(succeeded) of them succeeded; "
+                    + "\(resent) bytes sent again")
+        }
         if !traffic.notifications.isEmpty {
             lines.append("notifications from servers: " + counts(traffic.notifications))
         }

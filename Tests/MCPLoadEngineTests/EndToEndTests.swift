@@ -11,6 +11,48 @@ import Testing
 struct ProcessTests {}
 
 extension ProcessTests {
+    @Suite("Retries end to end")
+    struct RetryEndToEndTests {
+        @Test("every injected failure is retried once and the retry succeeds: attempts, retries and bytes exact")
+        func requestRetries() async throws {
+            // Each client's server fails exactly every other call (⌊n × 0.5⌋ of the first n).
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, args: [--error-rate, "0.5"] }
+                load: { vus: 2, iterations: 10 }
+                retry: { attempts: 3, backoff: { initial: 1ms, max: 5ms }, on: [jsonrpc_error] }
+                steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
+                """)
+            let step = try #require(result.steps.first)
+            #expect(step.successes == 20)
+            #expect(step.retries == 18)
+            #expect(step.retrySuccesses == 18)
+            #expect(step.attempts == 38)
+            #expect(step.failures[.jsonrpcError] == 18)
+            // A retry re-sends the same request (its id one digit longer or not): same size, ±2 bytes.
+            #expect(abs(Double(step.bytesResent) / 18 - Double(step.bytesOut) / 38) < 2)
+        }
+
+        @Test("a 429 with Retry-After is waited out and retried over HTTP; failures not named in `on` are final")
+        func httpRetryAfter() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: http, args: [--status-rate, "429:0.5"] }
+                load: { vus: 1, iterations: 3 }
+                retry: { attempts: 2, backoff: { initial: 1ms, max: 2s }, on: [http-429] }
+                steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
+                """)
+            let step = try #require(result.steps.first)
+            #expect(step.failures[.httpStatus] == step.retries)
+            #expect(step.retries >= 1)
+            #expect(step.retrySuccesses + (step.attempts - step.retries) >= step.successes)
+            // Each retry waited the server's Retry-After: 1 s.
+            #expect(result.durationSeconds >= Double(step.retries))
+        }
+    }
+}
+
+extension ProcessTests {
     /// Real processes, real pipes: the demo server (and a deliberately rude one) under load.
     @Suite("End to end over stdio")
     struct EndToEndTests {

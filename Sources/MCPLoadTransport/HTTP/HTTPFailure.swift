@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import MCPLoadCore
 import NIOCore
 
@@ -7,7 +8,12 @@ enum HTTPFailure {
     /// An HTTP error status as an `http_status` failure, with Retry-After and the start of the body.
     static func status(of response: HTTPClientResponse) async -> Failure {
         var message = "HTTP \(response.status.code) \(response.status.reasonPhrase)"
-        if let retryAfter = response.headers.first(name: "Retry-After") { message += ", Retry-After: \(retryAfter)" }
+        let retryAfterText = response.headers.first(name: "Retry-After")
+        if let retryAfterText { message += ", Retry-After: \(retryAfterText)" }
+        // Seconds only; an HTTP date is kept in the message but not waited for.
+        let retryAfter = retryAfterText.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map {
+            Duration.seconds($0)
+        }
         if let body = try? await response.body.collect(upTo: 4096), body.readableBytes > 0 {
             if case .errorResponse(_, let code, let text, _)? = try? JSONRPCMessage.parse(Array(body.readableBytesView))
             {
@@ -17,11 +23,13 @@ enum HTTPFailure {
                 if let name = MCPProtocol.ErrorCode.name(of: code) {
                     return Failure(.jsonrpcError, code: code, "\(message), error \(code) (\(name)): \(text)")
                 }
-                return Failure(.httpStatus, code: Int64(response.status.code), "\(message), error \(code): \(text)")
+                return Failure(
+                    .httpStatus, code: Int64(response.status.code), "\(message), error \(code): \(text)",
+                    retryAfter: retryAfter)
             }
             message += ": " + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
         }
-        return Failure(.httpStatus, code: Int64(response.status.code), message)
+        return Failure(.httpStatus, code: Int64(response.status.code), message, retryAfter: retryAfter)
     }
 
     static func classify(_ error: any Error) -> Failure {

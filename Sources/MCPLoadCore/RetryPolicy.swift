@@ -1,0 +1,64 @@
+/// How a failed request is tried again (`retry:`): how often, after how long, for which failures.
+///
+/// `mode: request` re-sends the failed request on the same session. Failures that end the
+/// session (transport, not_sent, an expired HTTP session) end the iteration instead: trying
+/// them again needs a new session and the iteration replayed (`resend-history`).
+public struct RetryPolicy: Sendable, Hashable {
+    /// Attempts in all, the first included.
+    public var attempts: Int
+    public var initialBackoff: Duration
+    public var maximumBackoff: Duration
+    /// Each wait drawn uniformly from half the backoff to all of it, so clients do not retry in step.
+    public var jitter: Bool
+    public var on: Set<Condition>
+
+    public enum Condition: Sendable, Hashable {
+        case failureClass(FailureClass)
+        /// HTTP 500–599.
+        case httpServerError
+        /// HTTP 429.
+        case httpTooManyRequests
+
+        public static let names =
+            "timeout, transport, not_sent, protocol, jsonrpc_error, tool_error, check_failed, http_status, http-5xx, http-429"
+
+        public init?(name: String) {
+            switch name {
+            case "http-5xx": self = .httpServerError
+            case "http-429": self = .httpTooManyRequests
+            default:
+                guard let failureClass = FailureClass(rawValue: name) else { return nil }
+                self = .failureClass(failureClass)
+            }
+        }
+    }
+
+    public init(
+        attempts: Int = 3, initialBackoff: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(2),
+        jitter: Bool = true, on: Set<Condition> = [.failureClass(.timeout), .httpServerError, .httpTooManyRequests]
+    ) {
+        self.attempts = attempts
+        self.initialBackoff = initialBackoff
+        self.maximumBackoff = maximumBackoff
+        self.jitter = jitter
+        self.on = on
+    }
+
+    /// Whether `failure` is one the policy tries again.
+    public func retries(_ failure: Failure) -> Bool {
+        if on.contains(.failureClass(failure.failureClass)) { return true }
+        guard failure.failureClass == .httpStatus, let code = failure.code else { return false }
+        return (on.contains(.httpServerError) && (500...599).contains(code))
+            || (on.contains(.httpTooManyRequests) && code == 429)
+    }
+
+    /// The wait before retry `number` (1 for the first retry): `initial × 2^(number − 1)`,
+    /// at most `maximum`; never less than the server's `Retry-After`, itself bounded by `maximum`.
+    public func delay(beforeRetry number: Int, retryAfter: Duration?, unit: Double) -> Duration {
+        var backoff = initialBackoff
+        for _ in 1..<max(1, number) where backoff < maximumBackoff { backoff = backoff * 2 }
+        backoff = min(backoff, maximumBackoff)
+        if jitter { backoff = backoff * (0.5 + 0.5 * min(max(unit, 0), 1)) }
+        return min(max(backoff, retryAfter ?? .zero), maximumBackoff)
+    }
+}

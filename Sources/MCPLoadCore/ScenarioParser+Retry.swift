@@ -1,0 +1,48 @@
+import Yams
+
+extension ScenarioParser {
+    /// `retry: { attempts: 3, backoff: { initial: 100ms, max: 2s, jitter: true }, mode: request, on: [...] }`.
+    func parseRetry(_ node: Node) throws(ScenarioError) -> RetryPolicy {
+        let fields = try mapping(node, context: "retry")
+        try checkKeys(fields, allowed: ["attempts", "backoff", "mode", "on"], context: "retry")
+        var policy = RetryPolicy()
+        if let attempts = fields["attempts"] {
+            policy.attempts = try integer(attempts, minimum: 1, what: "retry.attempts")
+        }
+        if let mode = fields["mode"] {
+            switch try string(mode) {
+            case "request": break
+            case "resend-history":
+                throw error(
+                    at: mode, "retry mode 'resend-history' is not supported by this version of mcpload yet; use request"
+                )
+            case let other: throw error(at: mode, "retry mode '\(other)' is not one of request, resend-history")
+            }
+        }
+        if let backoff = fields["backoff"] {
+            let settings = try mapping(backoff, context: "retry.backoff")
+            try checkKeys(settings, allowed: ["initial", "max", "jitter"], context: "retry.backoff")
+            if let initial = settings["initial"] {
+                policy.initialBackoff = try duration(initial, what: "retry.backoff.initial")
+            }
+            if let maximum = settings["max"] {
+                policy.maximumBackoff = try duration(maximum, what: "retry.backoff.max")
+            }
+            if let jitter = settings["jitter"] { policy.jitter = try boolean(jitter, what: "retry.backoff.jitter") }
+            guard policy.initialBackoff <= policy.maximumBackoff else {
+                throw error(at: backoff, "retry.backoff.initial is longer than retry.backoff.max")
+            }
+        }
+        if let on = fields["on"] {
+            var conditions: Set<RetryPolicy.Condition> = []
+            for name in try stringList(on) {
+                guard let condition = RetryPolicy.Condition(name: name) else {
+                    throw error(at: on, "retry.on: '\(name)' is not one of \(RetryPolicy.Condition.names)")
+                }
+                conditions.insert(condition)
+            }
+            policy.on = conditions
+        }
+        return policy
+    }
+}
