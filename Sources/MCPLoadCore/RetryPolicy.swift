@@ -1,8 +1,8 @@
 /// How a failed request is tried again (`retry:`): how often, after how long, for which failures.
 ///
-/// `mode: request` re-sends the failed request on the same session. Failures that end the
-/// session (transport, not_sent, an expired HTTP session) end the iteration instead: trying
-/// them again needs a new session and the iteration replayed (`resend-history`).
+/// `mode: request` re-sends the failed request on the same session; failures that end the
+/// session (transport, not_sent, an expired HTTP session) end the iteration instead.
+/// `mode: resend-history` opens a new session and replays the iteration up to the failed request.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, the first included.
     public var attempts: Int
@@ -11,6 +11,15 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Each wait drawn uniformly from half the backoff to all of it, so clients do not retry in step.
     public var jitter: Bool
     public var on: Set<Condition>
+    public var mode: Mode
+
+    public enum Mode: String, Sendable, Hashable, CaseIterable {
+        /// Re-send the failed request on the same session.
+        case request
+        /// Open a new session, replay every earlier request of the iteration in order, then the
+        /// failed one: what an agent does when it restarts from its transcript.
+        case resendHistory = "resend-history"
+    }
 
     public enum Condition: Sendable, Hashable {
         case failureClass(FailureClass)
@@ -35,8 +44,10 @@ public struct RetryPolicy: Sendable, Hashable {
 
     public init(
         attempts: Int = 3, initialBackoff: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(2),
-        jitter: Bool = true, on: Set<Condition> = [.failureClass(.timeout), .httpServerError, .httpTooManyRequests]
+        jitter: Bool = true, on: Set<Condition> = [.failureClass(.timeout), .httpServerError, .httpTooManyRequests],
+        mode: Mode = .request
     ) {
+        self.mode = mode
         self.attempts = attempts
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff

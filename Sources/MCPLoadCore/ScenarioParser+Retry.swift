@@ -10,14 +10,11 @@ extension ScenarioParser {
             policy.attempts = try integer(attempts, minimum: 1, what: "retry.attempts")
         }
         if let mode = fields["mode"] {
-            switch try string(mode) {
-            case "request": break
-            case "resend-history":
-                throw error(
-                    at: mode, "retry mode 'resend-history' is not supported by this version of mcpload yet; use request"
-                )
-            case let other: throw error(at: mode, "retry mode '\(other)' is not one of request, resend-history")
+            let name = try string(mode)
+            guard let known = RetryPolicy.Mode(rawValue: name) else {
+                throw error(at: mode, "retry mode '\(name)' is not one of request, resend-history")
             }
+            policy.mode = known
         }
         if let backoff = fields["backoff"] {
             let settings = try mapping(backoff, context: "retry.backoff")

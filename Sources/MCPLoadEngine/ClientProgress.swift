@@ -26,7 +26,11 @@ struct ClientProgress: Sendable {
         self.recorder = recorder
     }
 
-    var isMidIteration: Bool { step > 0 }
+    /// `resend-history`: the step that failed and the attempt its retry will be; until it is
+    /// reached, every request of the iteration is a re-send.
+    var replay: (failedStep: Int, attempt: Int)?
+
+    var isMidIteration: Bool { step > 0 || replay != nil }
 
     /// Begins the granted iteration now; false when none was granted.
     mutating func beginIteration(at now: ContinuousClock.Instant) -> Bool {
@@ -40,6 +44,7 @@ struct ClientProgress: Sendable {
         recorder.iterationsCompleted += 1
         iteration += 1
         step = 0
+        replay = nil
     }
 
     /// Gives up the current iteration, or the one just granted if it never began (its session
@@ -49,6 +54,7 @@ struct ClientProgress: Sendable {
         iteration += 1
         step = 0
         nextStart = nil
+        replay = nil
     }
 
     func templateContext(virtualClient: Int) -> TemplateContext {

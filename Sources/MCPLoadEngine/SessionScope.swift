@@ -106,7 +106,12 @@ struct SessionScope: Sendable {
                     progress.abandonIteration()
                     return .broken
                 case .send:
-                    let outcome = await send(step, at: index, on: client, progress: &progress)
+                    let sent = await send(step, at: index, on: client, progress: &progress)
+                    guard case .done(let outcome) = sent else {
+                        // resend-history: a new session, the iteration replayed from its start.
+                        progress.step = 0
+                        return .reopen
+                    }
                     if outcome.failure?.failureClass == .httpStatus && outcome.failure?.code == 404 {
                         progress.recorder.session.expired += 1
                     }
@@ -138,30 +143,46 @@ struct SessionScope: Sendable {
         try? await Task.sleep(for: think)
     }
 
+    /// What became of a step: its outcome, or (resend-history) the session must be replaced and
+    /// the iteration replayed.
+    private enum Sent {
+        case done(Outcome)
+        case resendHistory
+    }
+
     private func send(
         _ step: Step, at index: Int, on client: JSONRPCClient, progress: inout ClientProgress
     ) async
-        -> Outcome
+        -> Sent
     {
         let context = progress.templateContext(virtualClient: virtualClient)
         switch step.action {
         case .notify(let method, let params):
             if case .failure(let failure) = await client.notify(method, params: params?.render(in: context)) {
-                return .failure(failure)
+                return .done(.failure(failure))
             }
-            return .success
+            return .done(.success)
         case .raw(let text, false):
             let reply = await client.sendRaw(text.render(in: context), awaiting: nil, timeout: .zero)
-            if case .failed(let failure) = reply.answer { return .failure(failure) }
-            return .success
+            if case .failed(let failure) = reply.answer { return .done(.failure(failure)) }
+            return .done(.success)
         default:
             let timeout = step.timeout ?? plan.scenario.session.requestTimeout
+            // A replayed iteration: earlier steps are re-sends, the failed one its next attempt.
             var attempt = 1
+            var isResend = false
+            if let replay = progress.replay {
+                isResend = true
+                if index == replay.failedStep {
+                    attempt = replay.attempt
+                    progress.replay = nil
+                }
+            }
             while true {
                 var performed = await StepRunner.perform(
                     step, at: index, on: client, context: context, timeout: timeout)
                 performed.sample.startLag = progress.startLag
-                performed.sample.isRetry = attempt > 1
+                performed.sample.isRetry = attempt > 1 || isResend
                 progress.recorder.record(performed.sample)
                 plan.live.record(performed.sample)
                 if let scanner = plan.leakScanner {
@@ -171,13 +192,18 @@ struct SessionScope: Sendable {
                 }
                 progress.captured.merge(performed.captured) { _, new in new }
                 guard let policy = plan.scenario.retry, let failure = performed.sample.outcome.failure,
-                    attempt < policy.attempts, policy.retries(failure), !SessionLifecycle.endsSession(failure),
-                    !plan.control.isDraining
-                else { return performed.sample.outcome }
+                    attempt < policy.attempts, policy.retries(failure), !plan.control.isDraining,
+                    policy.mode == .resendHistory || !SessionLifecycle.endsSession(failure)
+                else { return .done(performed.sample.outcome) }
                 let wait = policy.delay(
                     beforeRetry: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0...1))
                 try? await Task.sleep(for: wait)
+                if policy.mode == .resendHistory {
+                    progress.replay = (failedStep: index, attempt: attempt + 1)
+                    return .resendHistory
+                }
                 attempt += 1
+                isResend = false
             }
         }
     }

@@ -34,7 +34,7 @@ struct RetryPolicyTests {
         #expect(!policy.retries(Failure(.checkFailed, "wrong answer")))
     }
 
-    @Test("retry: parses; resend-history and unknown conditions are located errors")
+    @Test("retry: parses, both modes; unknown modes and conditions are located errors")
     func parses() throws {
         let scenario = try ScenarioText.parse(
             "target: { builtin: demo }\nsteps: [ping]\n"
@@ -45,8 +45,11 @@ struct RetryPolicyTests {
                 == RetryPolicy(
                     attempts: 4, initialBackoff: .milliseconds(50), maximumBackoff: .seconds(1), jitter: false,
                     on: [.failureClass(.timeout), .httpTooManyRequests]))
-        let history = ScenarioText.error("target: { builtin: demo }\nsteps: [ping]\nretry: { mode: resend-history }")
-        #expect(history?.hasPrefix("s.yaml:3: retry mode 'resend-history' is not supported") == true)
+        let history = try ScenarioText.parse(
+            "target: { builtin: demo }\nsteps: [ping]\nretry: { mode: resend-history }")
+        #expect(history.retry?.mode == .resendHistory)
+        let mode = ScenarioText.error("target: { builtin: demo }\nsteps: [ping]\nretry: { mode: replay }")
+        #expect(mode?.hasPrefix("s.yaml:3: retry mode 'replay' is not one of request, resend-history") == true)
         let unknown = ScenarioText.error("target: { builtin: demo }\nsteps: [ping]\nretry: { on: [slow] }")
         #expect(unknown?.hasPrefix("s.yaml:3: retry.on: 'slow' is not one of") == true)
     }

@@ -33,6 +33,35 @@ extension ProcessTests {
             #expect(abs(Double(step.bytesResent) / 18 - Double(step.bytesOut) / 38) < 2)
         }
 
+        @Test("resend-history: a server that crashes mid-iteration gets a new session and the iteration replayed")
+        func resendHistory() async throws {
+            // Each server answers 5 requests (initialize, then 3 per iteration), then dies on the
+            // 6th: from the second iteration on, `call echo` fails; the retry starts a new server,
+            // re-sends list_tools, then retries call echo, then goes on.
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, args: [--crash-after, "5"] }
+                load: { vus: 2, iterations: 3 }
+                session: { shutdownGrace: 300ms }
+                retry: { attempts: 3, backoff: { initial: 1ms, max: 5ms }, mode: resend-history, on: [transport] }
+                steps:
+                  - list_tools
+                  - call_tool: { name: echo, arguments: { text: hi } }
+                  - call_tool: { name: add, arguments: { a: 1, b: 2 } }
+                """)
+            let steps = Dictionary(uniqueKeysWithValues: result.steps.map { ($0.label, $0) })
+            #expect(steps["list_tools"]?.retries == 4)
+            #expect(steps["list_tools"]?.retrySuccesses == 4)
+            #expect(steps["call echo"]?.failures[.transport] == 4)
+            #expect(steps["call echo"]?.retries == 4)
+            #expect(steps["call echo"]?.retrySuccesses == 4)
+            #expect(steps["call add"]?.retries == 0)
+            #expect(steps["call add"]?.successes == 6)
+            #expect(result.session.opened == 6)
+            #expect(result.iterations.completed == 6 && result.iterations.abandoned == 0)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test("a 429 with Retry-After is waited out and retried over HTTP; failures not named in `on` are final")
         func httpRetryAfter() async throws {
             let result = try await TestSupport.run(
