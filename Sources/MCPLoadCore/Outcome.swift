@@ -63,6 +63,8 @@ public struct Sample: Sendable {
     public var startLag: Duration?
     /// A retry of the step's request (not its first attempt).
     public var isRetry = false
+    /// Bytes of transcript it carried (`history:`), part of `bytesOut`.
+    public var bytesCarried = 0
 
     public init(stepIndex: Int, outcome: Outcome, latency: Duration, bytesOut: Int, bytesIn: Int) {
         self.stepIndex = stepIndex

@@ -8,6 +8,8 @@ public struct Scenario: Sendable {
     public var load: LoadSettings
     public var session: SessionSettings
     public var steps: [Step]
+    /// Shipping the iteration's transcript with every call (`history:`); nil: none.
+    public var history: HistoryCarry?
     /// Retrying failed requests (`retry:`); nil: a failure is final.
     public var retry: RetryPolicy?
     /// Payload-leak scanning (`leaks:`); nil when off.

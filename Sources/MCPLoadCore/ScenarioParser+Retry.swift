@@ -42,4 +42,26 @@ extension ScenarioParser {
         }
         return policy
     }
+
+    /// `history: { carry: none | meta | { argument: NAME } }` (or `argument: NAME` beside `carry`).
+    func parseHistory(_ node: Node) throws(ScenarioError) -> HistoryCarry? {
+        let fields = try mapping(node, context: "history")
+        try checkKeys(fields, allowed: ["carry"], context: "history")
+        guard let carry = fields["carry"] else {
+            throw error(at: node, "history needs 'carry': none, meta or { argument: NAME }")
+        }
+        if case .mapping = carry {
+            let argument = try mapping(carry, context: "history.carry")
+            try checkKeys(argument, allowed: ["argument"], context: "history.carry")
+            guard let name = argument["argument"], let text = try? string(name), !text.isEmpty else {
+                throw error(at: carry, "write the argument as carry: { argument: NAME }")
+            }
+            return .argument(text)
+        }
+        switch try string(carry) {
+        case "none": return nil
+        case "meta": return .meta
+        case let other: throw error(at: carry, "history.carry '\(other)' is not one of none, meta, { argument: NAME }")
+        }
+    }
 }

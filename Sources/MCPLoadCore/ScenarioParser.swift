@@ -36,6 +36,7 @@ public struct ScenarioParser {
         if let matrixNode = fields["matrix"] { scenario.matrix = try parseMatrix(matrixNode, base: target) }
         if let leaksNode = fields["leaks"] { scenario.leaks = try parseLeaks(leaksNode) }
         if let retryNode = fields["retry"] { scenario.retry = try parseRetry(retryNode) }
+        if let historyNode = fields["history"] { scenario.history = try parseHistory(historyNode) }
         if let thresholdsNode = fields["thresholds"] {
             scenario.thresholds = try parseThresholds(thresholdsNode, steps: steps)
             if scenario.leaks == nil,
@@ -51,11 +52,12 @@ public struct ScenarioParser {
 
     static let topLevelKeys: Set<String> = [
         "name", "description", "target", "load", "session", "steps", "matrix", "thresholds", "leaks", "retry",
+        "history",
     ]
 
     /// Keys the design names that this version does not implement yet: rejected with a clear word
     /// rather than accepted and ignored.
-    static let plannedKeys: Set<String> = ["history", "audit"]
+    static let plannedKeys: Set<String> = ["audit"]
 
     private func composeDocument(_ yaml: String) throws(ScenarioError) -> Node {
         do {

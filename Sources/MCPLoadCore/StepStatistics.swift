@@ -18,6 +18,8 @@ public struct StepStatistics: Sendable, Equatable, Codable {
     public var retries: UInt64 = 0
     public var bytesResent: UInt64 = 0
     public var retrySuccesses: UInt64 = 0
+    /// Bytes of transcript the requests carried (`history:`), part of `bytesOut`.
+    public var bytesCarried: UInt64 = 0
 
     public init(label: String) {
         self.label = label
@@ -27,6 +29,7 @@ public struct StepStatistics: Sendable, Equatable, Codable {
         attempts += 1
         bytesOut += UInt64(sample.bytesOut)
         bytesIn += UInt64(sample.bytesIn)
+        bytesCarried += UInt64(sample.bytesCarried)
         if sample.isRetry {
             retries += 1
             bytesResent += UInt64(sample.bytesOut)
@@ -59,6 +62,7 @@ public struct StepStatistics: Sendable, Equatable, Codable {
         retries += other.retries
         bytesResent += other.bytesResent
         retrySuccesses += other.retrySuccesses
+        bytesCarried += other.bytesCarried
         if let theirs = other.uncorrectedLatency {
             uncorrectedLatency = uncorrectedLatency ?? LatencyHistogram()
             uncorrectedLatency?.merge(theirs)
@@ -69,7 +73,7 @@ public struct StepStatistics: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case label, attempts, successes, failures, bytesOut, bytesIn, latency, uncorrectedLatency, failedLatency
-        case retries, bytesResent, retrySuccesses
+        case retries, bytesResent, retrySuccesses, bytesCarried
     }
 
     /// Counters added within schema v1 (retries) read as 0 from results written before them.
@@ -87,5 +91,6 @@ public struct StepStatistics: Sendable, Equatable, Codable {
         retries = try container.decodeIfPresent(UInt64.self, forKey: .retries) ?? 0
         bytesResent = try container.decodeIfPresent(UInt64.self, forKey: .bytesResent) ?? 0
         retrySuccesses = try container.decodeIfPresent(UInt64.self, forKey: .retrySuccesses) ?? 0
+        bytesCarried = try container.decodeIfPresent(UInt64.self, forKey: .bytesCarried) ?? 0
     }
 }

@@ -30,12 +30,16 @@ struct ClientProgress: Sendable {
     /// reached, every request of the iteration is a re-send.
     var replay: (failedStep: Int, attempt: Int)?
 
+    /// `history:`: the iteration's exchanges so far, carried by its next requests.
+    var transcript: [JSONValue] = []
+
     var isMidIteration: Bool { step > 0 || replay != nil }
 
     /// Begins the granted iteration now; false when none was granted.
     mutating func beginIteration(at now: ContinuousClock.Instant) -> Bool {
         guard let start = nextStart else { return false }
         nextStart = nil
+        transcript = []
         startLag = start.due.map { max(.zero, now - $0) }
         return true
     }
@@ -45,6 +49,7 @@ struct ClientProgress: Sendable {
         iteration += 1
         step = 0
         replay = nil
+        transcript = []
     }
 
     /// Gives up the current iteration, or the one just granted if it never began (its session
@@ -55,6 +60,7 @@ struct ClientProgress: Sendable {
         step = 0
         nextStart = nil
         replay = nil
+        transcript = []
     }
 
     func templateContext(virtualClient: Int) -> TemplateContext {

@@ -179,8 +179,13 @@ struct SessionScope: Sendable {
                 }
             }
             while true {
+                let history = plan.scenario.history.flatMap { carry in
+                    progress.transcript.isEmpty
+                        ? nil : HistoryCarry.Payload(carry: carry, transcript: progress.transcript)
+                }
                 var performed = await StepRunner.perform(
-                    step, at: index, on: client, context: context, timeout: timeout)
+                    step, at: index, on: client, context: context, timeout: timeout, history: history)
+                performed.sample.bytesCarried = performed.bytesCarried
                 performed.sample.startLag = progress.startLag
                 performed.sample.isRetry = attempt > 1 || isResend
                 progress.recorder.record(performed.sample)
@@ -191,6 +196,10 @@ struct SessionScope: Sendable {
                         virtualClient: virtualClient, progress: &progress)
                 }
                 progress.captured.merge(performed.captured) { _, new in new }
+                if plan.scenario.history != nil, let (method, _) = StepRunner.request(for: step.action, in: context) {
+                    progress.transcript.append(
+                        HistoryCarry.entry(method: method, params: performed.ownParams, answer: performed.answer))
+                }
                 guard let policy = plan.scenario.retry, let failure = performed.sample.outcome.failure,
                     attempt < policy.attempts, policy.retries(failure), !plan.control.isDraining,
                     policy.mode == .resendHistory || !SessionLifecycle.endsSession(failure)
@@ -200,6 +209,8 @@ struct SessionScope: Sendable {
                 try? await Task.sleep(for: wait)
                 if policy.mode == .resendHistory {
                     progress.replay = (failedStep: index, attempt: attempt + 1)
+                    // The replay rebuilds the transcript as it goes.
+                    progress.transcript = []
                     return .resendHistory
                 }
                 attempt += 1

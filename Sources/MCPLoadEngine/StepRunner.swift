@@ -10,37 +10,53 @@ enum StepRunner {
         /// leak scanner.
         var request: JSONValue?
         var answer: JSONValue?
+        /// Bytes of transcript the request carried (`history:`).
+        var bytesCarried = 0
+        /// The params as the step wrote them, without any carried transcript: what the
+        /// transcript itself records, so it never nests inside itself.
+        var ownParams: JSONValue?
+    }
+
+    /// The method and params of a step that sends a structured request.
+    static func request(for action: Step.Action, in context: TemplateContext) -> (String, JSONValue?)? {
+        switch action {
+        case .listTools: ("tools/list", nil)
+        case .callTool(let name, let arguments):
+            ("tools/call", ["name": .string(name), "arguments": arguments.render(in: context)])
+        case .listResources: ("resources/list", nil)
+        case .readResource(let uri): ("resources/read", ["uri": .string(uri.render(in: context))])
+        case .listPrompts: ("prompts/list", nil)
+        case .getPrompt(let name, let arguments):
+            ("prompts/get", ["name": .string(name), "arguments": arguments.render(in: context)])
+        case .ping: ("ping", nil)
+        case .initialize, .notify, .raw, .think, .reconnect: nil
+        }
     }
 
     static func perform(
-        _ step: Step, at index: Int, on client: JSONRPCClient, context: TemplateContext, timeout: Duration
+        _ step: Step, at index: Int, on client: JSONRPCClient, context: TemplateContext, timeout: Duration,
+        history: HistoryCarry.Payload? = nil
     ) async -> Performed {
         let reply: JSONRPCReply
         var isToolCall = false
         var sent: JSONValue?
-        switch step.action {
-        case .listTools: reply = await client.request("tools/list", params: nil, timeout: timeout)
-        case .callTool(let name, let arguments):
-            isToolCall = true
-            let params: JSONValue = ["name": .string(name), "arguments": arguments.render(in: context)]
-            sent = params
-            reply = await client.request("tools/call", params: params, timeout: timeout)
-        case .listResources: reply = await client.request("resources/list", params: nil, timeout: timeout)
-        case .readResource(let uri):
-            let params: JSONValue = ["uri": .string(uri.render(in: context))]
-            sent = params
-            reply = await client.request("resources/read", params: params, timeout: timeout)
-        case .listPrompts: reply = await client.request("prompts/list", params: nil, timeout: timeout)
-        case .getPrompt(let name, let arguments):
-            let params: JSONValue = ["name": .string(name), "arguments": arguments.render(in: context)]
-            sent = params
-            reply = await client.request("prompts/get", params: params, timeout: timeout)
-        case .ping: reply = await client.request("ping", params: nil, timeout: timeout)
-        case .raw(let text, _):
+        var own: JSONValue?
+        var carried = 0
+        if case .raw(let text, _) = step.action {
             let rendered = text.render(in: context)
             sent = .string(rendered)
             reply = await client.sendRaw(rendered, awaiting: awaitedID(of: rendered), timeout: timeout)
-        case .initialize, .notify, .think, .reconnect:
+        } else if let (method, params) = request(for: step.action, in: context) {
+            isToolCall = method == "tools/call"
+            var carrying = params
+            if let history {
+                carrying = history.carry.attach(history.transcript, to: params, method: method)
+                carried = history.bytes
+            }
+            sent = carrying
+            own = params
+            reply = await client.request(method, params: carrying, timeout: timeout)
+        } else {
             // The virtual client never routes these here; answer rather than trap if it ever does.
             reply = JSONRPCReply(
                 answer: .failed(Failure(.notSent, "step '\(step.label)' sends no request")), latency: .zero,
@@ -67,7 +83,10 @@ enum StepRunner {
             case .error(_, let message, let data): ["message": .string(message), "data": data ?? .null]
             case .failed: nil
             }
-        return Performed(sample: sample, captured: captured, request: sent, answer: answer)
+        var performed = Performed(sample: sample, captured: captured, request: sent, answer: answer)
+        performed.bytesCarried = reply.bytesOut > 0 ? carried : 0
+        performed.ownParams = own
+        return performed
     }
 
     /// The id the server's answer to a raw line will carry: the line's own id, or null when the

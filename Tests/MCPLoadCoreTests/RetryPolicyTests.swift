@@ -54,3 +54,32 @@ struct RetryPolicyTests {
         #expect(unknown?.hasPrefix("s.yaml:3: retry.on: 'slow' is not one of") == true)
     }
 }
+
+@Suite("History carry")
+struct HistoryCarryTests {
+    @Test("history: carry parses as none, meta or an argument; mistakes are located")
+    func parses() throws {
+        let base = "target: { builtin: demo }\nsteps: [ping]\n"
+        #expect(try ScenarioText.parse(base + "history: { carry: meta }").history == .meta)
+        #expect(try ScenarioText.parse(base + "history: { carry: none }").history == nil)
+        #expect(
+            try ScenarioText.parse(base + "history: { carry: { argument: context } }").history == .argument("context"))
+        let message = ScenarioText.error(base + "history: { carry: everything }")
+        #expect(message?.hasPrefix("s.yaml:3: history.carry 'everything' is not one of") == true)
+    }
+
+    @Test("the transcript goes in _meta for any request, or in the named argument of tool calls only")
+    func attach() {
+        let transcript: JSONValue = [HistoryCarry.entry(method: "ping", params: nil, answer: [:])]
+        let meta = HistoryCarry.meta.attach(transcript, to: ["name": "echo"], method: "tools/call")
+        #expect(meta?["_meta"]?[HistoryCarry.metaKey] == transcript)
+        #expect(meta?["name"] == "echo")
+        let argument = HistoryCarry.argument("context")
+        let call = argument.attach(transcript, to: ["name": "echo", "arguments": ["text": "hi"]], method: "tools/call")
+        #expect(call?["arguments"]?["context"] == transcript)
+        #expect(call?["arguments"]?["text"] == "hi")
+        #expect(argument.attach(transcript, to: nil, method: "tools/list") == nil)
+        #expect(
+            HistoryCarry.Payload(carry: .meta, transcript: [transcript]).bytes == JSONWriter.bytes([transcript]).count)
+    }
+}

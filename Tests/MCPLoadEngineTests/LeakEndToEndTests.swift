@@ -33,6 +33,36 @@ extension ProcessTests {
             #expect(leaks.detectors[.canary]?.crossSession == 0)
         }
 
+        @Test(
+            "history carry ships every earlier exchange with each call: each exposed value goes back once per later call",
+            arguments: ["meta", "{ argument: context }"])
+        func historyCarry(carry: String) async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, args: [--leak] }
+                load: { vus: 2, iterations: 2 }
+                history: { carry: \(carry) }
+                leaks: { detectors: [email, card, api-key] }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: "first" } }
+                  - call_tool: { name: echo, arguments: { text: "second" }, label: call echo again }
+                  - call_tool: { name: add, arguments: { a: 1, b: 2 } }
+                """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            let steps = Dictionary(uniqueKeysWithValues: result.steps.map { ($0.label, $0) })
+            // The first call has nothing to carry; the second carries one exchange, the third two.
+            #expect(steps["call echo"]?.bytesCarried == 0)
+            let once = try #require(steps["call echo again"]?.bytesCarried)
+            let twice = try #require(steps["call add"]?.bytesCarried)
+            #expect(once > 0 && twice > once)
+            // 12 records were exposed (3 calls × 2 iterations × 2 clients); the first of each
+            // iteration's calls went back twice, the second once: 3 re-sends per iteration per client.
+            for detector in [LeakDetector.email, .card, .apiKey] {
+                #expect(result.leaks?.detectors[detector]?.exposed == 12, "\(detector)")
+                #expect(result.leaks?.detectors[detector]?.retransmitted == 12, "\(detector)")
+            }
+        }
+
         @Test("with the knobs off, no leaks: the scanner finds nothing in the demo's clean answers")
         func clean() async throws {
             let result = try await TestSupport.run(
