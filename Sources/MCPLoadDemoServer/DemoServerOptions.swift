@@ -17,6 +17,8 @@ public struct DemoServerOptions: Sendable, Hashable {
     public var stderrNoise = false
     /// Add a fake customer record (email, card, API key) to every tool result, as leaky tools do.
     public var leak = false
+    /// A shared cache bug: every echo also returns the previous echo's text, whichever session sent it.
+    public var bleed = false
     /// Behave like a server from before 2026-07-28: no `server/discover`, `_meta` envelopes ignored.
     public var preStateless = false
 

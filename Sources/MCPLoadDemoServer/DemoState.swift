@@ -16,6 +16,13 @@ actor DemoState {
     func injectsError() -> Bool { faults.injectsError() }
 
     private var records = 0
+    private var lastEcho: String?
+
+    /// `--bleed`: remembers this echo's text and returns the one before it, from any session.
+    func swapLastEcho(_ text: String) -> String? {
+        defer { lastEcho = text }
+        return lastEcho
+    }
 
     /// The next `--leak` record's number.
     func nextRecord() -> Int {

@@ -107,6 +107,9 @@ struct RequestHandler: Sendable {
             guard let text = arguments["text"]?.stringValue else {
                 return .failure(ErrorAnswer(JSONRPCErrorCode.invalidParams, "echo needs a string 'text'"))
             }
+            if options.bleed, let previous = await state.swapLastEcho(text) {
+                return .success(DemoCatalog.text("\(text) (recently: \(previous))"))
+            }
             return .success(DemoCatalog.text(text))
         case "add":
             guard let a = number(arguments["a"]), let b = number(arguments["b"]) else {

@@ -71,6 +71,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "Add a fake customer record (email, card, API key) to every tool result.")
     var leak = false
 
+    @Flag(help: "A shared-cache bug: every echo also returns the previous echo's text, from any session.")
+    var bleed = false
+
     @Flag(help: "Act as a server from before MCP 2026-07-28: no server/discover, no stateless requests.")
     var preStateless = false
 
@@ -105,6 +108,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.garbageEvery = garbageEvery
         options.stderrNoise = stderrNoise
         options.leak = leak
+        options.bleed = bleed
         options.preStateless = preStateless
         guard let port = http else {
             let status = await DemoServer.runStdio(options)

@@ -33,6 +33,24 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test("per-client canaries echoed by a Python SDK server come back only to the client that sent them")
+        func pythonSDKCanaries() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { command: ["\(venv)/bin/python", "\(TestSupport.fixtures)/python_sdk_server.py"] }
+                load: { vus: 5, iterations: 3 }
+                session: { setupTimeout: 60s, requestTimeout: 30s }
+                leaks: { detectors: all }
+                steps: [{ call_tool: { name: echo, arguments: { text: "order {{canary}}" }, expect: { contains: "{{canary}}" } } }]
+                """)
+            #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
+            let canary = try #require(result.leaks?.detectors[.canary])
+            #expect(canary.exposed == 15)
+            #expect(canary.uniqueValues == 5)
+            #expect(canary.crossSession == 0)
+            #expect(TestSupport.liveChildren().isEmpty)
+        }
+
         @Test("the Python SDK's GET listening stream opens in every session when session.listen asks for it")
         func pythonSDKListeningStream() async throws {
             let port = try TestSupport.freePort()

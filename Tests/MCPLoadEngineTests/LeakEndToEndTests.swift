@@ -63,6 +63,28 @@ extension ProcessTests {
             }
         }
 
+        @Test(
+            "--bleed: one HTTP server's shared cache hands one client's canary to another; per-client stdio servers cannot",
+            arguments: [("http", true), ("stdio", false)])
+        func bleed(transport: String, crosses: Bool) async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, transport: \(transport), args: [--bleed] }
+                load: { vus: 4, iterations: 5 }
+                leaks: { detectors: [email] }
+                steps: [{ call_tool: { name: echo, arguments: { text: "mine {{canary}}" } } }]
+                """)
+            let canary = try #require(result.leaks?.detectors[.canary])
+            if crosses {
+                #expect(canary.crossSession >= 1)
+            } else {
+                #expect(canary.crossSession == 0)
+                // Its own server only ever saw its own canary: each answer exposes it (a value
+                // counts once per message, however often the message repeats it).
+                #expect(canary.exposed == 4 * 5)
+            }
+        }
+
         @Test("with the knobs off, no leaks: the scanner finds nothing in the demo's clean answers")
         func clean() async throws {
             let result = try await TestSupport.run(
