@@ -77,6 +77,28 @@ extension ProcessTests {
             #expect(TestSupport.liveChildren().isEmpty)
         }
 
+        @Test(
+            "a fixed 30 ms service time shows in p50, closed and open alike (upper bound generous: a loaded machine)",
+            arguments: [
+                "{ vus: 2, iterations: 10 }", "{ model: open, rate: 20/s, duration: 1s, maxVUs: 4 }",
+            ])
+        func serviceTime(load: String) async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, args: [--latency, 30ms] }
+                load: \(load)
+                steps: [ping]
+                """)
+            let step = try #require(result.steps.first)
+            #expect(step.successes >= 10)
+            let p50 = step.latency.microseconds(atPercentile: 50)
+            #expect(p50 >= 30_000 && p50 < 1_000_000, "p50 \(p50) µs")
+            if let uncorrected = step.uncorrectedLatency {
+                #expect(uncorrected.microseconds(atPercentile: 50) >= 30_000)
+                #expect(p50 >= uncorrected.microseconds(atPercentile: 50))
+            }
+        }
+
         @Test("with too few clients for the rate, the starts that find none free are dropped and counted")
         func dropsWhenClientsAreBusy() async throws {
             let result = try await TestSupport.run(
