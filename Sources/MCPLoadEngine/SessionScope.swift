@@ -192,8 +192,8 @@ struct SessionScope: Sendable {
                 plan.live.record(performed.sample)
                 if let scanner = plan.leakScanner {
                     LeakAccounting.record(
-                        request: performed.request, answer: performed.answer, scanner: scanner, plan: plan,
-                        virtualClient: virtualClient, progress: &progress)
+                        request: performed.request, answer: performed.answer, step: step.label, scanner: scanner,
+                        plan: plan, virtualClient: virtualClient, progress: &progress)
                 }
                 progress.captured.merge(performed.captured) { _, new in new }
                 if plan.scenario.history != nil, let (method, _) = StepRunner.request(for: step.action, in: context) {

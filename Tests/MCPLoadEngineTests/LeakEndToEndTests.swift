@@ -52,6 +52,11 @@ extension ProcessTests {
             let steps = Dictionary(uniqueKeysWithValues: result.steps.map { ($0.label, $0) })
             // The first call has nothing to carry; the second carries one exchange, the third two.
             #expect(steps["call echo"]?.bytesCarried == 0)
+            // Per step: each call's answer exposed one record per client per iteration; the
+            // third call re-sent two records, the second one.
+            let email = try #require(result.leaks?.detectors[.email])
+            #expect(email.exposedBySteps == ["call echo": 4, "call echo again": 4, "call add": 4])
+            #expect(email.retransmittedBySteps == ["call echo again": 4, "call add": 8])
             let once = try #require(steps["call echo again"]?.bytesCarried)
             let twice = try #require(steps["call add"]?.bytesCarried)
             #expect(once > 0 && twice > once)

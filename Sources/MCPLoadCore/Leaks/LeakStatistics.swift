@@ -17,8 +17,28 @@ public struct LeakStatistics: Sendable, Equatable, Codable {
         public var uniqueValues: UInt64 = 0
         /// Up to three redacted previews.
         public var examples: [String] = []
+        /// Per step label: appearances in its answers, and re-sends in its requests.
+        public var exposedBySteps: [String: UInt64] = [:]
+        public var retransmittedBySteps: [String: UInt64] = [:]
 
         public init() {}
+
+        private enum CodingKeys: String, CodingKey {
+            case exposed, retransmitted, crossSession, uniqueValues, examples, exposedBySteps, retransmittedBySteps
+        }
+
+        /// The per-step counts came within schema v1: absent in earlier results, they are empty.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            exposed = try container.decode(UInt64.self, forKey: .exposed)
+            retransmitted = try container.decode(UInt64.self, forKey: .retransmitted)
+            crossSession = try container.decode(UInt64.self, forKey: .crossSession)
+            uniqueValues = try container.decode(UInt64.self, forKey: .uniqueValues)
+            examples = try container.decode([String].self, forKey: .examples)
+            exposedBySteps = try container.decodeIfPresent([String: UInt64].self, forKey: .exposedBySteps) ?? [:]
+            retransmittedBySteps =
+                try container.decodeIfPresent([String: UInt64].self, forKey: .retransmittedBySteps) ?? [:]
+        }
 
         /// Wire appearances (exposed and re-sent) per distinct value.
         public var amplification: Double {
@@ -37,16 +57,18 @@ public struct LeakTally: Sendable {
 
     public init() {}
 
-    public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool) {
+    public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
         counts[hit.detector, default: .init()].exposed += 1
+        if let step { counts[hit.detector, default: .init()].exposedBySteps[step, default: 0] += 1 }
         if crossSession { counts[hit.detector, default: .init()].crossSession += 1 }
         if fingerprints[hit.detector, default: []].insert(fingerprint).inserted {
             noteExample(hit)
         }
     }
 
-    public mutating func retransmitted(_ hit: LeakHit) {
+    public mutating func retransmitted(_ hit: LeakHit, step: String? = nil) {
         counts[hit.detector, default: .init()].retransmitted += 1
+        if let step { counts[hit.detector, default: .init()].retransmittedBySteps[step, default: 0] += 1 }
     }
 
     private mutating func noteExample(_ hit: LeakHit) {
@@ -61,6 +83,8 @@ public struct LeakTally: Sendable {
             mine.exposed += theirs.exposed
             mine.retransmitted += theirs.retransmitted
             mine.crossSession += theirs.crossSession
+            mine.exposedBySteps.merge(theirs.exposedBySteps, uniquingKeysWith: +)
+            mine.retransmittedBySteps.merge(theirs.retransmittedBySteps, uniquingKeysWith: +)
             for example in theirs.examples where mine.examples.count < 3 && !mine.examples.contains(example) {
                 mine.examples.append(example)
             }

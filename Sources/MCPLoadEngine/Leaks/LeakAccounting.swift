@@ -5,8 +5,8 @@ enum LeakAccounting {
     /// The request's params are scanned for values the server exposed to this client before
     /// (retransmitted); the answer for everything it exposes, and for other clients' canaries.
     static func record(
-        request: JSONValue?, answer: JSONValue?, scanner: LeakScanner, plan: RunPlan, virtualClient: Int,
-        progress: inout ClientProgress
+        request: JSONValue?, answer: JSONValue?, step: String, scanner: LeakScanner, plan: RunPlan,
+        virtualClient: Int, progress: inout ClientProgress
     ) {
         // Mutated in place: a copy taken out and written back would copy the tally's sets of
         // fingerprints on every request, a cost that grows with every distinct value seen.
@@ -14,7 +14,7 @@ enum LeakAccounting {
         if let request {
             for hit in scanner.scan(request)
             where progress.exposedFingerprints.contains(LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)) {
-                progress.recorder.leaks?.retransmitted(hit)
+                progress.recorder.leaks?.retransmitted(hit, step: step)
             }
         }
         if let answer {
@@ -22,7 +22,7 @@ enum LeakAccounting {
                 let fingerprint = LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)
                 let owner = hit.detector == .canary ? plan.canaries.owner(of: hit.value) : nil
                 progress.recorder.leaks?.exposed(
-                    hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false)
+                    hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false, step: step)
                 progress.exposedFingerprints.insert(fingerprint)
             }
         }
