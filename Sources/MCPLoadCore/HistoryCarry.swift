@@ -16,10 +16,23 @@ public enum HistoryCarry: Sendable, Hashable {
         public var bytes: Int
 
         public init(carry: HistoryCarry, transcript: [JSONValue]) {
+            self.init(carry: carry, transcript: transcript, bytes: JSONWriter.bytes(.array(transcript)).count)
+        }
+
+        /// With the serialised size already known (kept as the transcript grows, so carrying
+        /// costs no re-serialisation of the whole transcript per request).
+        public init(carry: HistoryCarry, transcript: [JSONValue], bytes: Int) {
             self.carry = carry
             self.transcript = .array(transcript)
-            bytes = JSONWriter.bytes(self.transcript).count
+            self.bytes = bytes
         }
+    }
+
+    /// The serialised size of a transcript after appending `entry` to one of `size` bytes
+    /// holding `count` entries: `[a,b]` is brackets, entries and the commas between them.
+    public static func size(afterAppending entry: JSONValue, toSize size: Int, count: Int) -> Int {
+        let entryBytes = JSONWriter.bytes(entry).count
+        return count == 0 ? 2 + entryBytes : size + 1 + entryBytes
     }
 
     /// `params` with the transcript attached where this carry puts it.

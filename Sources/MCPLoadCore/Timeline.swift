@@ -1,8 +1,7 @@
 /// The run second by second: requests, failures by class, latency, open sessions.
 ///
-/// Latencies are kept as counts in quarter-octave buckets (bucket `i` holds `[2^(i/4), 2^((i+1)/4))`
-/// microseconds), so seconds of several results (shards) merge exactly by adding counts, and
-/// percentiles read from them are within 19% above the true value.
+/// Latencies are kept as counts in ``QuarterOctave`` buckets, so seconds of several results
+/// (shards) merge exactly by adding counts.
 public struct Timeline: Sendable, Equatable, Codable {
     public var seconds: [Second] = []
 
@@ -36,25 +35,14 @@ public struct Timeline: Sendable, Equatable, Codable {
         /// The latency at `percentile` (0...100) of the second's successes, in microseconds: the
         /// upper edge of the bucket it falls in; nil without successes.
         public func latencyMicroseconds(atPercentile percentile: Double) -> Double? {
-            let total = latencyBuckets.reduce(UInt64(0)) { $0 + ($1.count == 2 ? $1[1] : 0) }
-            guard total > 0 else { return nil }
-            let rank = max(1, UInt64((Double(total) * percentile / 100).rounded(.up)))
-            var seen: UInt64 = 0
-            for pair in latencyBuckets.sorted(by: { $0.first ?? 0 < $1.first ?? 0 }) where pair.count == 2 {
-                seen += pair[1]
-                if seen >= rank { return Timeline.upperEdge(ofBucket: Int(pair[0])) }
-            }
-            return nil
+            QuarterOctave.percentile(
+                percentile, of: latencyBuckets.compactMap { $0.count == 2 ? (Int($0[0]), $0[1]) : nil })
         }
     }
 
-    /// `2^((i + 1) / 4)` microseconds, computed without Foundation.
+    /// `2^((i + 1) / 4)` microseconds: see ``QuarterOctave``.
     public static func upperEdge(ofBucket index: Int) -> Double {
-        let quarters = index + 1
-        var value = 1.0
-        for _ in 0..<(quarters / 4) { value *= 2 }
-        let fractions = [1.0, 1.189_207_115_002_721, 1.414_213_562_373_095, 1.681_792_830_507_429]
-        return value * fractions[quarters % 4]
+        QuarterOctave.upperEdge(ofBucket: index)
     }
 
     /// Adds another result's seconds to these, second by second.

@@ -47,19 +47,12 @@ extension LiveCounters.Counts {
         case .neverSent: return Double(neverSent)
         case .sentAndFailed: return Double(failures - neverSent)
         case .latency(let statistic, _):
-            guard successes > 0 else { return nil }
             let percentile: Double =
                 switch statistic {
                 case .percentile(let value): value
                 default: 100
                 }
-            let rank = max(1, UInt64((Double(successes) * percentile / 100).rounded(.up)))
-            var seen: UInt64 = 0
-            for (index, count) in latencyBuckets.enumerated() {
-                seen += count
-                if seen >= rank { return Timeline.upperEdge(ofBucket: index) }
-            }
-            return nil
+            return QuarterOctave.percentile(percentile, of: latencyBuckets.enumerated().map { ($0.offset, $0.element) })
         default:
             return nil
         }

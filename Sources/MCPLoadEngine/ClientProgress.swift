@@ -30,8 +30,18 @@ struct ClientProgress: Sendable {
     /// reached, every request of the iteration is a re-send.
     var replay: (failedStep: Int, attempt: Int)?
 
-    /// `history:`: the iteration's exchanges so far, carried by its next requests.
-    var transcript: [JSONValue] = []
+    /// `history:`: the iteration's exchanges so far, carried by its next requests, and their
+    /// serialised size.
+    var transcript: [JSONValue] = [] {
+        didSet { if transcript.isEmpty { transcriptBytes = 0 } }
+    }
+    var transcriptBytes = 0
+
+    /// Adds an exchange to the transcript, keeping its size current.
+    mutating func record(exchange entry: JSONValue) {
+        transcriptBytes = HistoryCarry.size(afterAppending: entry, toSize: transcriptBytes, count: transcript.count)
+        transcript.append(entry)
+    }
 
     var isMidIteration: Bool { step > 0 || replay != nil }
 

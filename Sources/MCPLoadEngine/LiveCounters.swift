@@ -1,12 +1,11 @@
 import Atomics
-import Foundation
 import MCPLoadCore
 
 /// Running totals for the live progress line, shared by every client of a run.
 ///
 /// The per-client recorders stay the source of truth (lock-free, merged once at the end);
 /// these are relaxed atomic adds, one per request, coarse enough to cost nothing: latencies go
-/// into quarter-octave buckets (±10%), plenty for "p99 so far".
+/// into ``QuarterOctave`` buckets, plenty for "p99 so far".
 public final class LiveCounters: Sendable {
     private let requests = ManagedAtomic<UInt64>(0)
     private let failures = ManagedAtomic<UInt64>(0)
@@ -16,8 +15,7 @@ public final class LiveCounters: Sendable {
     /// Sessions open right now.
     private let openSessions = ManagedAtomic<Int>(0)
 
-    /// Quarter-octave buckets from 1 µs up to about 2^28 µs (4.5 min); longer lands in the last.
-    static let bucketCount = 4 * 28
+    static let bucketCount = QuarterOctave.bucketCount
 
     public init() {
         buckets = (0..<Self.bucketCount).map { _ in ManagedAtomic<UInt64>(0) }
@@ -39,16 +37,7 @@ public final class LiveCounters: Sendable {
         buckets[Self.bucket(ofMicroseconds: UInt64(micros))].wrappingIncrement(ordering: .relaxed)
     }
 
-    /// `⌊4 · log2(µs)⌋`: four buckets per doubling.
-    static func bucket(ofMicroseconds micros: UInt64) -> Int {
-        let index = Int((4 * log2(Double(max(1, micros)))).rounded(.down))
-        return min(max(0, index), bucketCount - 1)
-    }
-
-    /// Where a bucket starts, in microseconds: `2^(index / 4)`.
-    static func lowerBound(ofBucket index: Int) -> Double {
-        pow(2, Double(index) / 4)
-    }
+    static func bucket(ofMicroseconds micros: UInt64) -> Int { QuarterOctave.bucket(ofMicroseconds: micros) }
 
     func sessionOpened() { openSessions.wrappingIncrement(ordering: .relaxed) }
     func sessionClosed() { openSessions.wrappingDecrement(ordering: .relaxed) }
@@ -80,19 +69,7 @@ public final class LiveCounters: Sendable {
 
     public func snapshot() -> Snapshot {
         let counts = buckets.map { $0.load(ordering: .relaxed) }
-        let successes = counts.reduce(0, +)
-        var p99: Double?
-        if successes > 0 {
-            let rank = UInt64((Double(successes) * 0.99).rounded(.up))
-            var seen: UInt64 = 0
-            for (index, count) in counts.enumerated() {
-                seen += count
-                if seen >= rank {
-                    p99 = Self.lowerBound(ofBucket: index + 1)
-                    break
-                }
-            }
-        }
+        let p99 = QuarterOctave.percentile(99, of: counts.enumerated().map { ($0.offset, $0.element) })
         return Snapshot(
             requests: requests.load(ordering: .relaxed), failures: failures.load(ordering: .relaxed), p99: p99)
     }

@@ -181,7 +181,9 @@ struct SessionScope: Sendable {
             while true {
                 let history = plan.scenario.history.flatMap { carry in
                     progress.transcript.isEmpty
-                        ? nil : HistoryCarry.Payload(carry: carry, transcript: progress.transcript)
+                        ? nil
+                        : HistoryCarry.Payload(
+                            carry: carry, transcript: progress.transcript, bytes: progress.transcriptBytes)
                 }
                 var performed = await StepRunner.perform(
                     step, at: index, on: client, context: context, timeout: timeout, history: history)
@@ -196,9 +198,10 @@ struct SessionScope: Sendable {
                         plan: plan, virtualClient: virtualClient, progress: &progress)
                 }
                 progress.captured.merge(performed.captured) { _, new in new }
-                if plan.scenario.history != nil, let (method, _) = StepRunner.request(for: step.action, in: context) {
-                    progress.transcript.append(
-                        HistoryCarry.entry(method: method, params: performed.ownParams, answer: performed.answer))
+                if plan.scenario.history != nil, let method = performed.method {
+                    progress.record(
+                        exchange: HistoryCarry.entry(
+                            method: method, params: performed.ownParams, answer: performed.answer))
                 }
                 guard let policy = plan.scenario.retry, let failure = performed.sample.outcome.failure,
                     attempt < policy.attempts, policy.retries(failure), !plan.control.isDraining,

@@ -12,8 +12,9 @@ enum StepRunner {
         var answer: JSONValue?
         /// Bytes of transcript the request carried (`history:`).
         var bytesCarried = 0
-        /// The params as the step wrote them, without any carried transcript: what the
-        /// transcript itself records, so it never nests inside itself.
+        /// The method and the params as the step wrote them, without any carried transcript:
+        /// what the transcript itself records, so it never nests inside itself. Nil for raw lines.
+        var method: String?
         var ownParams: JSONValue?
     }
 
@@ -41,6 +42,7 @@ enum StepRunner {
         var isToolCall = false
         var sent: JSONValue?
         var own: JSONValue?
+        var sentMethod: String?
         var carried = 0
         if case .raw(let text, _) = step.action {
             let rendered = text.render(in: context)
@@ -55,6 +57,7 @@ enum StepRunner {
             }
             sent = carrying
             own = params
+            sentMethod = method
             reply = await client.request(method, params: carrying, timeout: timeout)
         } else {
             // The virtual client never routes these here; answer rather than trap if it ever does.
@@ -86,6 +89,7 @@ enum StepRunner {
         var performed = Performed(sample: sample, captured: captured, request: sent, answer: answer)
         performed.bytesCarried = reply.bytesOut > 0 ? carried : 0
         performed.ownParams = own
+        performed.method = sentMethod
         return performed
     }
 

@@ -34,7 +34,7 @@ struct CompareCommand: ParsableCommand {
             return
         }
         let (base, new) = (loaded[0], loaded[1])
-        let parser = ThresholdParser(stepLabels: ScenarioStepLabels.of(base))
+        let parser = ThresholdParser(stepLabels: base.steps.map(\.label))
         var outcomes: [GateOutcome] = []
         for text in gates {
             do {
@@ -73,9 +73,4 @@ struct CompareCommand: ParsableCommand {
         default: "\(error)"
         }
     }
-}
-
-/// The step labels a saved result's gates may name.
-enum ScenarioStepLabels {
-    static func of(_ result: RunResult) -> [String] { result.steps.map(\.label) }
 }

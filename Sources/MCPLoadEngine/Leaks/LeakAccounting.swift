@@ -11,7 +11,8 @@ enum LeakAccounting {
         // Mutated in place: a copy taken out and written back would copy the tally's sets of
         // fingerprints on every request, a cost that grows with every distinct value seen.
         if progress.recorder.leaks == nil { progress.recorder.leaks = LeakTally() }
-        if let request {
+        // Nothing exposed to this client yet: nothing it sends can be a re-send.
+        if let request, !progress.exposedFingerprints.isEmpty {
             for hit in scanner.scan(request)
             where progress.exposedFingerprints.contains(LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)) {
                 progress.recorder.leaks?.retransmitted(hit, step: step)
