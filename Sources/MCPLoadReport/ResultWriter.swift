@@ -3,8 +3,8 @@ import MCPLoadCore
 
 /// Writes a run's files into its results folder.
 public enum ResultWriter {
-    /// Creates `directory` if needed and writes `result.json` there, with `summary.md` and
-    /// `junit.xml` rendered from it; returns result.json's path.
+    /// Creates `directory` if needed and writes `result.json` there, with `summary.md`,
+    /// `junit.xml` and `report.html` rendered from it; returns result.json's path.
     @discardableResult
     public static func write(_ result: RunResult, to directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -14,11 +14,15 @@ public enum ResultWriter {
         return path
     }
 
-    /// `summary.md` and `junit.xml` for several runs together (a matrix), in `directory`.
+    /// `summary.md`, `junit.xml` and `report.html` for several runs together (a matrix), in `directory`.
     public static func writeReports(for results: [RunResult], to directory: String) throws {
-        try Data(MarkdownSummary.render(results).utf8).write(
-            to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("summary.md")), options: .atomic)
-        try Data(JUnitReport.render(results).utf8).write(
-            to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("junit.xml")), options: .atomic)
+        let reports = [
+            ("summary.md", MarkdownSummary.render(results)), ("junit.xml", JUnitReport.render(results)),
+            ("report.html", HTMLReport.render(results)),
+        ]
+        for (name, text) in reports {
+            try Data(text.utf8).write(
+                to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(name)), options: .atomic)
+        }
     }
 }

@@ -10,30 +10,23 @@ public enum VariantComparison {
             "req/s", "p50", "p99", "setup p50", "thresholds",
         ])
         for result in results {
-            var latency = LatencyHistogram()
-            for step in result.steps { latency.merge(step.latency) }
-            // Every request counts, the handshakes too: a session that never opened is the
-            // commonest failure under fan-in, and its steps were never attempted.
+            let headline = RunHeadline(result)
             let session = result.session
-            var failures = result.totals.failures
-            failures.merge(session.setupFailures)
-            let requests = result.totals.attempts + session.opened + session.setupFailures.total
-            let rate = requests == 0 ? 0 : Double(failures.total) / Double(requests)
             table.rows.append([
-                label(result),
+                headline.label,
                 result.status.rawValue,
                 "\(session.opened)/\(session.opened + session.setupFailures.total)",
-                String(requests),
-                String(requests - failures.total),
-                TerminalSummary.percent(rate),
-                String(failures.notSent),
-                String(failures.total - failures.notSent),
-                TerminalSummary.breakdown(failures),
-                DurationText.rounded(Double(requests) / max(result.durationSeconds, 1e-9), places: 1),
-                micros(latency, 50),
-                micros(latency, 99),
+                String(headline.requests),
+                String(headline.requests - headline.failures.total),
+                TerminalSummary.percent(headline.failureRate),
+                String(headline.failures.notSent),
+                String(headline.failures.total - headline.failures.notSent),
+                TerminalSummary.breakdown(headline.failures),
+                DurationText.rounded(headline.requestsPerSecond, places: 1),
+                headline.latencyText(atPercentile: 50),
+                headline.latencyText(atPercentile: 99),
                 micros(session.setupLatency, 50),
-                thresholdCell(result.thresholds),
+                RunHeadline.thresholdVerdict(result.thresholds),
             ])
         }
         let name = results.first?.scenario.name ?? "scenario"
@@ -43,7 +36,9 @@ public enum VariantComparison {
                 + "(requests include session handshakes; latency of successful steps):",
             table.render(),
         ]
-        let explained = results.compactMap { result in result.scenario.variantAbout.map { (label(result), $0) } }
+        let explained = results.compactMap { result in
+            result.scenario.variantAbout.map { (RunHeadline(result).label, $0) }
+        }
         if !explained.isEmpty {
             lines.append("")
             let width = explained.map(\.0.count).max() ?? 0
@@ -52,17 +47,6 @@ public enum VariantComparison {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// `3/3 passed`, `1 of 3 FAILED`, or `-` when the run had none.
-    private static func thresholdCell(_ outcomes: [ThresholdOutcome]) -> String {
-        guard !outcomes.isEmpty else { return "-" }
-        let failed = outcomes.filter { !$0.passed }.count
-        return failed == 0 ? "\(outcomes.count)/\(outcomes.count) passed" : "\(failed) of \(outcomes.count) FAILED"
-    }
-
-    private static func label(_ result: RunResult) -> String {
-        result.scenario.variant ?? result.scenario.transport
     }
 
     private static func micros(_ histogram: LatencyHistogram, _ percentile: Double) -> String {

@@ -10,10 +10,10 @@ struct ReportCommand: ParsableCommand {
     var result: String
 
     enum Format: String, EnumerableFlag {
-        case text, md, junit
+        case text, md, junit, html
     }
 
-    @Flag(help: "What to render: the terminal summary (default), Markdown (summary.md) or JUnit XML.")
+    @Flag(help: "What to render: the terminal summary (default), Markdown (summary.md), JUnit XML or the HTML report.")
     var format: Format = .text
 
     func run() throws {
@@ -22,6 +22,7 @@ struct ReportCommand: ParsableCommand {
         case .text: print(TerminalSummary.render(loaded))
         case .md: print(MarkdownSummary.render([loaded]), terminator: "")
         case .junit: print(JUnitReport.render([loaded]), terminator: "")
+        case .html: print(HTMLReport.render([loaded]), terminator: "")
         }
     }
 }

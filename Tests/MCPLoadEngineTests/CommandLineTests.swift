@@ -17,8 +17,15 @@ extension ProcessTests {
         private func mcpload(
             _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
         ) throws -> Finished {
+            try command(TestSupport.mcploadExecutable, arguments, in: directory, environment: environment)
+        }
+
+        private func command(
+            _ executable: String, _ arguments: [String], in directory: String? = nil,
+            environment: [String: String] = [:]
+        ) throws -> Finished {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
+            process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             if !environment.isEmpty {
                 process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
@@ -285,6 +292,57 @@ extension ProcessTests {
             #expect(result.thresholds.last?.measured == 0.2)
         }
 
+        @Test(
+            "every run writes junit.xml that validates against the JUnit schema, and report.html that report --html renders again",
+            .enabled(if: TestSupport.pythonVenv != nil, "run scripts/test (it installs xmlschema and junit-10.xsd)"))
+        func reportFiles() throws {
+            let directory = try temporaryDirectory()
+            try write(
+                """
+                name: "junit <&> \\"quoted\\""
+                target: { builtin: demo, args: [--error-rate, "0.5"] }
+                load: { vus: 2, iterations: 4 }
+                steps: [{ call_tool: { name: echo, arguments: { text: hi }, expect: { contains: "<never> & \\"so\\"" } } }]
+                thresholds: ["failure_rate < 10%", "p99(call echo) < 60s"]
+                """, to: directory + "/s.yaml")
+            #expect(try mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory).status == 1)
+            let venv = try #require(TestSupport.pythonVenv)
+            let schema = venv + "/share/junit-10.xsd"
+            let golden = TestSupport.repositoryRoot.appendingPathComponent(
+                "Tests/MCPLoadReportTests/Golden/junit.xml"
+            ).path
+            for file in [directory + "/out/junit.xml", golden] {
+                let validation = try command(
+                    venv + "/bin/python",
+                    [
+                        "-c", "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])", schema,
+                        file,
+                    ])
+                #expect(validation.status == 0, "\(file) does not validate: \(validation.errors)")
+            }
+            let junit = try String(contentsOfFile: directory + "/out/junit.xml", encoding: .utf8)
+            // Both thresholds (no success leaves p99 without data) and the step's checks.
+            #expect(junit.contains(#"<testsuites name="mcpload" tests="3" failures="3""#))
+            #expect(junit.contains(#"<testsuite name="junit &lt;&amp;&gt; &quot;quoted&quot;""#))
+
+            // The schema check is not vacuous: a file that breaks it is refused.
+            try write("<testsuites><testsuite name=\"x\"/></testsuites>", to: directory + "/broken.xml")
+            let refused = try command(
+                venv + "/bin/python",
+                [
+                    "-c", "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])", schema,
+                    directory + "/broken.xml",
+                ])
+            #expect(refused.status != 0)
+
+            let page = try String(contentsOfFile: directory + "/out/report.html", encoding: .utf8)
+            #expect(page.contains(#"<p class="verdict fail">Failed: 2 of 2 thresholds broke"#))
+            #expect(page.contains("<title>mcpload: junit &lt;&amp;&gt; &quot;quoted&quot;</title>"))
+            let rendered = try mcpload(["report", "out/result.json", "--html"], in: directory)
+            #expect(rendered.status == 0)
+            #expect(rendered.output == page)
+        }
+
         @Test("compare BASE NEW: every step before → after, and --gate exits 1 when NEW is worse than allowed")
         func compareWithGates() throws {
             let directory = try temporaryDirectory()
@@ -392,7 +450,9 @@ extension ProcessTests {
             #expect(result.thresholds.first?.passed == false)
         }
 
-        @Test("no planted or leaked value appears raw in any output: stdout, result.json, summary.md, junit.xml")
+        @Test(
+            "no planted or leaked value appears raw in any output: stdout, result.json, summary.md, junit.xml, report.html"
+        )
         func leakRedaction() throws {
             let directory = try temporaryDirectory()
             try write(
@@ -408,7 +468,7 @@ extension ProcessTests {
             #expect(finished.status == 0, "\(finished.errors)")
             #expect(finished.output.contains("leaks (sensitive values on the wire"))
             let outputs =
-                try ["result.json", "summary.md", "junit.xml"].map {
+                try ["result.json", "summary.md", "junit.xml", "report.html"].map {
                     try String(contentsOfFile: directory + "/out/" + $0, encoding: .utf8)
                 } + [finished.output, finished.errors]
             for text in outputs {

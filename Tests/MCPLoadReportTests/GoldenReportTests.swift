@@ -54,6 +54,48 @@ struct GoldenReportTests {
         ]
     }
 
+    /// The matrix above, its second run with everything a report can show: a timeline with a
+    /// failing second, leaks, a saturated harness, server memory.
+    static func richResults() -> [RunResult] {
+        var results = fixedResults()
+        var run = results[1]
+        run.durationSeconds = 5
+        run.timeline = Timeline(
+            seconds: (0..<5).map { second in
+                Timeline.Second(
+                    at: second, requests: UInt64(100 + 20 * second),
+                    failures: second == 3 ? [.timeout: 6, .transport: 2] : [:],
+                    latencyBuckets: second == 4 ? [] : [[UInt64(50 + second), 90], [UInt64(60 + second), 10]],
+                    openSessions: 2 + second % 2)
+            })
+        var leaks = LeakStatistics()
+        var email = LeakStatistics.DetectorCounts()
+        email.exposed = 12
+        email.uniqueValues = 4
+        email.retransmitted = 8
+        email.crossSession = 1
+        email.examples = ["a…@example.com"]
+        leaks.detectors[.email] = email
+        run.leaks = leaks
+        var harness = HarnessHealth()
+        harness.cpuSeconds = 3.8
+        harness.wallSeconds = 2
+        harness.cores = 2
+        harness.saturation = "CPU 95% of 2 cores"
+        run.harness = harness
+        var servers = ServerResources(sampleIntervalSeconds: 1)
+        servers.processes = 1
+        servers.peakProcessRSSBytes = 12 << 20
+        servers.peakTotalRSSBytes = 12 << 20
+        servers.timeline = (0..<3).map {
+            ServerResources.Point(
+                atSeconds: Double($0), processes: 1, totalRSSBytes: UInt64(10 + $0) << 20, cpuCores: 0.5)
+        }
+        run.serverResources = servers
+        results[1] = run
+        return results
+    }
+
     private func check(_ rendered: String, against name: String) throws {
         let file = Self.folder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["MCPLOAD_UPDATE_GOLDEN"] == "1" {
@@ -97,6 +139,50 @@ struct GoldenReportTests {
         #expect(lines[2] == "  errors  ··█·  4 in all")
         #expect(lines[3].hasPrefix("  p99     ▅▆▇█  max ≤"))
         #expect(TimelineSparkline.render(Timeline(seconds: [timeline.seconds[0]])).isEmpty)
+    }
+
+    @Test("the HTML report of a matrix: verdict first, charts as inline SVG, nothing fetched, text escaped")
+    func html() throws {
+        let page = HTMLReport.render(Self.richResults())
+        try check(page, against: "report.html")
+        let verdict = try #require(page.range(of: #"<p class="verdict fail">"#))
+        let firstChart = try #require(page.range(of: "<svg"))
+        #expect(verdict.lowerBound < firstChart.lowerBound, "the verdict comes before any chart")
+        #expect(page.contains("Failed: 2 of 4 thresholds broke"))
+        #expect(page.contains("Harness saturated: figures unreliable (CPU 95% of 2 cores)"))
+        // Self-contained: no script, no stylesheet or image fetched from anywhere.
+        for outside in ["<script", "src=", "<link", "http://", "https://", "@import"] {
+            #expect(!page.contains(outside), "the report must not load anything: found \(outside)")
+        }
+        // A server's message is shown as text, never as markup.
+        #expect(page.contains("result does not contain &quot;c1 &lt;&amp;&gt;&quot;"))
+        #expect(!page.contains("c1 <&>"))
+        // Spectrum of the comparison and of each run; throughput, latency and sessions over time; server memory.
+        #expect(page.components(separatedBy: "<svg").count - 1 == 7)
+        #expect(page.contains(#"aria-label="Requests per second: answered, and failed by class""#))
+        #expect(page.contains(">timeout 6</title>"))
+    }
+
+    @Test("without thresholds, the verdict still tells a clean run from one whose requests failed")
+    func verdictWithoutThresholds() {
+        var results = Self.fixedResults()
+        for index in results.indices { results[index].thresholds = [] }
+        #expect(HTMLReport.render([results[0]]).contains("Completed without a failed request; no thresholds were set"))
+        #expect(
+            HTMLReport.render(results).contains(
+                #"<p class="verdict warn">Completed, but requests failed (http 4.8%); no thresholds were set to judge it"#
+            ))
+    }
+
+    @Test("SVG chart ticks are round and reach the data; a gap in a series breaks its line")
+    func chartArithmetic() {
+        #expect(SVGChart.roundTicks(upTo: 37) == [0, 10, 20, 30, 40])
+        #expect(SVGChart.roundTicks(upTo: 1_800) == [0, 500, 1_000, 1_500, 2_000])
+        #expect(SVGChart.roundTicks(upTo: 0) == [0, 1])
+        let runs = SVGChart.unbrokenRuns([(0, 1), (1, nil), (2, 3), (3, 4), (4, nil)])
+        #expect(runs.map { $0.map(\.x) } == [[0], [2, 3]])
+        #expect(ReportCharts.secondTicks(upTo: 2).map(\.text) == ["0s", "1s", "2s"])
+        #expect((0...4).map(ReportCharts.ninesLabel) == ["0%", "90%", "99%", "99.9%", "99.99%"])
     }
 
     @Test("the comparison of two runs side by side")
