@@ -80,7 +80,9 @@ public enum HTMLReport {
                     + HTML.escape(saturated.compactMap { $0.harness?.saturation }.joined(separator: "; "))
                     + "). mcpload itself was the bottleneck; the server may be faster than these figures.</p>")
         }
-        let runs = results.map(\.runID).joined(separator: ", ")
+        // A matrix's rows share one run id.
+        var seen = Set<String>()
+        let runs = results.map(\.runID).filter { seen.insert($0).inserted }.joined(separator: ", ")
         lines.append(#"<p class="meta">run \#(HTML.escape(runs))</p>"#)
         lines.append("</header>")
         return lines.joined(separator: "\n")
