@@ -16,6 +16,8 @@ public struct Recorder: Sendable {
     public var fanIn: FanInStatistics?
     /// What the leak scanner found in this client's traffic (nil when scanning is off).
     public var leaks: LeakTally?
+    /// The `tools/list` answers this client's sessions got, for the tool-surface audit.
+    public var toolSurface: ToolSurfaceTally?
     /// The open model's dispatcher: recorded once, by the run.
     public var pacing: PacingStatistics?
     /// Open model: how late each of this client's iterations started against its schedule.

@@ -22,6 +22,7 @@ extension RunResult {
         var fanIn: FanInStatistics?
         var pacing: PacingStatistics?
         var leaks: LeakTally?
+        var toolSurface: ToolSurfaceTally?
         var startLag: LatencyHistogram?
         for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) {
             for step in recorder.steps {
@@ -38,6 +39,9 @@ extension RunResult {
             if let proxy = recorder.fanIn { fanIn = (fanIn ?? FanInStatistics()).merged(with: proxy) }
             if let tally = recorder.leaks {
                 if leaks == nil { leaks = tally } else { leaks?.merge(tally) }
+            }
+            if let tally = recorder.toolSurface {
+                if toolSurface == nil { toolSurface = tally } else { toolSurface?.merge(tally) }
             }
             if let own = recorder.pacing {
                 if pacing == nil { pacing = own } else { pacing?.merge(own) }
@@ -70,6 +74,7 @@ extension RunResult {
             proxy: fanIn)
         self.pacing = pacing
         self.leaks = leaks?.statistics
+        self.audit = toolSurface.map(ToolSurfaceAudit.init)
     }
 }
 

@@ -27,6 +27,8 @@ public struct RunResult: Sendable, Codable, Equatable {
     public var proxy: FanInStatistics?
     /// Sensitive values seen on the wire, per detector (`leaks:`); nil when scanning was off.
     public var leaks: LeakStatistics?
+    /// The tool-surface audit of every `tools/list` answer of the run; nil when none was listed.
+    public var audit: ToolSurfaceAudit?
     /// Open model: the schedule asked for, what was achieved, and how late starts were.
     public var pacing: PacingStatistics?
     /// The run second by second (requests, failures by class, latency, open sessions).
@@ -73,7 +75,7 @@ public struct RunResult: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
         case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
-        case abortedByThreshold, leaks
+        case abortedByThreshold, leaks, audit
         case storedThresholds = "thresholds"
     }
 

@@ -40,9 +40,6 @@ extension ScenarioParser {
 
     func checkKeys(_ fields: YAMLFields, allowed: Set<String>, context: String) throws(ScenarioError) {
         for field in fields.fields where !allowed.contains(field.key) {
-            if Self.plannedKeys.contains(field.key) {
-                throw error(at: field.keyNode, "'\(field.key)' is not supported by this version of mcpload")
-            }
             var message = "unknown key '\(field.key)' in \(context)"
             if let suggestion = closestMatch(to: field.key, in: allowed) {
                 message += " (did you mean '\(suggestion)'?)"

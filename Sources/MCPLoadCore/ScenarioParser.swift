@@ -55,10 +55,6 @@ public struct ScenarioParser {
         "history",
     ]
 
-    /// Keys the design names that this version does not implement yet: rejected with a clear word
-    /// rather than accepted and ignored.
-    static let plannedKeys: Set<String> = ["audit"]
-
     private func composeDocument(_ yaml: String) throws(ScenarioError) -> Node {
         do {
             guard let node = try Yams.compose(yaml: yaml) else {

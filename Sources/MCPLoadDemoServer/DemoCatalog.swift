@@ -1,7 +1,7 @@
 import MCPLoadCore
 
 /// The demo server's tools, resource and prompt: small, predictable, and enough to exercise
-/// every step type.
+/// every step type. Its tools pass the tool-surface audit: tight schemas, annotations, plain text.
 enum DemoCatalog {
     static let serverName = "mcpload-demo"
     static let resourceURI = "demo://greeting"
@@ -27,7 +27,9 @@ enum DemoCatalog {
         [
             "name": .string(name),
             "description": .string(description),
-            "inputSchema": ["type": "object", "properties": properties, "required": .array(required)],
+            "inputSchema": [
+                "type": "object", "properties": properties, "required": .array(required), "additionalProperties": false,
+            ],
             "annotations": ["readOnlyHint": true, "destructiveHint": false],
         ]
     }

@@ -19,6 +19,10 @@ public struct DemoServerOptions: Sendable, Hashable {
     public var leak = false
     /// A shared cache bug: every echo also returns the previous echo's text, whichever session sent it.
     public var bleed = false
+    /// List tools whose definitions carry hidden instructions, as published tool-poisoning attacks do.
+    public var poison = false
+    /// A rug pull: once this many sessions have opened, `echo`'s definition turns malicious.
+    public var rugPullAfter: Int?
     /// Behave like a server from before 2026-07-28: no `server/discover`, `_meta` envelopes ignored.
     public var preStateless = false
 

@@ -16,6 +16,15 @@ actor DemoState {
     func injectsError() -> Bool { faults.injectsError() }
 
     private var records = 0
+    private var sessions = 0
+
+    /// Counts a session opening (an `initialize`); returns how many have opened so far.
+    func noteSession() -> Int {
+        sessions += 1
+        return sessions
+    }
+
+    var sessionsOpened: Int { sessions }
     private var lastEcho: String?
 
     /// `--bleed`: remembers this echo's text and returns the one before it, from any session.

@@ -197,6 +197,11 @@ struct SessionScope: Sendable {
                         request: performed.request, answer: performed.answer, step: step.label, scanner: scanner,
                         plan: plan, virtualClient: virtualClient, progress: &progress)
                 }
+                // Audited whatever the step's checks said: the listing is what the client got.
+                if case .listTools = step.action, let listing = performed.answer {
+                    if progress.recorder.toolSurface == nil { progress.recorder.toolSurface = ToolSurfaceTally() }
+                    progress.recorder.toolSurface?.observe(listResult: listing)
+                }
                 progress.captured.merge(performed.captured) { _, new in new }
                 if plan.scenario.history != nil, let method = performed.method {
                     progress.record(

@@ -42,6 +42,15 @@ public enum MarkdownSummary {
                     + "| \(cell(TerminalSummary.breakdown(step.failures))) | \(latency(summary.p50)) | \(latency(summary.p99)) "
                     + "| \(DurationText.rounded(Double(step.attempts) / seconds, places: 1)) |")
         }
+        if let audit = result.audit {
+            lines += [
+                "",
+                "Tool surface: \(audit.tools.count) tools, ~\(audit.estimatedTokensPerSession) tokens per session; "
+                    + (audit.findings.isEmpty
+                        ? "no findings."
+                        : "**\(audit.findings.count) findings** (\(AuditSummary.categoryCounts(audit)))."),
+            ]
+        }
         if !result.thresholds.isEmpty {
             lines += ["", "| threshold | measured | |", "|---|---:|---|"]
             for outcome in result.thresholds {

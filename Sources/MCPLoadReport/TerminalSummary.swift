@@ -28,6 +28,7 @@ public enum TerminalSummary {
             if !lines.isEmpty { out += [""] + lines }
         }
         out.append(contentsOf: leaks(result))
+        if let audit = result.audit { out += [""] + AuditSummary.render(audit) }
         out.append(contentsOf: pacing(result))
         out.append(contentsOf: proxy(result))
         out.append(contentsOf: resources(result))

@@ -74,6 +74,12 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "A shared-cache bug: every echo also returns the previous echo's text, from any session.")
     var bleed = false
 
+    @Flag(help: "List two extra tools with poisoned definitions (hidden instructions, a base64 blob, loose schemas).")
+    var poison = false
+
+    @Option(help: "A rug pull: after N sessions, tools/list answers with a changed, malicious echo definition.")
+    var rugPull: Int?
+
     @Flag(help: "Act as a server from before MCP 2026-07-28: no server/discover, no stateless requests.")
     var preStateless = false
 
@@ -91,6 +97,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be within 0...1") }
         if let crashAfter, crashAfter < 0 { throw ValidationError("--crash-after must be 0 or more") }
         if let garbageEvery, garbageEvery < 1 { throw ValidationError("--garbage-every must be at least 1") }
+        if let rugPull, rugPull < 0 { throw ValidationError("--rug-pull must be 0 or more") }
         for (flag, value) in [("--latency", latency), ("--jitter", jitter)] {
             if let value, DurationText.parse(value) == nil {
                 throw ValidationError("\(flag): bad duration '\(value)'; write e.g. 5ms")
@@ -109,6 +116,8 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.stderrNoise = stderrNoise
         options.leak = leak
         options.bleed = bleed
+        options.poison = poison
+        options.rugPullAfter = rugPull
         options.preStateless = preStateless
         guard let port = http else {
             let status = await DemoServer.runStdio(options)

@@ -7,11 +7,12 @@ struct MCPLoad: AsyncParsableCommand {
         abstract: "Load and concurrency testing for MCP servers.",
         discussion: """
             Exit codes: 0 the run completed and every threshold held, 1 a threshold or regression gate \
-            failed, 2 bad input (scenario, flags or files), 3 the run could not start or was aborted \
-            (partial results are still written).
+            failed (audit: a finding), 2 bad input (scenario, flags or files), 3 the run could not start or \
+            was aborted (partial results are still written).
             """,
         subcommands: [
-            RunCommand.self, CompareCommand.self, ReportCommand.self, ValidateCommand.self, DemoServerCommand.self,
+            RunCommand.self, CompareCommand.self, ReportCommand.self, AuditCommand.self, ValidateCommand.self,
+            DemoServerCommand.self,
         ]
     )
 }

@@ -72,7 +72,7 @@ struct ScenarioParserTests {
             ),
             ("target: { builtin: demo }\nsteps:\n  - call_tool: { arguments: {} }\n", 3, "needs 'name'"),
             ("target: { builtin: demo }\nload: { vus: 0 }\nsteps: [ping]\n", 2, "at least 1"),
-            ("target: { builtin: demo }\nsteps: [ping]\naudit: { tools: true }\n", 3, "not supported"),
+            ("target: { builtin: demo }\nsteps: [ping]\nloads: { vus: 2 }\n", 3, "(did you mean 'load'?)"),
             ("steps: [ping]\n", 1, "missing 'target'"),
             ("target: { builtin: demo\nsteps: [ping]\n", 2, "not valid YAML"),
             (

@@ -343,6 +343,40 @@ extension ProcessTests {
             #expect(rendered.output == page)
         }
 
+        @Test("audit TARGET: exit 0 for the clean demo, 1 with findings (text, --json, audit.json), 2 for bad input")
+        func auditCommand() throws {
+            let directory = try temporaryDirectory()
+            let clean = try mcpload(["audit", "demo", "--sessions", "2"], in: directory)
+            #expect(clean.status == 0, "\(clean.errors)")
+            #expect(clean.output.contains("demo: 2 of 2 sessions listed their tools"))
+            #expect(clean.output.contains("tool surface: 5 tools"))
+            #expect(clean.output.contains("no findings"))
+
+            let poisoned = try mcpload(["audit", "demo --poison", "--out", "out"], in: directory)
+            #expect(poisoned.status == 1)
+            #expect(poisoned.output.contains("12 findings: poisoning 6, schema 5, annotations 1"))
+            #expect(poisoned.output.contains("get_weather  instruction-tag"))
+            // The hidden characters are named, never printed.
+            #expect(!poisoned.output.contains("\u{200B}") && !poisoned.output.contains("\u{202E}"))
+            let saved = try JSONDecoder().decode(
+                ToolSurfaceAudit.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/audit.json")))
+            #expect(saved.findings.count == 12)
+
+            let json = try mcpload(["audit", "demo --poison", "--json", "--sessions", "1"], in: directory)
+            #expect(json.status == 1)
+            let printed = try JSONDecoder().decode(ToolSurfaceAudit.self, from: Data(json.output.utf8))
+            #expect(printed.listings == 1 && printed.findings == saved.findings)
+
+            #expect(try mcpload(["audit", "demo", "--sessions", "0"], in: directory).status == 2)
+            let wrongTransport = try mcpload(
+                ["audit", "http://127.0.0.1:1/mcp", "--transport", "stdio"], in: directory)
+            #expect(wrongTransport.status == 2)
+            #expect(wrongTransport.errors.contains("the target is a URL"))
+            let nothing = try mcpload(["audit", "/nonexistent/server"], in: directory)
+            #expect(nothing.status == 3)
+            #expect(nothing.errors.contains("no session listed the tools"))
+        }
+
         @Test("compare BASE NEW: every step before → after, and --gate exits 1 when NEW is worse than allowed")
         func compareWithGates() throws {
             let directory = try temporaryDirectory()

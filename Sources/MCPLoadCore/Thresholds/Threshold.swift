@@ -65,6 +65,17 @@ public enum ThresholdMetric: Sendable, Hashable {
     /// A leak count (`leaks:`), of one detector or of all.
     case leaks(LeakDetector?, LeakCounter)
 
+    /// A tool-surface audit figure (`audit.findings`, `audit.poisoning`, `audit.tools`).
+    case audit(AuditCounter)
+
+    /// The figures of ``ToolSurfaceAudit`` a threshold can read.
+    public enum AuditCounter: String, Sendable, Hashable, CaseIterable {
+        case findings, poisoning, schema, annotations
+        case rugPull = "rug_pull"
+        case tools
+        case bytesPerSession = "bytes_per_session"
+    }
+
     /// The counts of ``LeakStatistics`` a threshold can read.
     public enum LeakCounter: String, Sendable, Hashable, CaseIterable {
         case exposed, retransmitted
@@ -105,7 +116,7 @@ public enum ThresholdMetric: Sendable, Hashable {
             .successes(let step), .neverSent(let step), .sentAndFailed(let step):
             step
         case .latency(_, .step(let step)): step
-        case .latency, .sessionsFailed, .sessionsExpired, .dropped, .leaks: nil
+        case .latency, .sessionsFailed, .sessionsExpired, .dropped, .leaks, .audit: nil
         }
     }
 }

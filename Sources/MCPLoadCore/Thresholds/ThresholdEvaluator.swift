@@ -42,6 +42,18 @@ public enum ThresholdEvaluator {
         case .sessionsFailed: return Double(result.session.setupFailures.total)
         case .sessionsExpired: return Double(result.session.expired)
         case .dropped: return Double(result.iterations.dropped)
+        case .audit(let counter):
+            // No listing, no audit: a threshold on it has no data rather than a reassuring zero.
+            guard let audit = result.audit else { return nil }
+            switch counter {
+            case .findings: return Double(audit.findings.count)
+            case .poisoning: return Double(audit.findings(in: .poisoning).count)
+            case .schema: return Double(audit.findings(in: .schema).count)
+            case .annotations: return Double(audit.findings(in: .annotations).count)
+            case .rugPull: return Double(audit.findings(in: .rugPull).count)
+            case .tools: return Double(audit.tools.count)
+            case .bytesPerSession: return Double(audit.bytesPerSession)
+            }
         case .leaks(let detector, let counter):
             guard let leaks = result.leaks else { return nil }
             let counts = leaks.detectors.filter { detector == nil || $0.key == detector }.values

@@ -81,6 +81,15 @@ public struct ThresholdParser: Sendable {
                 if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
                 return try leaks(String(name.dropFirst("leaks.".count)))
             }
+            if name.hasPrefix("audit.") {
+                if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
+                guard let counter = ThresholdMetric.AuditCounter(rawValue: String(name.dropFirst("audit.".count)))
+                else {
+                    let counters = ThresholdMetric.AuditCounter.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw SyntaxError(message: "unknown audit figure '\(name)'; use audit. and one of: \(counters)")
+                }
+                return .audit(counter)
+            }
             throw SyntaxError(message: "unknown metric '\(name)'; use \(Self.metricNames)")
         }
     }
@@ -88,7 +97,7 @@ public struct ThresholdParser: Sendable {
     static let metricNames =
         "failure_rate, p50, p90, p99, p99.9, mean, max, min, rate, requests, successes, never_sent, "
         + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped, "
-        + "leaks.COUNTER, leaks.DETECTOR.COUNTER"
+        + "leaks.COUNTER, leaks.DETECTOR.COUNTER, audit.FIGURE"
 
     /// `leaks.cross_session`, `leaks.email.exposed`.
     private func leaks(_ text: String) throws(SyntaxError) -> ThresholdMetric {

@@ -21,6 +21,7 @@ struct HTMLRunSection {
         parts += charts()
         parts += failures()
         parts += leaks()
+        parts += audit()
         parts += notes("Protocol traffic", TerminalSummary.traffic(result) + TerminalSummary.proxy(result))
         parts += notes("Open model", TerminalSummary.pacing(result))
         parts += health()
@@ -180,6 +181,27 @@ struct HTMLRunSection {
                 header: ["detector", "exposed", "unique", "retransmitted", "cross-session", "amplification", "e.g."],
                 rows: rows),
         ]
+    }
+
+    private func audit() -> [String] {
+        guard let audit = result.audit, let summary = AuditSummary.render(audit).first else { return [] }
+        var parts = ["<h3>Tool surface</h3>", "<p>\(HTML.escape(summary))</p>"]
+        guard !audit.findings.isEmpty else {
+            return parts + [
+                "<p>No findings: no poisoning signals, loose schemas, missing annotations or rug pulls.</p>"
+            ]
+        }
+        let rows = audit.findings.map { finding -> [HTML.Cell] in
+            [
+                .text(finding.tool),
+                .text(
+                    finding.rule.rawValue,
+                    cssClass: finding.rule.category == .poisoning || finding.rule == .rugPull ? "bad" : nil),
+                .text(finding.detail),
+            ]
+        }
+        parts.append(HTML.table(header: ["tool", "rule", "what"], rows: rows))
+        return parts
     }
 
     private func health() -> [String] {
