@@ -19,7 +19,9 @@ struct TextTable {
                 return leftAligned.contains(column) ? cell + padding : padding + cell
             }.joined(separator: "  ")
         }
+        // A left-aligned last column would end every line in padding.
+        func trimmed(_ text: String) -> String { String(text.reversed().drop { $0 == " " }.reversed()) }
         let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+        return ([line(header), rule] + rows.map(line)).map(trimmed).joined(separator: "\n")
     }
 }
