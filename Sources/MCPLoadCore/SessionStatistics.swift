@@ -31,8 +31,12 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
     public var notifications: [String: UInt64] = [:]
     /// Requests the server sent us, by method; each was answered.
     public var serverRequests: [String: UInt64] = [:]
-    /// Responses whose id matched no request in flight (late after a timeout, or misrouted).
+    /// Responses to one of this session's requests that no longer waited (late after a timeout,
+    /// or a second answer).
     public var unmatchedResponses: UInt64 = 0
+    /// Responses with an id this session never sent: another session's answer, delivered here.
+    /// A cross-session event; each one failed the oldest request in flight as `protocol`.
+    public var misroutedResponses: UInt64 = 0
     /// Lines that were not JSON-RPC and could not be tied to a request in flight.
     public var invalidMessages: UInt64 = 0
     /// Answer streams the server closed early that were resumed with `Last-Event-ID`.
@@ -45,7 +49,7 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case notifications, serverRequests, unmatchedResponses, invalidMessages, resumedStreams, listeningStreams
-        case listeningStreamsRefused
+        case listeningStreamsRefused, misroutedResponses
     }
 
     /// Counters added within schema v1 read as 0 from results written before them.
@@ -58,6 +62,7 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
         resumedStreams = try container.decodeIfPresent(UInt64.self, forKey: .resumedStreams) ?? 0
         listeningStreams = try container.decodeIfPresent(UInt64.self, forKey: .listeningStreams) ?? 0
         listeningStreamsRefused = try container.decodeIfPresent(UInt64.self, forKey: .listeningStreamsRefused) ?? 0
+        misroutedResponses = try container.decodeIfPresent(UInt64.self, forKey: .misroutedResponses) ?? 0
     }
 
     public mutating func merge(_ other: ProtocolStatistics) {
@@ -68,5 +73,6 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
         resumedStreams += other.resumedStreams
         listeningStreams += other.listeningStreams
         listeningStreamsRefused += other.listeningStreamsRefused
+        misroutedResponses += other.misroutedResponses
     }
 }

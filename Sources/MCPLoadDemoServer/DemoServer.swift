@@ -19,7 +19,7 @@ public enum DemoServer {
         let handler = RequestHandler(options: options, state: state)
         let outbox = Outbox(reachesClient: true) { output.write($0) }
         @Sendable func handle(_ job: Job) async {
-            output.write(await handler.answer(id: job.id, method: job.method, params: job.params, outbox: outbox))
+            output.write(await handler.answer(id: job.answerID, method: job.method, params: job.params, outbox: outbox))
         }
         let (serialQueue, serialJobs) = AsyncStream.makeStream(of: Job.self)
         await withDiscardingTaskGroup { group in
@@ -38,6 +38,7 @@ public enum DemoServer {
                     guard let message = decode(frame, output: output) else { continue }
                     switch message {
                     case .request(let id, let method, let params):
+                        var answerID = id
                         switch await state.admit() {
                         case .crash:
                             log.write("mcpload demo: crashing as asked (--crash-after)")
@@ -45,11 +46,13 @@ public enum DemoServer {
                         case .garbage:
                             output.write("{\"jsonrpc\": \"2.0\", garbage as asked (--garbage-every)")
                             continue
+                        case .misroute:
+                            answerID = .string("misrouted-\(id)")
                         case .answer:
                             break
                         }
                         if options.stderrNoise { log.write("mcpload demo: handling \(method) \(id)") }
-                        let job = Job(id: id, method: method, params: params)
+                        let job = Job(answerID: answerID, method: method, params: params)
                         if options.serial {
                             serialJobs.yield(job)
                         } else {
@@ -73,7 +76,8 @@ public enum DemoServer {
     }
 
     struct Job: Sendable {
-        let id: JSONRPCID
+        /// The request's id, or (`--misroute-every`) one the client never sent.
+        let answerID: JSONRPCID
         let method: String
         let params: JSONValue?
     }

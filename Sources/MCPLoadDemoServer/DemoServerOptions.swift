@@ -13,6 +13,8 @@ public struct DemoServerOptions: Sendable, Hashable {
     public var crashAfter: Int?
     /// Answer every Nth request with a malformed line instead of its response.
     public var garbageEvery: Int?
+    /// Answer every Nth request under an id the client never sent (stdio): a misrouted answer.
+    public var misrouteEvery: Int?
     /// Write a log line to stderr for every request.
     public var stderrNoise = false
     /// Add a fake customer record (email, card, API key) to every tool result, as leaky tools do.

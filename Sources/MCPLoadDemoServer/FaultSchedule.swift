@@ -7,6 +7,8 @@ struct FaultSchedule: Sendable {
         case garbage
         /// Exit without answering.
         case crash
+        /// Answer under an id the client never sent, as if the answer were another session's.
+        case misroute
     }
 
     let options: DemoServerOptions
@@ -23,6 +25,7 @@ struct FaultSchedule: Sendable {
         if let crashAfter = options.crashAfter, requests >= crashAfter { return .crash }
         requests += 1
         if let every = options.garbageEvery, every > 0, requests % every == 0 { return .garbage }
+        if let every = options.misrouteEvery, every > 0, requests % every == 0 { return .misroute }
         return .answer
     }
 

@@ -130,9 +130,14 @@ public enum TerminalSummary {
         if traffic.resumedStreams > 0 {
             lines.append("answer streams resumed after the server closed them early: \(traffic.resumedStreams)")
         }
+        if traffic.misroutedResponses > 0 {
+            lines.append(
+                "cross-session: \(traffic.misroutedResponses) misrouted answers (ids this session never sent: "
+                    + "another session's answers), each failed the request waiting longest as protocol")
+        }
         if traffic.unmatchedResponses > 0 || traffic.invalidMessages > 0 {
             lines.append(
-                "stray messages: \(traffic.unmatchedResponses) responses matching no request in flight, "
+                "stray messages: \(traffic.unmatchedResponses) late or repeated answers to requests no longer waiting, "
                     + "\(traffic.invalidMessages) invalid lines with nothing in flight")
         }
         return lines

@@ -43,6 +43,10 @@ public actor JSONRPCClient {
     private var envelope: [String: JSONValue]?
     /// Requests whose bytes are still being written.
     private var writing: Set<JSONRPCID> = []
+    /// Ids raw lines were sent with (numbered requests are 1..<nextID): what makes an answer
+    /// "ours". Bounded: past the limit every id counts as possibly ours.
+    private var rawIDs: Set<JSONRPCID> = []
+    private static let rawIDLimit = 1024
     /// Notifications, server requests and stray messages seen so far.
     public private(set) var traffic = ProtocolStatistics()
 
@@ -113,6 +117,7 @@ public actor JSONRPCClient {
                 answer: .failed(Failure(.notSent, "id \(id) is already in flight")), latency: .zero,
                 bytesOut: 0, bytesIn: 0)
         }
+        if rawIDs.count <= Self.rawIDLimit { rawIDs.insert(id) }
         return await exchange(id: id, message: message, timeout: timeout)
     }
 
@@ -278,8 +283,33 @@ public actor JSONRPCClient {
     }
 
     private func settle(_ id: JSONRPCID, _ answer: JSONRPCAnswer, at instant: ContinuousClock.Instant, bytes: Int) {
-        if !deliver(Arrival(answer: answer, at: instant, bytes: bytes), to: id) {
+        if deliver(Arrival(answer: answer, at: instant, bytes: bytes), to: id) { return }
+        guard !sentByThisSession(id) else {
             traffic.unmatchedResponses += 1
+            return
+        }
+        // Another session's answer reached this one: the routing between them is broken, and
+        // the request this session waits on longest is the one whose answer went astray.
+        traffic.misroutedResponses += 1
+        let waiting = slots.filter { if case .arrived = $0.value { false } else { true } }.keys
+        guard let oldest = waiting.min(by: Self.sendOrder) else { return }
+        let failure = Failure(.protocol, "misrouted: an answer with id \(id), which this session never sent")
+        deliver(Arrival(answer: .failed(failure), at: instant, bytes: bytes), to: oldest)
+    }
+
+    /// Whether `id` is one this session sent: numbered requests and raw lines' ids. A null id
+    /// (the answer to a line the server could not parse) is never misrouted.
+    private func sentByThisSession(_ id: JSONRPCID) -> Bool {
+        if case .number(let number) = id, (1..<nextID).contains(number) { return true }
+        return id == .null || rawIDs.contains(id) || rawIDs.count > Self.rawIDLimit
+    }
+
+    /// Numbered requests in the order they were sent, raw lines' ids after them.
+    private static func sendOrder(_ lhs: JSONRPCID, _ rhs: JSONRPCID) -> Bool {
+        switch (lhs, rhs) {
+        case (.number(let left), .number(let right)): left < right
+        case (.number, _): true
+        default: false
         }
     }
 

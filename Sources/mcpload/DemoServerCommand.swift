@@ -65,6 +65,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "Answer every Nth request with a malformed line instead.")
     var garbageEvery: Int?
 
+    @Option(help: "stdio: answer every Nth request under an id the client never sent (a misrouted answer).")
+    var misrouteEvery: Int?
+
     @Flag(help: "Write a log line to stderr for every request.")
     var stderrNoise = false
 
@@ -97,6 +100,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be within 0...1") }
         if let crashAfter, crashAfter < 0 { throw ValidationError("--crash-after must be 0 or more") }
         if let garbageEvery, garbageEvery < 1 { throw ValidationError("--garbage-every must be at least 1") }
+        if let misrouteEvery, misrouteEvery < 1 { throw ValidationError("--misroute-every must be at least 1") }
         if let rugPull, rugPull < 0 { throw ValidationError("--rug-pull must be 0 or more") }
         for (flag, value) in [("--latency", latency), ("--jitter", jitter)] {
             if let value, DurationText.parse(value) == nil {
@@ -113,6 +117,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.serial = serial
         options.crashAfter = crashAfter
         options.garbageEvery = garbageEvery
+        options.misrouteEvery = misrouteEvery
         options.stderrNoise = stderrNoise
         options.leak = leak
         options.bleed = bleed

@@ -122,5 +122,26 @@ extension ProcessTests {
             #expect(fixed?.exposed == 60)
             #expect(TestSupport.liveChildren().isEmpty)
         }
+
+        @Test(
+            "a misrouted answer (an id the session never sent) is a protocol failure and a cross-session event, counted exactly"
+        )
+        func misrouted() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo, args: [--misroute-every, "4"] }
+                load: { vus: 2, iterations: 6 }
+                steps: [ping, { call_tool: { name: echo, arguments: { text: hi } } }]
+                thresholds: ["misrouted == 0"]
+                """)
+            // Each server counts initialize as its first request, then ping, echo, ping, …: its
+            // 4th, 8th and 12th are pings, answered under an id the client never sent.
+            #expect(result.protocolTraffic.misroutedResponses == 6)
+            #expect(result.protocolTraffic.unmatchedResponses == 0)
+            #expect(result.steps[0].failures[.protocol] == 6)
+            #expect(result.steps[0].failures.examples.first?.message.hasPrefix("misrouted: an answer with id") == true)
+            #expect(result.steps[1].failures.total == 0)
+            #expect(result.thresholds.first?.measured == 6)
+        }
     }
 }

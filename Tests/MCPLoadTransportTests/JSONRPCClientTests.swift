@@ -89,6 +89,38 @@ struct JSONRPCClientTests {
         #expect(traffic.notifications == ["notifications/progress": 1])
     }
 
+    @Test(
+        "an answer with an id this session never sent is misrouted: it fails the oldest request waiting as `protocol`")
+    func misrouted() async throws {
+        let server = FakeServer()
+        let client = JSONRPCClient(transport: server.transport)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            async let first = client.request("ping", params: nil, timeout: .seconds(30))
+            let firstID = await server.nextSent()["id"]?.intValue ?? 0
+            async let second = client.request("ping", params: nil, timeout: .seconds(30))
+            let secondID = await server.nextSent()["id"]?.intValue ?? 0
+            #expect(firstID < secondID)
+            // Another session's answers: a string id this session never used, and a number beyond its own.
+            server.transport.deliver(#"{"jsonrpc":"2.0","id":"other-7","result":{}}"#)
+            server.transport.deliver(#"{"jsonrpc":"2.0","id":\#(secondID + 100),"result":{}}"#)
+            let (a, b) = await (first, second)
+            #expect(a.answer.failureClass == .protocol)
+            #expect(
+                a.answer.failure?.message == #"misrouted: an answer with id "other-7", which this session never sent"#)
+            #expect(b.answer.failureClass == .protocol)
+            // Late answers to its own requests are not misrouted: they are counted as unmatched.
+            server.transport.deliver(#"{"jsonrpc":"2.0","id":\#(firstID),"result":{}}"#)
+            // With nothing in flight, a misrouted answer is only counted.
+            server.transport.deliver(#"{"jsonrpc":"2.0","id":"other-8","result":{}}"#)
+            server.transport.close()
+            try await group.waitForAll()
+            let traffic = await client.traffic
+            #expect(traffic.misroutedResponses == 3)
+            #expect(traffic.unmatchedResponses == 1)
+        }
+    }
+
     @Test("a malformed line fails the request in flight as `protocol`; a closed stream fails it as `transport`")
     func brokenServer() async throws {
         for (event, expected) in [

@@ -62,6 +62,8 @@ public enum ThresholdMetric: Sendable, Hashable {
     case sessionsExpired
     /// Iterations the load model could not start on time for want of a free client (open model).
     case dropped
+    /// Answers with an id their session never sent (another session's answer).
+    case misrouted
     /// A leak count (`leaks:`), of one detector or of all.
     case leaks(LeakDetector?, LeakCounter)
 
@@ -116,7 +118,7 @@ public enum ThresholdMetric: Sendable, Hashable {
             .successes(let step), .neverSent(let step), .sentAndFailed(let step):
             step
         case .latency(_, .step(let step)): step
-        case .latency, .sessionsFailed, .sessionsExpired, .dropped, .leaks, .audit: nil
+        case .latency, .sessionsFailed, .sessionsExpired, .dropped, .misrouted, .leaks, .audit: nil
         }
     }
 }

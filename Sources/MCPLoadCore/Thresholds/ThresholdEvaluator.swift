@@ -42,6 +42,7 @@ public enum ThresholdEvaluator {
         case .sessionsFailed: return Double(result.session.setupFailures.total)
         case .sessionsExpired: return Double(result.session.expired)
         case .dropped: return Double(result.iterations.dropped)
+        case .misrouted: return Double(result.protocolTraffic.misroutedResponses)
         case .audit(let counter):
             // No listing, no audit: a threshold on it has no data rather than a reassuring zero.
             guard let audit = result.audit else { return nil }

@@ -72,9 +72,14 @@ public struct ThresholdParser: Sendable {
         case "never_sent": return .neverSent(step: label)
         case "sent_and_failed": return .sentAndFailed(step: label)
         case "errors": return .failures(nil, code: nil, step: label)
-        case "sessions.failed", "sessions.expired", "dropped":
+        case "sessions.failed", "sessions.expired", "dropped", "misrouted":
             if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
-            return name == "dropped" ? .dropped : name == "sessions.failed" ? .sessionsFailed : .sessionsExpired
+            switch name {
+            case "dropped": return .dropped
+            case "misrouted": return .misrouted
+            case "sessions.failed": return .sessionsFailed
+            default: return .sessionsExpired
+            }
         default:
             if name.hasPrefix("errors.") { return try failures(String(name.dropFirst("errors.".count)), step: label) }
             if name.hasPrefix("leaks.") {
@@ -96,7 +101,7 @@ public struct ThresholdParser: Sendable {
 
     static let metricNames =
         "failure_rate, p50, p90, p99, p99.9, mean, max, min, rate, requests, successes, never_sent, "
-        + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped, "
+        + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped, misrouted, "
         + "leaks.COUNTER, leaks.DETECTOR.COUNTER, audit.FIGURE"
 
     /// `leaks.cross_session`, `leaks.email.exposed`.
