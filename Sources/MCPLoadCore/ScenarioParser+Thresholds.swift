@@ -2,11 +2,13 @@ import Yams
 
 extension ScenarioParser {
     /// `thresholds:` — a list of expressions, each checked against the steps it names.
-    func parseThresholds(_ node: Node, steps: [Step]) throws(ScenarioError) -> [Threshold] {
+    func parseThresholds(
+        _ node: Node, steps: [Step], leakDetectors: [LeakDetector] = LeakDetector.allCases
+    ) throws(ScenarioError) -> [Threshold] {
         guard case .sequence(let sequence) = node else {
             throw error(at: node, "thresholds must be a list, e.g. - \"p99(call echo) < 250ms\"")
         }
-        let parser = ThresholdParser(stepLabels: Self.requestLabels(steps))
+        let parser = ThresholdParser(stepLabels: Self.requestLabels(steps), leakDetectors: leakDetectors)
         var thresholds: [Threshold] = []
         for element in sequence {
             var options: YAMLFields?

@@ -38,7 +38,8 @@ public struct ScenarioParser {
         if let retryNode = fields["retry"] { scenario.retry = try parseRetry(retryNode) }
         if let historyNode = fields["history"] { scenario.history = try parseHistory(historyNode) }
         if let thresholdsNode = fields["thresholds"] {
-            scenario.thresholds = try parseThresholds(thresholdsNode, steps: steps)
+            scenario.thresholds = try parseThresholds(
+                thresholdsNode, steps: steps, leakDetectors: scenario.leaks?.detectorNames ?? LeakDetector.allCases)
             if scenario.leaks == nil,
                 let leaky = scenario.thresholds.first(where: { if case .leaks = $0.metric { true } else { false } })
             {

@@ -35,7 +35,7 @@ public struct RunPlan: Sendable {
         self.headers = headers
         self.redactor = redactor
         canaries = LeakCanaries(clients: scenario.load.virtualClients)
-        leakScanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors) }
+        leakScanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors, custom: $0.custom) }
     }
 
     /// Waits for leave to start client `index`'s next iteration; nil when the run has no more

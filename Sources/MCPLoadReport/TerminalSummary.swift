@@ -150,7 +150,7 @@ public enum TerminalSummary {
         var table = TextTable(header: [
             "detector", "exposed", "unique", "retransmitted", "cross-session", "amplification", "e.g.",
         ])
-        for detector in LeakDetector.allCases {
+        for detector in LeakDetector.reportOrder(leaks.detectors.keys) {
             guard let counts = leaks.detectors[detector], counts.exposed + counts.retransmitted > 0 else { continue }
             table.rows.append([
                 detector.rawValue, String(counts.exposed), String(counts.uniqueValues), String(counts.retransmitted),

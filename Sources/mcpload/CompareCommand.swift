@@ -34,7 +34,10 @@ struct CompareCommand: ParsableCommand {
             return
         }
         let (base, new) = (loaded[0], loaded[1])
-        let parser = ThresholdParser(stepLabels: base.steps.map(\.label))
+        let parser = ThresholdParser(
+            stepLabels: base.steps.map(\.label),
+            leakDetectors: LeakDetector.reportOrder(
+                LeakDetector.allCases + (base.leaks?.detectors.keys.map { $0 } ?? [])))
         var outcomes: [GateOutcome] = []
         for text in gates {
             do {

@@ -131,7 +131,9 @@ struct ScenarioOverrides: ParsableArguments {
 
     /// The scenario's thresholds plus those of `--threshold`, each checked against its steps.
     func addThresholds(to scenario: inout Scenario) throws {
-        let parser = ThresholdParser(stepLabels: ScenarioParser.requestLabels(scenario.steps))
+        let parser = ThresholdParser(
+            stepLabels: ScenarioParser.requestLabels(scenario.steps),
+            leakDetectors: scenario.leaks?.detectorNames ?? LeakDetector.allCases)
         for text in thresholds {
             do {
                 scenario.thresholds.append(try parser.parse(text))

@@ -77,4 +77,19 @@ struct LeakScannerTests {
         let onlyEmail = LeakScanner(detectors: [.email])
         #expect(onlyEmail.scan("ann@example.com 123-45-6789").map(\.detector) == [.email])
     }
+
+    @Test("a scenario's own pattern finds its values beside the built-in detectors, and redaction covers them")
+    func customPattern() throws {
+        let employee = try CustomLeakPattern(name: "employee-id", pattern: #"EMP-(\d{6})"#)
+        let scanner = LeakScanner(detectors: [.email], custom: [employee])
+        let hits = scanner.scan(["note": "EMP-123456 and EMP-123456 wrote to ann@example.com; EMP-12 is too short"])
+        #expect(hits.map(\.detector.rawValue).sorted() == ["email", "employee-id"])
+        #expect(hits.first { $0.detector.rawValue == "employee-id" }?.value == "EMP-123456")
+        #expect(scanner.redact("id EMP-654321 here") == "id EM…21 here")
+        #expect(!employee.matchesEmptyText)
+        #expect(try CustomLeakPattern(name: "x", pattern: "a*").matchesEmptyText)
+        #expect(throws: (any Error).self) { try CustomLeakPattern(name: "x", pattern: "(unclosed") }
+        #expect(
+            LeakDetector.reportOrder([employee.detector, .canary, .email]) == [.email, .canary, employee.detector])
+    }
 }

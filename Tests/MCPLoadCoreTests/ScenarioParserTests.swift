@@ -74,6 +74,20 @@ struct ScenarioParserTests {
             ("target: { builtin: demo }\nload: { vus: 0 }\nsteps: [ping]\n", 2, "at least 1"),
             ("target: { builtin: demo }\nsteps: [ping]\nloads: { vus: 2 }\n", 3, "(did you mean 'load'?)"),
             ("steps: [ping]\n", 1, "missing 'target'"),
+            (
+                "target: { builtin: demo }\nsteps: [ping]\nleaks:\n  custom:\n    order: \"(unclosed\"\n", 5,
+                "leaks.custom.order: not a valid regular expression"
+            ),
+            ("target: { builtin: demo }\nsteps: [ping]\nleaks:\n  custom: { email: \"x+\" }\n", 4, "built-in detector"),
+            (
+                "target: { builtin: demo }\nsteps: [ping]\nleaks:\n  custom: { \"a.b\": \"x+\" }\n", 4,
+                "not a usable name"
+            ),
+            ("target: { builtin: demo }\nsteps: [ping]\nleaks:\n  custom: { x: \"y*\" }\n", 4, "matches empty text"),
+            (
+                "target: { builtin: demo }\nsteps: [ping]\nleaks: { custom: { order: \"ORD-[0-9]+\" } }\nthresholds: [\"leaks.orders.exposed == 0\"]\n",
+                4, "unknown leak detector 'orders'"
+            ),
             ("target: { builtin: demo\nsteps: [ping]\n", 2, "not valid YAML"),
             (
                 "target: { builtin: demo }\nsteps:\n  - call_tool: { name: echo, expect: { isError: maybe } }\n", 3,

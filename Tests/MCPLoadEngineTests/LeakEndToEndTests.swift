@@ -143,5 +143,27 @@ extension ProcessTests {
             #expect(result.steps[1].failures.total == 0)
             #expect(result.thresholds.first?.measured == 6)
         }
+
+        @Test(
+            "a custom pattern counts exactly: exposed in every answer, retransmitted when sent again, its threshold readable"
+        )
+        func customPattern() async throws {
+            let result = try await TestSupport.run(
+                """
+                target: { builtin: demo }
+                load: { vus: 2, iterations: 3 }
+                leaks: { detectors: [email], canaries: none, custom: { employee-id: "EMP-[0-9]{6}" } }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: "badge EMP-{{vu}}00042 issued" } }
+                thresholds: ["leaks.employee-id.exposed == 6", "leaks.employee-id.retransmitted == 4"]
+                """)
+            let counts = try #require(result.leaks?.detectors[LeakDetector(rawValue: "employee-id")])
+            // Six answers echo a client's badge; each client sends its own again in iterations 2 and 3.
+            #expect(counts.exposed == 6)
+            #expect(counts.uniqueValues == 2)
+            #expect(counts.retransmitted == 4)
+            #expect(counts.examples.allSatisfy { !$0.contains("00042") })
+            #expect(result.thresholds.map(\.passed) == [true, true])
+        }
     }
 }

@@ -6,9 +6,12 @@
 /// `B`, `m`) and only then looks closer.
 public struct LeakScanner: Sendable {
     public var detectors: Set<LeakDetector>
+    /// The scenario's own patterns, run after the built-in detectors.
+    public var custom: [CustomLeakPattern]
 
-    public init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases)) {
+    public init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases), custom: [CustomLeakPattern] = []) {
         self.detectors = detectors
+        self.custom = custom
     }
 
     /// Every hit in every string of `value` (object keys included), each distinct hit once.
@@ -49,6 +52,7 @@ public struct LeakScanner: Sendable {
     }
 
     private func scan(_ text: String, into hits: inout [LeakHit]) {
+        for pattern in custom { pattern.scan(text, into: &hits) }
         let bytes = Array(text.utf8)
         guard bytes.count >= 6 else { return }
         var found: [(LeakDetector, Range<Int>)] = []

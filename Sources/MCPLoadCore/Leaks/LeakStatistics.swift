@@ -135,9 +135,14 @@ public enum LeakRedaction {
 public struct LeakSettings: Sendable, Hashable {
     public var detectors: Set<LeakDetector>
     public var perClientCanaries: Bool
+    /// `custom: { NAME: REGEX }`: the scenario's own detectors.
+    public var custom: [CustomLeakPattern] = []
 
     public init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases), perClientCanaries: Bool = true) {
         self.detectors = detectors
         self.perClientCanaries = perClientCanaries
     }
+
+    /// Every detector name a threshold may use with these settings.
+    public var detectorNames: [LeakDetector] { LeakDetector.allCases + custom.map(\.detector) }
 }

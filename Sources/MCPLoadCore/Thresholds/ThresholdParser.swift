@@ -10,9 +10,12 @@
 public struct ThresholdParser: Sendable {
     /// The request steps' labels a threshold may name.
     public let stepLabels: [String]
+    /// The leak detectors `leaks.DETECTOR.COUNTER` may name: the built-in ones and the scenario's own.
+    public let leakDetectors: [LeakDetector]
 
-    public init(stepLabels: [String]) {
+    public init(stepLabels: [String], leakDetectors: [LeakDetector] = LeakDetector.allCases) {
         self.stepLabels = stepLabels
+        self.leakDetectors = leakDetectors
     }
 
     /// What is wrong with an expression, phrased for the user.
@@ -112,8 +115,8 @@ public struct ThresholdParser: Sendable {
             throw SyntaxError(message: "write leaks.COUNTER or leaks.DETECTOR.COUNTER; counters: \(counters)")
         }
         guard parts.count == 2 else { return .leaks(nil, counter) }
-        guard let detector = LeakDetector(rawValue: parts[0]) else {
-            let names = LeakDetector.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let detector = leakDetectors.first(where: { $0.rawValue == parts[0] }) else {
+            let names = leakDetectors.map(\.rawValue).joined(separator: ", ")
             throw SyntaxError(message: "unknown leak detector '\(parts[0])'; detectors: \(names)")
         }
         return .leaks(detector, counter)

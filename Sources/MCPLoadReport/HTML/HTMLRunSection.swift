@@ -164,7 +164,7 @@ struct HTMLRunSection {
         guard !leaks.isEmpty else {
             return ["<h3>Leaks</h3>", "<p>None found: the detectors ran on every request and answer.</p>"]
         }
-        let rows = LeakDetector.allCases.compactMap { detector -> [HTML.Cell]? in
+        let rows = LeakDetector.reportOrder(leaks.detectors.keys).compactMap { detector -> [HTML.Cell]? in
             guard let counts = leaks.detectors[detector], counts.exposed + counts.retransmitted > 0 else { return nil }
             return [
                 .text(detector.rawValue), .number(String(counts.exposed)), .number(String(counts.uniqueValues)),
