@@ -3,6 +3,8 @@
 /// header) keep look-alikes out.
 enum LeakPatterns {
     typealias Found = [(LeakDetector, Range<Int>)]
+    /// A string's UTF-8, borrowed in place: scanning copies nothing until it finds a value.
+    typealias Bytes = UnsafeBufferPointer<UInt8>
 
     /// Where a byte can begin a match: `@`, `:` and `-` anywhere; digits, capitals and the first
     /// letters of the token prefixes (`g`hp_, `x`ox, `s`k-, `e`yJ, `b`earer, `m`cpl-canary-) only
@@ -18,11 +20,11 @@ enum LeakPatterns {
         return .never
     }
 
-    static func isTokenStart(_ bytes: [UInt8], _ index: Int) -> Bool {
+    static func isTokenStart(_ bytes: Bytes, _ index: Int) -> Bool {
         index == 0 || !isAlphanumeric(bytes[index - 1])
     }
 
-    static func match(_ bytes: [UInt8], at index: Int, enabled: Set<LeakDetector>, into found: inout Found) {
+    static func match(_ bytes: Bytes, at index: Int, enabled: Set<LeakDetector>, into found: inout Found) {
         let byte = bytes[index]
         let atTokenStart = index == 0 || !isAlphanumeric(bytes[index - 1])
         func report(_ detector: LeakDetector, _ range: Range<Int>?) {
@@ -60,7 +62,7 @@ enum LeakPatterns {
 
     // MARK: Detectors
 
-    private static func email(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func email(_ bytes: Bytes, at: Int) -> Range<Int>? {
         var start = at
         while start > 0, isEmailLocal(bytes[start - 1]) { start -= 1 }
         guard start < at else { return nil }
@@ -77,24 +79,31 @@ enum LeakPatterns {
     }
 
     /// `ddd-dd-dddd`, outside the ranges never issued (000, 666, 9xx areas; 00 groups; 0000 serials).
-    private static func ssn(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func ssn(_ bytes: Bytes, at: Int) -> Range<Int>? {
         let end = at + 11
         guard end <= bytes.count, end == bytes.count || !isAlphanumeric(bytes[end]) else { return nil }
-        let shape = Array(bytes[at..<end])
-        for (offset, byte) in shape.enumerated() {
+        for offset in 0..<11 {
             let isDash = offset == 3 || offset == 6
-            guard isDash ? byte == 0x2D : isDigit(byte) else { return nil }
+            guard isDash ? bytes[at + offset] == 0x2D : isDigit(bytes[at + offset]) else { return nil }
         }
-        let area = number(shape[0..<3])
-        let group = number(shape[4..<6])
-        let serial = number(shape[7..<11])
+        let area = number(bytes[at..<(at + 3)])
+        let group = number(bytes[(at + 4)..<(at + 6)])
+        let serial = number(bytes[(at + 7)..<end])
         guard area != 0, area != 666, area < 900, group != 0, serial != 0 else { return nil }
         return at..<end
     }
 
     /// 13 to 19 digits passing the Luhn check: unbroken, or grouped as cards print them (4-4-4-4,
     /// 4-4-4-4-3, 4-6-5) with one kind of separator, so digits of neighbouring numbers never chain.
-    private static func card(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func card(_ bytes: Bytes, at: Int) -> Range<Int>? {
+        // Most digits start short numbers: count before building anything.
+        var count = 0
+        var scan = at
+        while scan < bytes.count, count < 13, isDigit(bytes[scan]) || bytes[scan] == 0x20 || bytes[scan] == 0x2D {
+            if isDigit(bytes[scan]) { count += 1 }
+            scan += 1
+        }
+        guard count >= 13 else { return nil }
         var digits: [Int] = []
         var groups: [Int] = [0]
         var separator: UInt8?
@@ -132,23 +141,25 @@ enum LeakPatterns {
     }
 
     /// Two letters, two check digits, 11 to 30 letters or digits; mod-97 of the rearranged number is 1.
-    private static func iban(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func iban(_ bytes: Bytes, at: Int) -> Range<Int>? {
         guard at + 15 <= bytes.count, isUpper(bytes[at + 1]), isDigit(bytes[at + 2]), isDigit(bytes[at + 3]) else {
             return nil
         }
         var end = at + 4
         while end < bytes.count, isUpperAlphanumeric(bytes[end]) { end += 1 }
         guard (15...34).contains(end - at), end == bytes.count || !isAlphanumeric(bytes[end]) else { return nil }
-        let rearranged = Array(bytes[(at + 4)..<end]) + Array(bytes[at..<(at + 4)])
         var remainder = 0
-        for byte in rearranged {
+        func add(_ byte: UInt8) {
             let value = isDigit(byte) ? Int(byte - 0x30) : Int(byte - 0x41) + 10
             remainder = (remainder * (value > 9 ? 100 : 10) + value) % 97
         }
+        // The country and check digits move to the end: read them after the rest.
+        for index in (at + 4)..<end { add(bytes[index]) }
+        for index in at..<(at + 4) { add(bytes[index]) }
         return remainder == 1 ? at..<end : nil
     }
 
-    private static func githubToken(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func githubToken(_ bytes: Bytes, at: Int) -> Range<Int>? {
         for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] where has(bytes, prefix, at: at) {
             return run(bytes, from: at + 4, exactly: 36, isAlphanumeric).map { at..<$0 }
         }
@@ -156,15 +167,17 @@ enum LeakPatterns {
         return run(bytes, from: at + 11, atLeast: 22) { isAlphanumeric($0) || $0 == 0x5F }.map { at..<$0 }
     }
 
-    private static func slackToken(_ bytes: [UInt8], at: Int) -> Range<Int>? {
-        guard has(bytes, "xox", at: at), at + 4 < bytes.count, Array("baprs".utf8).contains(bytes[at + 3]),
-            bytes[at + 4] == 0x2D
-        else { return nil }
+    private static func slackToken(_ bytes: Bytes, at: Int) -> Range<Int>? {
+        guard has(bytes, "xox", at: at), at + 4 < bytes.count, bytes[at + 4] == 0x2D else { return nil }
+        switch bytes[at + 3] {
+        case UInt8(ascii: "b"), UInt8(ascii: "a"), UInt8(ascii: "p"), UInt8(ascii: "r"), UInt8(ascii: "s"): break
+        default: return nil
+        }
         return run(bytes, from: at + 5, atLeast: 10) { isAlphanumeric($0) || $0 == 0x2D }.map { at..<$0 }
     }
 
     /// Three base64url segments; the first decodes to a JSON object with `alg`.
-    private static func jwt(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func jwt(_ bytes: Bytes, at: Int) -> Range<Int>? {
         var dots: [Int] = []
         var end = at
         while end < bytes.count, isBase64URL(bytes[end]) || bytes[end] == 0x2E {
@@ -178,7 +191,7 @@ enum LeakPatterns {
         return at..<end
     }
 
-    private static func privateKey(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func privateKey(_ bytes: Bytes, at: Int) -> Range<Int>? {
         guard has(bytes, "-----BEGIN ", at: at) else { return nil }
         guard let headerEnd = find(bytes, "PRIVATE KEY-----", from: at, within: 60) else { return nil }
         guard let footer = find(bytes, "-----END ", from: headerEnd, within: 16_384),
@@ -188,7 +201,7 @@ enum LeakPatterns {
     }
 
     /// `scheme://user:password@host`.
-    private static func urlCredentials(_ bytes: [UInt8], at: Int) -> Range<Int>? {
+    private static func urlCredentials(_ bytes: Bytes, at: Int) -> Range<Int>? {
         guard has(bytes, "://", at: at) else { return nil }
         var start = at
         while start > 0,
@@ -213,21 +226,20 @@ enum LeakPatterns {
     }
 
     /// The token after `Bearer ` (any case): at least 16 token characters.
-    private static func bearer(_ bytes: [UInt8], at: Int) -> Range<Int>? {
-        let word = Array("bearer ".utf8)
+    private static func bearer(_ bytes: Bytes, at: Int) -> Range<Int>? {
+        let word = "bearer ".utf8
         guard at + word.count < bytes.count,
             zip(bytes[at..<(at + word.count)], word).allSatisfy({ lowercased($0) == $1 })
         else { return nil }
         let start = at + word.count
-        return run(bytes, from: start, atLeast: 16) { isAlphanumeric($0) || Array("-._~+/=".utf8).contains($0) }
-            .map { start..<$0 }
+        return run(bytes, from: start, atLeast: 16, isTokenCharacter).map { start..<$0 }
     }
 
     // MARK: Bytes
 
     /// The end of a run of `count` bytes meeting `predicate` from `start`, followed by a boundary.
     private static func run(
-        _ bytes: [UInt8], from start: Int, exactly count: Int, _ predicate: (UInt8) -> Bool
+        _ bytes: Bytes, from start: Int, exactly count: Int, _ predicate: (UInt8) -> Bool
     )
         -> Int?
     {
@@ -240,7 +252,7 @@ enum LeakPatterns {
 
     /// The end of the longest run from `start` meeting `predicate`, if it is at least `minimum` long.
     private static func run(
-        _ bytes: [UInt8], from start: Int, atLeast minimum: Int, _ predicate: (UInt8) -> Bool
+        _ bytes: Bytes, from start: Int, atLeast minimum: Int, _ predicate: (UInt8) -> Bool
     )
         -> Int?
     {
@@ -249,7 +261,7 @@ enum LeakPatterns {
         return end - start >= minimum ? end : nil
     }
 
-    static func has(_ bytes: [UInt8], _ text: String, at index: Int) -> Bool {
+    static func has(_ bytes: Bytes, _ text: String, at index: Int) -> Bool {
         var position = index
         for byte in text.utf8 {
             guard position < bytes.count, bytes[position] == byte else { return false }
@@ -258,7 +270,7 @@ enum LeakPatterns {
         return true
     }
 
-    private static func find(_ bytes: [UInt8], _ text: String, from start: Int, within limit: Int) -> Int? {
+    private static func find(_ bytes: Bytes, _ text: String, from start: Int, within limit: Int) -> Int? {
         let last = min(bytes.count, start + limit)
         var index = start
         while index < last {
@@ -268,7 +280,7 @@ enum LeakPatterns {
         return nil
     }
 
-    private static func number(_ digits: ArraySlice<UInt8>) -> Int {
+    private static func number(_ digits: Slice<Bytes>) -> Int {
         digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
@@ -281,7 +293,19 @@ enum LeakPatterns {
     static func isKeyCharacter(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2D || byte == 0x5F }
     static func isBase64URL(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2D || byte == 0x5F }
     static func isEmailLocal(_ byte: UInt8) -> Bool {
-        isAlphanumeric(byte) || Array("._%+-".utf8).contains(byte)
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "-"): true
+        default: isAlphanumeric(byte)
+        }
+    }
+    /// A bearer token's characters (RFC 6750's b64token).
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"),
+            UInt8(ascii: "/"), UInt8(ascii: "="):
+            true
+        default: isAlphanumeric(byte)
+        }
     }
     static func lowercased(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte + 32 : byte }
 }
@@ -294,7 +318,7 @@ public enum LeakCanary {
 
 /// Decodes unpadded base64url (a JWT segment).
 enum Base64URL {
-    static func decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+    static func decode(_ text: Slice<LeakPatterns.Bytes>) -> [UInt8]? {
         var output: [UInt8] = []
         var buffer: UInt32 = 0
         var bits = 0

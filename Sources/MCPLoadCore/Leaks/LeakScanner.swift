@@ -53,8 +53,13 @@ public struct LeakScanner: Sendable {
 
     private func scan(_ text: String, into hits: inout [LeakHit]) {
         for pattern in custom { pattern.scan(text, into: &hits) }
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 6 else { return }
+        // No detector matches fewer bytes; keys and short values end here, before any work.
+        guard text.utf8.count >= 6 else { return }
+        var text = text
+        text.withUTF8 { bytes in scan(bytes, into: &hits) }
+    }
+
+    private func scan(_ bytes: LeakPatterns.Bytes, into hits: inout [LeakHit]) {
         var found: [(LeakDetector, Range<Int>)] = []
         for index in bytes.indices {
             // Most bytes cannot start a match: only a few anchor anywhere, the rest at a token's start.

@@ -40,6 +40,22 @@ public struct LeakStatistics: Sendable, Equatable, Codable {
                 try container.decodeIfPresent([String: UInt64].self, forKey: .retransmittedBySteps) ?? [:]
         }
 
+        mutating func noteExposed(step: String?, crossSession: Bool, newValue: String?) {
+            exposed += 1
+            if let step { exposedBySteps[step, default: 0] += 1 }
+            if crossSession { self.crossSession += 1 }
+            // Up to three previews, of distinct values.
+            if let newValue, examples.count < 3 {
+                let preview = LeakRedaction.preview(newValue)
+                if !examples.contains(preview) { examples.append(preview) }
+            }
+        }
+
+        mutating func noteRetransmitted(step: String?) {
+            retransmitted += 1
+            if let step { retransmittedBySteps[step, default: 0] += 1 }
+        }
+
         /// Wire appearances (exposed and re-sent) per distinct value.
         public var amplification: Double {
             uniqueValues == 0 ? 0 : Double(exposed + retransmitted) / Double(uniqueValues)
@@ -57,24 +73,15 @@ public struct LeakTally: Sendable {
 
     public init() {}
 
+    /// One access to each table per hit: this runs for every sensitive value in every answer.
     public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
-        counts[hit.detector, default: .init()].exposed += 1
-        if let step { counts[hit.detector, default: .init()].exposedBySteps[step, default: 0] += 1 }
-        if crossSession { counts[hit.detector, default: .init()].crossSession += 1 }
-        if fingerprints[hit.detector, default: []].insert(fingerprint).inserted {
-            noteExample(hit)
-        }
+        let isNew = fingerprints[hit.detector, default: []].insert(fingerprint).inserted
+        counts[hit.detector, default: .init()].noteExposed(
+            step: step, crossSession: crossSession, newValue: isNew ? hit.value : nil)
     }
 
     public mutating func retransmitted(_ hit: LeakHit, step: String? = nil) {
-        counts[hit.detector, default: .init()].retransmitted += 1
-        if let step { counts[hit.detector, default: .init()].retransmittedBySteps[step, default: 0] += 1 }
-    }
-
-    private mutating func noteExample(_ hit: LeakHit) {
-        guard counts[hit.detector, default: .init()].examples.count < 3 else { return }
-        let preview = LeakRedaction.preview(hit.value)
-        if counts[hit.detector]?.examples.contains(preview) == false { counts[hit.detector]?.examples.append(preview) }
+        counts[hit.detector, default: .init()].noteRetransmitted(step: step)
     }
 
     public mutating func merge(_ other: LeakTally) {
