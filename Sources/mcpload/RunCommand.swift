@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
                 )
             }
         }
-        try DescriptorBudget.check(virtualClients: parsed.load.virtualClients)
+        try DescriptorBudget.check(variants)
         if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
             throw InputError("headers are sent over HTTP only; this run has no http or sse transport")
         }

@@ -377,6 +377,20 @@ extension ProcessTests {
             #expect(nothing.errors.contains("no session listed the tools"))
         }
 
+        @Test("a run that would run out of file descriptors is refused before any load, counted per transport")
+        func descriptorBudget() throws {
+            let directory = try temporaryDirectory()
+            try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let stdio = try mcpload(["run", "s.yaml", "--vus", "50000000", "--out", "out"], in: directory)
+            #expect(stdio.status == 2)
+            #expect(stdio.errors.contains("50000000 clients need about 300000064 open files (a server process each)"))
+            let http = try mcpload(
+                ["run", "s.yaml", "--vus", "50000000", "--transport", "http", "--out", "out"], in: directory)
+            #expect(http.status == 2)
+            #expect(http.errors.contains("need about 100000064 open files (a connection each, over http)"))
+            #expect(!FileManager.default.fileExists(atPath: directory + "/out/result.json"))
+        }
+
         @Test("compare BASE NEW: every step before → after, and --gate exits 1 when NEW is worse than allowed")
         func compareWithGates() throws {
             let directory = try temporaryDirectory()
