@@ -4,14 +4,27 @@ import Histogram
 ///
 /// On disk the histogram is its non-zero buckets as `[value, count]` pairs: re-recording each
 /// pair rebuilds an equal histogram, so saved results merge and compare exactly.
+///
+/// Every client keeps its own histograms (recording takes no lock), so at ten thousand
+/// sessions their size is the harness's memory. A histogram therefore starts as a short list of
+/// the values themselves and becomes an HdrHistogram (~80 KB) only past ``inlineLimit``
+/// samples: idle sessions and steps that never fail cost almost nothing, busy ones get the full
+/// structure. Both forms give the same percentiles: the list is recorded into the histogram
+/// whenever one is needed.
 public struct LatencyHistogram: Sendable {
-    private var histogram: Histogram<UInt64>
+    private var histogram: Histogram<UInt64>?
+    private var samples: [UInt64] = []
 
-    public init() {
-        // Auto-resizing from one second keeps a fresh histogram small (~80 KB); thousands of
-        // per-client, per-step histograms must fit in memory during a run.
-        histogram = Histogram(highestTrackableValue: 1_000_000, numberOfSignificantValueDigits: .three)
+    /// Past this many samples the values move into an HdrHistogram.
+    static let inlineLimit = 64
+
+    public init() {}
+
+    private static func makeHistogram() -> Histogram<UInt64> {
+        // Auto-resizing from one second keeps a fresh histogram small.
+        var histogram = Histogram<UInt64>(highestTrackableValue: 1_000_000, numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
+        return histogram
     }
 
     public mutating func record(_ duration: Duration) {
@@ -19,28 +32,52 @@ public struct LatencyHistogram: Sendable {
     }
 
     public mutating func recordMicroseconds(_ micros: UInt64, count: UInt64 = 1) {
-        _ = histogram.record(max(1, micros), count: count)
+        let value = max(1, micros)
+        if histogram == nil, count == 1, samples.count < Self.inlineLimit {
+            samples.append(value)
+            return
+        }
+        promote()
+        _ = histogram?.record(value, count: count)
+    }
+
+    /// Moves the inline samples into an HdrHistogram, creating it if needed.
+    private mutating func promote() {
+        if histogram == nil { histogram = Self.makeHistogram() }
+        guard !samples.isEmpty else { return }
+        for value in samples { _ = histogram?.record(value) }
+        samples = []
     }
 
     public mutating func merge(_ other: LatencyHistogram) {
-        guard other.count > 0 else { return }
-        histogram.add(other.histogram)
+        for value in other.samples { recordMicroseconds(value) }
+        guard let theirs = other.histogram, theirs.totalCount > 0 else { return }
+        promote()
+        histogram?.add(theirs)
     }
 
-    public var count: UInt64 { histogram.totalCount }
+    /// Everything recorded, as one HdrHistogram: built on demand from the inline samples.
+    private var complete: Histogram<UInt64> {
+        if samples.isEmpty, let histogram { return histogram }
+        var complete = histogram ?? Self.makeHistogram()
+        for value in samples { _ = complete.record(value) }
+        return complete
+    }
+
+    public var count: UInt64 { (histogram?.totalCount ?? 0) + UInt64(samples.count) }
 
     /// The value at `percentile` (0...100) in microseconds; 0 when empty.
     public func microseconds(atPercentile percentile: Double) -> UInt64 {
-        count == 0 ? 0 : histogram.valueAtPercentile(percentile)
+        count == 0 ? 0 : complete.valueAtPercentile(percentile)
     }
 
-    public var maxMicroseconds: UInt64 { count == 0 ? 0 : histogram.max }
-    public var minMicroseconds: UInt64 { count == 0 ? 0 : histogram.min }
-    public var meanMicroseconds: Double { count == 0 ? 0 : histogram.mean }
+    public var maxMicroseconds: UInt64 { count == 0 ? 0 : complete.max }
+    public var minMicroseconds: UInt64 { count == 0 ? 0 : complete.min }
+    public var meanMicroseconds: Double { count == 0 ? 0 : complete.mean }
 
     /// The non-zero buckets, lowest first.
     public var buckets: [Bucket] {
-        histogram.recordedValues().map { Bucket(value: $0.value, count: $0.count) }
+        count == 0 ? [] : complete.recordedValues().map { Bucket(value: $0.value, count: $0.count) }
     }
 
     public struct Bucket: Sendable, Hashable {
@@ -49,15 +86,18 @@ public struct LatencyHistogram: Sendable {
     }
 
     public var summary: LatencySummary {
-        LatencySummary(
+        guard count > 0 else { return LatencySummary(count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0) }
+        // Built once for all eight figures.
+        let complete = complete
+        return LatencySummary(
             count: count,
-            min: minMicroseconds,
-            mean: meanMicroseconds,
-            p50: microseconds(atPercentile: 50),
-            p90: microseconds(atPercentile: 90),
-            p99: microseconds(atPercentile: 99),
-            p999: microseconds(atPercentile: 99.9),
-            max: maxMicroseconds)
+            min: complete.min,
+            mean: complete.mean,
+            p50: complete.valueAtPercentile(50),
+            p90: complete.valueAtPercentile(90),
+            p99: complete.valueAtPercentile(99),
+            p999: complete.valueAtPercentile(99.9),
+            max: complete.max)
     }
 }
 

@@ -15,7 +15,7 @@ enum DescriptorBudget {
         switch (scenario.target.transport, scenario.target.topology) {
         case (.stdio, .processPerClient): 6
         case (.stdio, .sharedProcess): 1
-        case (.http, _), (.sse, _): scenario.session.listen ? 3 : 2
+        case (.http, _), (.sse, _): scenario.session.listen ? 2 : 1
         }
     }
 

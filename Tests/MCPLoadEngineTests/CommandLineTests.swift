@@ -387,7 +387,7 @@ extension ProcessTests {
             let http = try mcpload(
                 ["run", "s.yaml", "--vus", "50000000", "--transport", "http", "--out", "out"], in: directory)
             #expect(http.status == 2)
-            #expect(http.errors.contains("need about 100000064 open files (a connection each, over http)"))
+            #expect(http.errors.contains("need about 50000064 open files (a connection each, over http)"))
             #expect(!FileManager.default.fileExists(atPath: directory + "/out/result.json"))
         }
 
