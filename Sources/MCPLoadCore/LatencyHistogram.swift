@@ -86,7 +86,9 @@ public struct LatencyHistogram: Sendable {
     }
 
     public var summary: LatencySummary {
-        guard count > 0 else { return LatencySummary(count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0) }
+        guard count > 0 else {
+            return LatencySummary(count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0)
+        }
         // Built once for all eight figures.
         let complete = complete
         return LatencySummary(

@@ -47,6 +47,12 @@ public enum StdioTransport {
                 uniqueKeysWithValues: launch.environment.compactMap { key, value in
                     Environment.Key(rawValue: key).map { ($0, Optional(value)) }
                 }))
+        let stdout = try ServerPipe()
+        let stderr = try ServerPipe()
+        defer {
+            stdout.closeChildEnd()
+            stderr.closeChildEnd()
+        }
         do {
             let execution = try await Subprocess.run(
                 executable.contains("/") ? .path(.init(executable)) : .name(executable),
@@ -55,10 +61,13 @@ public enum StdioTransport {
                 workingDirectory: launch.workingDirectory.map { .init($0) },
                 platformOptions: options,
                 input: .inputWriter,
-                output: .sequence,
-                error: .sequence
+                output: .fileDescriptor(.init(rawValue: stdout.childEnd), closeAfterSpawningProcess: false),
+                error: .fileDescriptor(.init(rawValue: stderr.childEnd), closeAfterSpawningProcess: false)
             ) { execution in
-                try await serve(execution, launch: launch, body: body)
+                // The child has its copies now; ours must go for the pipes to end when it does.
+                stdout.closeChildEnd()
+                stderr.closeChildEnd()
+                return try await serve(execution, stdout: stdout, stderr: stderr, launch: launch, body: body)
             }
             var completion = execution.closureResult
             completion.termination = "\(execution.terminationStatus)"
@@ -69,8 +78,8 @@ public enum StdioTransport {
     }
 
     private static func serve<Value: Sendable>(
-        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>,
-        launch: StdioLaunch,
+        _ execution: Execution<CustomWriteInput, FileDescriptorOutput, FileDescriptorOutput>,
+        stdout: ServerPipe, stderr: ServerPipe, launch: StdioLaunch,
         body: @Sendable (StdioConnection) async throws -> Value
     ) async throws -> Completion<Value> {
         let pid = execution.processIdentifier.value
@@ -82,12 +91,11 @@ public enum StdioTransport {
             writer: execution.standardInputWriter, inbound: inbound, processIdentifier: pid)
         return try await withThrowingTaskGroup(of: [String]?.self) { group in
             group.addTask {
-                await StdoutPump.run(
-                    execution.standardOutput, maxMessageBytes: launch.maxMessageBytes, into: continuation)
+                await StdoutPump.run(stdout, maxMessageBytes: launch.maxMessageBytes, into: continuation)
                 return nil
             }
             group.addTask {
-                await StderrTail.collect(execution.standardError, keeping: launch.stderrTailLines)
+                await StderrTail.collect(stderr, keeping: launch.stderrTailLines)
             }
             let outcome: Result<Value, any Error>
             do {

@@ -1,19 +1,21 @@
 import MCPLoadCore
-import Subprocess
+import NIOCore
 
 /// Reads a server's stdout, frames it into messages and forwards them as inbound events.
 enum StdoutPump {
     static func run(
-        _ output: SubprocessOutputSequence,
+        _ output: ServerPipe,
         maxMessageBytes: Int,
         into continuation: AsyncStream<InboundEvent>.Continuation
     ) async {
         var framer = LineFramer(maxMessageBytes: maxMessageBytes)
         var reason = "server closed its stdout"
         do {
-            for try await buffer in output {
-                buffer.withUnsafeBytes { bytes in
-                    framer.append(bytes) { continuation.yield(.frame($0)) }
+            try await output.chunks().executeThenClose { inbound, _ in
+                for try await buffer in inbound {
+                    buffer.withUnsafeReadableBytes { bytes in
+                        framer.append(bytes) { continuation.yield(.frame($0)) }
+                    }
                 }
             }
         } catch {
@@ -29,7 +31,7 @@ enum StdoutPump {
 enum StderrTail {
     static let maxLineBytes = 400
 
-    static func collect(_ errorOutput: SubprocessOutputSequence, keeping limit: Int) async -> [String] {
+    static func collect(_ errorOutput: ServerPipe, keeping limit: Int) async -> [String] {
         var lines: [String] = []
         lines.reserveCapacity(limit + 1)
         var framer = LineFramer(maxMessageBytes: maxLineBytes)
@@ -41,8 +43,10 @@ enum StderrTail {
             if lines.count > limit { lines.removeFirst() }
         }
         do {
-            for try await buffer in errorOutput {
-                buffer.withUnsafeBytes { bytes in framer.append(bytes, emit: keep) }
+            try await errorOutput.chunks().executeThenClose { inbound, _ in
+                for try await buffer in inbound {
+                    buffer.withUnsafeReadableBytes { bytes in framer.append(bytes, emit: keep) }
+                }
             }
         } catch {
             lines.append("[reading stderr failed: \(error)]")
