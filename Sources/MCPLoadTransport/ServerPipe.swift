@@ -45,27 +45,35 @@ final class ServerPipe: Sendable {
         }
     }
 
-    /// Every chunk the server writes, until it closes its end (or exits). The read end is
-    /// NIO's from here on, and closed with the channel.
-    func chunks() async throws -> NIOAsyncChannel<ByteBuffer, Never> {
+    /// Frames everything the server writes into lines, on the event loop that reads the pipe,
+    /// until the server closes its end (or exits); returns why reading stopped early, if it did.
+    /// The read end is NIO's from here on, and closed with the channel.
+    func readLines(maxLineBytes: Int, emit: @escaping @Sendable (LineFramer.Frame) -> Void) async -> String? {
         guard
             let descriptor = readEnd.withLock({ end in
-                defer { end = nil }; return end
+                defer { end = nil }
+                return end
             })
-        else {
-            throw Failure(.notSent, "the pipe was already read")
-        }
+        else { return "the pipe was already read" }
+        let failure = Locked<String?>(nil)
+        let channel: any Channel
         do {
-            return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .takingOwnershipOfDescriptor(input: descriptor) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: channel)
+                    channel.eventLoop.makeCompletedFuture { () -> any Channel in
+                        try channel.pipeline.syncOperations.addHandler(
+                            LineFramingHandler(maxLineBytes: maxLineBytes, emit: emit, failure: failure))
+                        return channel
                     }
                 }
         } catch {
+            // Not taken over: the descriptor is still ours to close.
             close(descriptor)
-            throw error
+            return "\(error)"
         }
+        // Closes when the server's end does (EOF) or after a read error; never fails.
+        try? await channel.closeFuture.get()
+        return failure.withLock { $0 }
     }
 
     deinit {
@@ -73,5 +81,36 @@ final class ServerPipe: Sendable {
         readEnd.withLock { end in
             if let descriptor = end { close(descriptor) }
         }
+    }
+}
+
+/// Cuts a pipe's bytes into lines where they are read: one hop fewer between the server's
+/// write and the client's parse than reading chunks into a task and framing there.
+private final class LineFramingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private var framer: LineFramer
+    private let emit: @Sendable (LineFramer.Frame) -> Void
+    private let failure: Locked<String?>
+
+    init(maxLineBytes: Int, emit: @escaping @Sendable (LineFramer.Frame) -> Void, failure: Locked<String?>) {
+        framer = LineFramer(maxMessageBytes: maxLineBytes)
+        self.emit = emit
+        self.failure = failure
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { bytes in framer.append(bytes, emit: emit) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let last = framer.finish() { emit(last) }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failure.withLock { $0 = $0 ?? "\(error)" }
+        context.close(promise: nil)
     }
 }

@@ -1,5 +1,4 @@
 import MCPLoadCore
-import NIOCore
 
 /// Reads a server's stdout, frames it into messages and forwards them as inbound events.
 enum StdoutPump {
@@ -8,21 +7,8 @@ enum StdoutPump {
         maxMessageBytes: Int,
         into continuation: AsyncStream<InboundEvent>.Continuation
     ) async {
-        var framer = LineFramer(maxMessageBytes: maxMessageBytes)
-        var reason = "server closed its stdout"
-        do {
-            try await output.chunks().executeThenClose { inbound, _ in
-                for try await buffer in inbound {
-                    buffer.withUnsafeReadableBytes { bytes in
-                        framer.append(bytes) { continuation.yield(.frame($0)) }
-                    }
-                }
-            }
-        } catch {
-            reason = "reading server stdout failed: \(error)"
-        }
-        if let last = framer.finish() { continuation.yield(.frame(last)) }
-        continuation.yield(.closed(reason))
+        let failure = await output.readLines(maxLineBytes: maxMessageBytes) { continuation.yield(.frame($0)) }
+        continuation.yield(.closed(failure.map { "reading server stdout failed: \($0)" } ?? "server closed its stdout"))
         continuation.finish()
     }
 }
@@ -32,26 +18,20 @@ enum StderrTail {
     static let maxLineBytes = 400
 
     static func collect(_ errorOutput: ServerPipe, keeping limit: Int) async -> [String] {
-        var lines: [String] = []
-        lines.reserveCapacity(limit + 1)
-        var framer = LineFramer(maxMessageBytes: maxLineBytes)
-        func keep(_ frame: LineFramer.Frame) {
-            switch frame {
-            case .line(let bytes): lines.append(String(decoding: bytes, as: UTF8.self))
-            case .oversize(let count): lines.append("[\(count)-byte line omitted]")
-            }
-            if lines.count > limit { lines.removeFirst() }
-        }
-        do {
-            try await errorOutput.chunks().executeThenClose { inbound, _ in
-                for try await buffer in inbound {
-                    buffer.withUnsafeReadableBytes { bytes in framer.append(bytes, emit: keep) }
+        let lines = Locked<[String]>([])
+        let failure = await errorOutput.readLines(maxLineBytes: maxLineBytes) { frame in
+            let line =
+                switch frame {
+                case .line(let bytes): String(decoding: bytes, as: UTF8.self)
+                case .oversize(let count): "[\(count)-byte line omitted]"
                 }
+            lines.withLock { kept in
+                kept.append(line)
+                if kept.count > limit { kept.removeFirst() }
             }
-        } catch {
-            lines.append("[reading stderr failed: \(error)]")
         }
-        if let last = framer.finish() { keep(last) }
-        return limit == 0 ? [] : lines
+        var tail = lines.withLock { $0 }
+        if let failure { tail.append("[reading stderr failed: \(failure)]") }
+        return limit == 0 ? [] : tail
     }
 }
