@@ -15,9 +15,6 @@ struct ClientProgress: Sendable {
     var nextStart: IterationStart?
     /// This client's `{{canary}}`.
     var canary = ""
-    /// Fingerprints of the sensitive values servers exposed to this client: sent again, they
-    /// count as retransmitted.
-    var exposedFingerprints: Set<UInt64> = []
     /// How late the current iteration started against its schedule (open model only): added
     /// to every latency of the iteration, so latencies count from the schedule, not the send.
     var startLag: Duration?

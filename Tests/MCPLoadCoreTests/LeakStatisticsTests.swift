@@ -57,3 +57,31 @@ struct LeakStatisticsTests {
         #expect(LeakScanner().redact(text) == "result does not contain \"mail an…com\"")
     }
 }
+
+@Suite("Fingerprint set")
+struct FingerprintSetTests {
+    @Test("agrees with Set<UInt64> on inserts, lookups, growth, zero and union")
+    func agreesWithSet() {
+        var state: UInt64 = 42
+        var values: [UInt64] = [0, 1, 16, 32]
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            // Collisions in the low bits on purpose: probing must cope.
+            values.append(state & 0xFFFF_0000_0000_00FF)
+        }
+        var ours = FingerprintSet()
+        var reference = Set<UInt64>()
+        for value in values { #expect(ours.insert(value) == reference.insert(value).inserted) }
+        #expect(ours.count == reference.count)
+        for value in values.prefix(100) { #expect(ours.contains(value)) }
+        #expect(!ours.contains(0xDEAD_BEEF))
+        var half = FingerprintSet()
+        var other = FingerprintSet()
+        for (index, value) in values.enumerated() {
+            if index.isMultiple(of: 2) { half.insert(value) } else { other.insert(value) }
+        }
+        half.formUnion(other)
+        #expect(half == ours)
+        #expect(FingerprintSet().isEmpty && !FingerprintSet().contains(0))
+    }
+}

@@ -69,16 +69,30 @@ public struct LeakStatistics: Sendable, Equatable, Codable {
 /// clients merge. Lives in the client's recorder: no lock.
 public struct LeakTally: Sendable {
     public var counts: [LeakDetector: LeakStatistics.DetectorCounts] = [:]
-    public var fingerprints: [LeakDetector: Set<UInt64>] = [:]
+    public var fingerprints: [LeakDetector: FingerprintSet] = [:]
 
     public init() {}
 
     /// One access to each table per hit: this runs for every sensitive value in every answer.
     public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
-        let isNew = fingerprints[hit.detector, default: []].insert(fingerprint).inserted
+        let isNew = fingerprints[hit.detector, default: FingerprintSet()].insert(fingerprint)
+        // Previews of the first few distinct values only: distinct values can share a preview
+        // (`an…com`), and making one for every new value would cost more than the counting.
+        let firstFew = isNew && (fingerprints[hit.detector]?.count ?? 0) <= Self.exampleCandidates
         counts[hit.detector, default: .init()].noteExposed(
-            step: step, crossSession: crossSession, newValue: isNew ? hit.value : nil)
+            step: step, crossSession: crossSession, newValue: firstFew ? hit.value : nil)
     }
+
+    static let exampleCandidates = 16
+
+    /// Whether this client was shown the value with `fingerprint` before (by `detector`): a
+    /// request carrying it re-sends what the server exposed.
+    public func wasExposed(_ fingerprint: UInt64, by detector: LeakDetector) -> Bool {
+        fingerprints[detector]?.contains(fingerprint) ?? false
+    }
+
+    /// Whether anything was exposed to this client yet.
+    public var hasExposures: Bool { fingerprints.values.contains { !$0.isEmpty } }
 
     public mutating func retransmitted(_ hit: LeakHit, step: String? = nil) {
         counts[hit.detector, default: .init()].noteRetransmitted(step: step)
@@ -97,7 +111,9 @@ public struct LeakTally: Sendable {
             }
             counts[detector] = mine
         }
-        fingerprints.merge(other.fingerprints) { $0.union($1) }
+        for (detector, theirs) in other.fingerprints {
+            fingerprints[detector, default: FingerprintSet()].formUnion(theirs)
+        }
     }
 
     /// The statistics a result keeps: counts, distinct values, previews; no fingerprints.

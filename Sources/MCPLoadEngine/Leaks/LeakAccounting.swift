@@ -12,9 +12,11 @@ enum LeakAccounting {
         // fingerprints on every request, a cost that grows with every distinct value seen.
         if progress.recorder.leaks == nil { progress.recorder.leaks = LeakTally() }
         // Nothing exposed to this client yet: nothing it sends can be a re-send.
-        if let request, !progress.exposedFingerprints.isEmpty {
+        if let request, progress.recorder.leaks?.hasExposures == true {
             for hit in scanner.scan(request)
-            where progress.exposedFingerprints.contains(LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)) {
+            where progress.recorder.leaks?.wasExposed(
+                LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt), by: hit.detector) == true
+            {
                 progress.recorder.leaks?.retransmitted(hit, step: step)
             }
         }
@@ -24,7 +26,6 @@ enum LeakAccounting {
                 let owner = hit.detector == .canary ? plan.canaries.owner(of: hit.value) : nil
                 progress.recorder.leaks?.exposed(
                     hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false, step: step)
-                progress.exposedFingerprints.insert(fingerprint)
             }
         }
     }

@@ -1,0 +1,72 @@
+/// A set of leak fingerprints: open addressing over the fingerprints themselves.
+///
+/// Fingerprints are already well-mixed 64-bit hashes (salted FNV-1a, ``LeakRedaction``), so
+/// hashing them again, as `Set<UInt64>` does with SipHash on every insert and lookup, is
+/// wasted work on the path every sensitive value in every answer takes.
+public struct FingerprintSet: Sendable, Equatable {
+    /// Slots; 0 marks an empty one (the fingerprint 0 is kept apart, in `containsZero`).
+    private var slots: [UInt64]
+    private var containsZero = false
+    public private(set) var count = 0
+
+    public init() {
+        slots = []
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    public func contains(_ fingerprint: UInt64) -> Bool {
+        guard fingerprint != 0 else { return containsZero }
+        guard !slots.isEmpty else { return false }
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: fingerprint) & mask
+        while true {
+            let slot = slots[index]
+            if slot == fingerprint { return true }
+            if slot == 0 { return false }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// Adds `fingerprint`; true when it was not there yet.
+    @discardableResult
+    public mutating func insert(_ fingerprint: UInt64) -> Bool {
+        guard fingerprint != 0 else {
+            defer { containsZero = true }
+            if !containsZero { count += 1 }
+            return !containsZero
+        }
+        // At most half full: probes stay short.
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: fingerprint) & mask
+        while true {
+            let slot = slots[index]
+            if slot == fingerprint { return false }
+            if slot == 0 {
+                slots[index] = fingerprint
+                count += 1
+                return true
+            }
+            index = (index + 1) & mask
+        }
+    }
+
+    public mutating func formUnion(_ other: FingerprintSet) {
+        if other.containsZero { insert(0) }
+        for slot in other.slots where slot != 0 { insert(slot) }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: 0, count: max(16, old.count * 2))
+        let zero = containsZero
+        count = zero ? 1 : 0
+        for slot in old where slot != 0 { insert(slot) }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.count == rhs.count && lhs.containsZero == rhs.containsZero
+            && lhs.slots.allSatisfy { $0 == 0 || rhs.contains($0) }
+    }
+}
