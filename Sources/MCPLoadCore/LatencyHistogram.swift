@@ -67,12 +67,22 @@ public struct LatencyHistogram: Sendable {
     public var count: UInt64 { (histogram?.totalCount ?? 0) + UInt64(samples.count) }
 
     /// The value at `percentile` (0...100) in microseconds; 0 when empty.
+    ///
+    /// Always the top of the value's bucket: HdrHistogram clamps percentiles to the exact
+    /// largest value recorded, which a saved result (buckets only) no longer knows, and a
+    /// report rendered again from result.json must show the same figures as the first time.
     public func microseconds(atPercentile percentile: Double) -> UInt64 {
-        count == 0 ? 0 : complete.valueAtPercentile(percentile)
+        count == 0 ? 0 : Self.percentile(percentile, in: complete)
+    }
+
+    private static func percentile(_ percentile: Double, in histogram: Histogram<UInt64>) -> UInt64 {
+        percentile <= 0
+            ? histogram.minNonZero : histogram.highestEquivalentForValue(histogram.valueAtPercentile(percentile))
     }
 
     public var maxMicroseconds: UInt64 { count == 0 ? 0 : complete.max }
-    public var minMicroseconds: UInt64 { count == 0 ? 0 : complete.min }
+    /// The bottom of the smallest value's bucket, for the same reason.
+    public var minMicroseconds: UInt64 { count == 0 ? 0 : complete.minNonZero }
     public var meanMicroseconds: Double { count == 0 ? 0 : complete.mean }
 
     /// The non-zero buckets, lowest first.
@@ -93,12 +103,12 @@ public struct LatencyHistogram: Sendable {
         let complete = complete
         return LatencySummary(
             count: count,
-            min: complete.min,
+            min: complete.minNonZero,
             mean: complete.mean,
-            p50: complete.valueAtPercentile(50),
-            p90: complete.valueAtPercentile(90),
-            p99: complete.valueAtPercentile(99),
-            p999: complete.valueAtPercentile(99.9),
+            p50: Self.percentile(50, in: complete),
+            p90: Self.percentile(90, in: complete),
+            p99: Self.percentile(99, in: complete),
+            p999: Self.percentile(99.9, in: complete),
             max: complete.max)
     }
 }

@@ -54,4 +54,16 @@ struct LatencyHistogramTests {
         #expect(decoded == small && decoded.count == small.count)
         #expect(LatencyHistogram().summary.count == 0 && LatencyHistogram().buckets.isEmpty)
     }
+
+    @Test("a saved histogram reads back with the same summary, so a report rendered again is the same report")
+    func savedSummary() throws {
+        for seed in UInt64(1)...UInt64(40) {
+            var histogram = LatencyHistogram()
+            for value in Self.values(Int(seed % 7) + 2, seed: seed) {
+                histogram.recordMicroseconds(value / 100 + 20_000)
+            }
+            let decoded = try JSONDecoder().decode(LatencyHistogram.self, from: JSONEncoder().encode(histogram))
+            #expect(decoded.summary == histogram.summary, "seed \(seed): \(decoded.summary) vs \(histogram.summary)")
+        }
+    }
 }
