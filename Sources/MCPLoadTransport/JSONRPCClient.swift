@@ -293,7 +293,8 @@ public actor JSONRPCClient {
         traffic.misroutedResponses += 1
         let waiting = slots.filter { if case .arrived = $0.value { false } else { true } }.keys
         guard let oldest = waiting.min(by: Self.sendOrder) else { return }
-        let failure = Failure(.protocol, "misrouted: an answer with id \(id), which this session never sent")
+        // One message for all of them (the ids vary): reports group failures by message.
+        let failure = Failure(.protocol, "misrouted: an answer with an id this session never sent")
         deliver(Arrival(answer: .failed(failure), at: instant, bytes: bytes), to: oldest)
     }
 

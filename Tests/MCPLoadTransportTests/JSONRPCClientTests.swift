@@ -107,7 +107,7 @@ struct JSONRPCClientTests {
             let (a, b) = await (first, second)
             #expect(a.answer.failureClass == .protocol)
             #expect(
-                a.answer.failure?.message == #"misrouted: an answer with id "other-7", which this session never sent"#)
+                a.answer.failure?.message == "misrouted: an answer with an id this session never sent")
             #expect(b.answer.failureClass == .protocol)
             // Late answers to its own requests are not misrouted: they are counted as unmatched.
             server.transport.deliver(#"{"jsonrpc":"2.0","id":\#(firstID),"result":{}}"#)
