@@ -72,7 +72,14 @@ public struct LatencyHistogram: Sendable {
     /// largest value recorded, which a saved result (buckets only) no longer knows, and a
     /// report rendered again from result.json must show the same figures as the first time.
     public func microseconds(atPercentile percentile: Double) -> UInt64 {
-        count == 0 ? 0 : Self.percentile(percentile, in: complete)
+        microseconds(atPercentiles: [percentile])[0]
+    }
+
+    /// Several percentiles at once: the inline samples become one histogram, not one per value.
+    public func microseconds(atPercentiles percentiles: [Double]) -> [UInt64] {
+        guard count > 0 else { return percentiles.map { _ in 0 } }
+        let complete = complete
+        return percentiles.map { Self.percentile($0, in: complete) }
     }
 
     private static func percentile(_ percentile: Double, in histogram: Histogram<UInt64>) -> UInt64 {

@@ -58,40 +58,23 @@ public enum JUnitReport {
         let tests = result.thresholds.count + result.steps.count + (result.status == .completed ? 0 : 1)
         let timestamp = ISO8601DateFormatter().string(from: result.startedAt)
         let open =
-            #"  <testsuite name="\#(escape(name))" tests="\#(tests)" failures="\#(failures)" errors="0" "#
+            #"  <testsuite name="\#(Markup.escape(name))" tests="\#(tests)" failures="\#(failures)" errors="0" "#
             + #"time="\#(time(result.durationSeconds))" timestamp="\#(timestamp)">"#
         let output = TerminalSummary.totals(result).joined(separator: "\n")
         return Suite(
             tests: tests, failures: failures,
-            lines: [open] + cases + ["    <system-out>\(escape(output))</system-out>", "  </testsuite>"])
+            lines: [open] + cases + ["    <system-out>\(Markup.escape(output))</system-out>", "  </testsuite>"])
     }
 
     private static func testCase(className: String, name: String, failure: String?, type: String) -> [String] {
-        let open = #"    <testcase classname="mcpload.\#(className)" name="\#(escape(name))" time="0""#
+        let open = #"    <testcase classname="mcpload.\#(className)" name="\#(Markup.escape(name))" time="0""#
         guard let failure else { return [open + "/>"] }
         return [
             open + ">",
-            #"      <failure message="\#(escape(failure))" type="\#(type)">\#(escape(failure))</failure>"#,
+            #"      <failure message="\#(Markup.escape(failure))" type="\#(type)">\#(Markup.escape(failure))</failure>"#,
             "    </testcase>",
         ]
     }
 
     private static func time(_ seconds: Double) -> String { DurationText.rounded(seconds, places: 3) }
-
-    /// XML text and attribute escaping.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
 }

@@ -51,12 +51,7 @@ struct AuditCommand: AsyncParsableCommand {
         scenario.target = try auditedTarget()
         let control = RunControl(iterationsPerClient: sessions, duration: nil)
         let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
-        let resolved: (headers: [(name: String, value: String)], redactor: Redactor)
-        do {
-            resolved = try scenario.target.resolvedHeaders(environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw InputError("a header refers to ${\(error.name)}, which is not set in the environment")
-        }
+        let resolved = try ScenarioLoader.resolvedHeaders(of: scenario.target)
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
             headers: resolved.headers, redactor: resolved.redactor)

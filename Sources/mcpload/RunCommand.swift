@@ -54,12 +54,7 @@ struct RunCommand: AsyncParsableCommand {
         if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
             throw InputError("headers are sent over HTTP only; this run has no http or sse transport")
         }
-        let resolved: (headers: [(name: String, value: String)], redactor: Redactor)
-        do {
-            resolved = try parsed.target.resolvedHeaders(environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw InputError("a header refers to ${\(error.name)}, which is not set in the environment")
-        }
+        let resolved = try ScenarioLoader.resolvedHeaders(of: parsed.target)
 
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "mcpload")

@@ -17,6 +17,18 @@ enum ScenarioLoader {
             throw InputError(error.description)
         }
     }
+
+    /// The target's headers with `${VAR}` read from the environment (values redacted in every
+    /// output); a variable that is not set is bad input, found before any load.
+    static func resolvedHeaders(
+        of target: TargetSpec
+    ) throws -> (headers: [(name: String, value: String)], redactor: Redactor) {
+        do {
+            return try target.resolvedHeaders(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw InputError("a header refers to ${\(error.name)}, which is not set in the environment")
+        }
+    }
 }
 
 /// Bad input, already phrased for the user; exits with status 2.

@@ -52,6 +52,11 @@ public struct FingerprintSet: Sendable, Equatable {
         }
     }
 
+    /// Adds `fingerprint`; the set's new size when it was not there yet, nil when it was.
+    public mutating func insertCounting(_ fingerprint: UInt64) -> Int? {
+        insert(fingerprint) ? count : nil
+    }
+
     public mutating func formUnion(_ other: FingerprintSet) {
         if other.containsZero { insert(0) }
         for slot in other.slots where slot != 0 { insert(slot) }

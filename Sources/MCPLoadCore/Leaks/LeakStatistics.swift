@@ -75,10 +75,10 @@ public struct LeakTally: Sendable {
 
     /// One access to each table per hit: this runs for every sensitive value in every answer.
     public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
-        let isNew = fingerprints[hit.detector, default: FingerprintSet()].insert(fingerprint)
+        let distinct = fingerprints[hit.detector, default: FingerprintSet()].insertCounting(fingerprint)
         // Previews of the first few distinct values only: distinct values can share a preview
         // (`an…com`), and making one for every new value would cost more than the counting.
-        let firstFew = isNew && (fingerprints[hit.detector]?.count ?? 0) <= Self.exampleCandidates
+        let firstFew = distinct.map { $0 <= Self.exampleCandidates } ?? false
         counts[hit.detector, default: .init()].noteExposed(
             step: step, crossSession: crossSession, newValue: firstFew ? hit.value : nil)
     }

@@ -1,23 +1,5 @@
 /// The few pieces of markup the report repeats: escaped text, tables, definition lists.
 enum HTML {
-    /// Text safe inside an element or a quoted attribute. Every string from a result (labels,
-    /// server messages, previews) goes through here: a server controls some of them.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
-
     /// A table cell: its text escaped, or markup passed through as it is.
     struct Cell {
         var html: String
@@ -25,7 +7,7 @@ enum HTML {
         var cssClass: String?
 
         static func text(_ text: String, numeric: Bool = false, cssClass: String? = nil) -> Cell {
-            Cell(html: escape(text), numeric: numeric, cssClass: cssClass)
+            Cell(html: Markup.escape(text), numeric: numeric, cssClass: cssClass)
         }
 
         static func number(_ text: String, cssClass: String? = nil) -> Cell {
@@ -36,7 +18,8 @@ enum HTML {
     static func table(header: [String], rows: [[Cell]], numericFrom: Int = Int.max) -> String {
         var lines = ["<table>", "<thead><tr>"]
         lines += header.enumerated().map { index, title in
-            index >= numericFrom ? #"<th class="num">\#(escape(title))</th>"# : "<th>\(escape(title))</th>"
+            index >= numericFrom
+                ? #"<th class="num">\#(Markup.escape(title))</th>"# : "<th>\(Markup.escape(title))</th>"
         }
         lines.append("</tr></thead><tbody>")
         for row in rows {
@@ -52,6 +35,6 @@ enum HTML {
     }
 
     static func definitions(_ pairs: [(String, String)]) -> String {
-        "<dl>" + pairs.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>"
+        "<dl>" + pairs.map { "<dt>\(Markup.escape($0.0))</dt><dd>\(Markup.escape($0.1))</dd>" }.joined() + "</dl>"
     }
 }

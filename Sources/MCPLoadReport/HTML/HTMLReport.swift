@@ -16,7 +16,7 @@ public enum HTMLReport {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>mcpload: \(HTML.escape(name))</title>
+            <title>mcpload: \(Markup.escape(name))</title>
             <style>
             \(stylesheet)
             </style>
@@ -66,24 +66,24 @@ public enum HTMLReport {
         }
         var lines = [
             "<header>",
-            "<h1>mcpload: \(HTML.escape(name))</h1>",
-            #"<p class="verdict \#(verdictClass)">\#(HTML.escape(verdict))</p>"#,
+            "<h1>mcpload: \(Markup.escape(name))</h1>",
+            #"<p class="verdict \#(verdictClass)">\#(Markup.escape(verdict))</p>"#,
         ]
         for outcome in failedThresholds {
             lines.append(
-                #"<p class="broken"><code>\#(HTML.escape(outcome.threshold))</code> measured \#(HTML.escape(outcome.measuredText))</p>"#
+                #"<p class="broken"><code>\#(Markup.escape(outcome.threshold))</code> measured \#(Markup.escape(outcome.measuredText))</p>"#
             )
         }
         if !saturated.isEmpty {
             lines.append(
                 #"<p class="verdict warn">Harness saturated: figures unreliable ("#
-                    + HTML.escape(saturated.compactMap { $0.harness?.saturation }.joined(separator: "; "))
+                    + Markup.escape(saturated.compactMap { $0.harness?.saturation }.joined(separator: "; "))
                     + "). mcpload itself was the bottleneck; the server may be faster than these figures.</p>")
         }
         // A matrix's rows share one run id.
         var seen = Set<String>()
         let runs = results.map(\.runID).filter { seen.insert($0).inserted }.joined(separator: ", ")
-        lines.append(#"<p class="meta">run \#(HTML.escape(runs))</p>"#)
+        lines.append(#"<p class="meta">run \#(Markup.escape(runs))</p>"#)
         lines.append("</header>")
         return lines.joined(separator: "\n")
     }
@@ -95,7 +95,7 @@ public enum HTMLReport {
             let (result, headline) = pair
             let failing = headline.failures.total > 0
             return [
-                HTML.Cell(html: ##"<a href="#run-\##(index + 1)">\##(HTML.escape(headline.label))</a>"##),
+                HTML.Cell(html: ##"<a href="#run-\##(index + 1)">\##(Markup.escape(headline.label))</a>"##),
                 .text(result.scenario.transport), .text(result.status.rawValue),
                 .number(String(headline.requests)),
                 .number(TerminalSummary.percent(headline.failureRate), cssClass: failing ? "bad" : nil),
@@ -117,7 +117,9 @@ public enum HTMLReport {
                 rows: rows),
         ]
         let explained = zip(results, headlines).compactMap { result, headline in
-            result.scenario.variantAbout.map { "<li><b>\(HTML.escape(headline.label))</b>: \(HTML.escape($0))</li>" }
+            result.scenario.variantAbout.map {
+                "<li><b>\(Markup.escape(headline.label))</b>: \(Markup.escape($0))</li>"
+            }
         }
         if !explained.isEmpty { parts.append("<ul>" + explained.joined() + "</ul>") }
         if let chart = ReportCharts.percentileSpectrum(

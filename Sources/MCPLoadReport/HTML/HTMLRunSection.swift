@@ -12,8 +12,8 @@ struct HTMLRunSection {
         var parts = [#"<section id="\#(anchor)">"#]
         if headed {
             let scenario = result.scenario
-            parts.append("<h2>\(HTML.escape(scenario.variant ?? scenario.transport))</h2>")
-            if let about = scenario.variantAbout { parts.append(#"<p class="note">\#(HTML.escape(about))</p>"#) }
+            parts.append("<h2>\(Markup.escape(scenario.variant ?? scenario.transport))</h2>")
+            if let about = scenario.variantAbout { parts.append(#"<p class="note">\#(Markup.escape(about))</p>"#) }
         }
         parts.append(keyFigures())
         parts += thresholds()
@@ -49,9 +49,9 @@ struct HTMLRunSection {
             + (scenario.topology.map { " (\($0))" } ?? "") + " → \(scenario.target); "
             + "\(result.status.rawValue)\(result.statusReason.map { " (\($0))" } ?? "") in "
             + "\(DurationText.rounded(result.durationSeconds, places: 2)) s"
-        return #"<p>\#(HTML.escape(line))</p><div class="cards">"#
+        return #"<p>\#(Markup.escape(line))</p><div class="cards">"#
             + cards.map { value, label, bad in
-                #"<div class="card"><b\#(bad ? #" class="bad""# : "")>\#(HTML.escape(value))</b><span>\#(label)</span></div>"#
+                #"<div class="card"><b\#(bad ? #" class="bad""# : "")>\#(Markup.escape(value))</b><span>\#(label)</span></div>"#
             }.joined() + "</div>"
     }
 
@@ -59,13 +59,13 @@ struct HTMLRunSection {
         guard !result.thresholds.isEmpty else { return [] }
         let rows = result.thresholds.map { outcome -> [HTML.Cell] in
             [
-                HTML.Cell(html: "<code>\(HTML.escape(outcome.threshold))</code>"),
+                HTML.Cell(html: "<code>\(Markup.escape(outcome.threshold))</code>"),
                 .number(outcome.measuredText),
                 .text(outcome.passed ? "pass" : "FAIL", cssClass: outcome.passed ? "ok" : "bad"),
             ]
         }
         let aborted = result.abortedByThreshold.map {
-            [#"<p class="bad">The run was stopped early: \#(HTML.escape($0)) broke while it ran (abortOnFail).</p>"#]
+            [#"<p class="bad">The run was stopped early: \#(Markup.escape($0)) broke while it ran (abortOnFail).</p>"#]
         }
         return ["<h3>Thresholds</h3>", HTML.table(header: ["threshold", "measured", "verdict"], rows: rows)]
             + (aborted ?? [])
@@ -107,7 +107,7 @@ struct HTMLRunSection {
                 header: [
                     "step", "count", "ok", "fail%", "failures", "p50", "p90", "p99", "p99.9", "max", "retries", "req/s",
                 ], rows: rows),
-            #"<p class="note">\#(HTML.escape(TerminalSummary.totals(result).joined(separator: ". ")))</p>"#,
+            #"<p class="note">\#(Markup.escape(TerminalSummary.totals(result).joined(separator: ". ")))</p>"#,
         ]
     }
 
@@ -154,7 +154,7 @@ struct HTMLRunSection {
         if let tail = result.servers.stderrTails.first {
             parts.append(
                 "<p>Server stderr, client \(tail.virtualClient), last lines:</p><pre>"
-                    + HTML.escape(tail.lines.suffix(8).joined(separator: "\n")) + "</pre>")
+                    + Markup.escape(tail.lines.suffix(8).joined(separator: "\n")) + "</pre>")
         }
         return parts
     }
@@ -185,7 +185,7 @@ struct HTMLRunSection {
 
     private func audit() -> [String] {
         guard let audit = result.audit, let summary = AuditSummary.render(audit).first else { return [] }
-        var parts = ["<h3>Tool surface</h3>", "<p>\(HTML.escape(summary))</p>"]
+        var parts = ["<h3>Tool surface</h3>", "<p>\(Markup.escape(summary))</p>"]
         guard !audit.findings.isEmpty else {
             return parts + [
                 "<p>No findings: no poisoning signals, loose schemas, missing annotations or rug pulls.</p>"
@@ -248,7 +248,8 @@ struct HTMLRunSection {
     private func notes(_ title: String, _ lines: [String]) -> [String] {
         guard !lines.isEmpty else { return [] }
         return [
-            "<h3>\(HTML.escape(title))</h3>", "<ul>" + lines.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>",
+            "<h3>\(Markup.escape(title))</h3>",
+            "<ul>" + lines.map { "<li>\(Markup.escape($0))</li>" }.joined() + "</ul>",
         ]
     }
 }

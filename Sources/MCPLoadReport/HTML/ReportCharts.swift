@@ -26,11 +26,9 @@ enum ReportCharts {
         let largest = populated.map(\.latency.count).max() ?? 1
         let nines = min(5, max(2, (log10(Double(largest))).rounded(.up)))
         let stops = stride(from: 0.0, through: nines, by: 0.05).map { $0 }
+        let percentiles = stops.map { min((1 - pow(10, -$0)) * 100, 100) }
         func points(_ histogram: LatencyHistogram) -> [(x: Double, y: Double?)] {
-            stops.map { nine in
-                let percentile = (1 - pow(10, -nine)) * 100
-                return (nine, Double(histogram.microseconds(atPercentile: min(percentile, 100))))
-            }
+            zip(stops, histogram.microseconds(atPercentiles: percentiles)).map { ($0, Double($1)) }
         }
         var chart = SVGChart(
             title: title,

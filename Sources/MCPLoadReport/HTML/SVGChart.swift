@@ -44,18 +44,18 @@ struct SVGChart {
         func y(_ value: Double) -> Double { top + plotHeight - min(value, yMax) / yMax * plotHeight }
 
         var parts = [
-            #"<svg class="chart" viewBox="0 0 \#(n(width)) \#(n(height))" role="img" aria-label="\#(HTML.escape(title))">"#,
-            #"<text class="title" x="\#(n(left))" y="16">\#(HTML.escape(title))</text>"#,
+            #"<svg class="chart" viewBox="0 0 \#(n(width)) \#(n(height))" role="img" aria-label="\#(Markup.escape(title))">"#,
+            #"<text class="title" x="\#(n(left))" y="16">\#(Markup.escape(title))</text>"#,
         ]
         for tick in yTicks {
             parts.append(
                 #"<line class="grid" x1="\#(n(left))" x2="\#(n(width - right))" y1="\#(n(y(tick)))" y2="\#(n(y(tick)))"/>"#
-                    + #"<text class="tick" x="\#(n(left - 6))" y="\#(n(y(tick) + 4))" text-anchor="end">\#(HTML.escape(yLabel(tick)))</text>"#
+                    + #"<text class="tick" x="\#(n(left - 6))" y="\#(n(y(tick) + 4))" text-anchor="end">\#(Markup.escape(yLabel(tick)))</text>"#
             )
         }
         for tick in xTicks where xRange.contains(tick.value) {
             parts.append(
-                #"<text class="tick" x="\#(n(x(tick.value)))" y="\#(n(height - bottom + 16))" text-anchor="middle">\#(HTML.escape(tick.text))</text>"#
+                #"<text class="tick" x="\#(n(x(tick.value)))" y="\#(n(height - bottom + 16))" text-anchor="middle">\#(Markup.escape(tick.text))</text>"#
             )
         }
         parts.append(contentsOf: bars(x: x, y: y, plotWidth: plotWidth))
@@ -95,7 +95,7 @@ struct SVGChart {
                 let top = base + layer.values[index]
                 parts.append(
                     #"<rect x="\#(n(x(position) - barWidth / 2))" y="\#(n(y(top)))" width="\#(n(barWidth))" "#
-                        + #"height="\#(n(max(y(base) - y(top), 0.5)))" fill="\#(layer.color)"><title>\#(HTML.escape(layer.name)) \#(n(layer.values[index]))</title></rect>"#
+                        + #"height="\#(n(max(y(base) - y(top), 0.5)))" fill="\#(layer.color)"><title>\#(Markup.escape(layer.name)) \#(n(layer.values[index]))</title></rect>"#
                 )
                 base = top
             }
@@ -113,7 +113,7 @@ struct SVGChart {
             let dash = dashed ? #" stroke-dasharray="4 3""# : ""
             parts.append(
                 #"<line x1="\#(n(cursor))" x2="\#(n(cursor + 18))" y1="\#(n(height - 8))" y2="\#(n(height - 8))" stroke="\#(color)" stroke-width="3"\#(dash)/>"#
-                    + #"<text class="legend" x="\#(n(cursor + 22))" y="\#(n(height - 4))">\#(HTML.escape(name))</text>"#
+                    + #"<text class="legend" x="\#(n(cursor + 22))" y="\#(n(height - 4))">\#(Markup.escape(name))</text>"#
             )
             cursor += 30 + Double(name.count) * 6.5
         }
