@@ -136,6 +136,8 @@ public enum LoadRunner {
                     headers: plan.headers.map { .init(name: $0.name, value: $0.value) },
                     setupTimeout: session.setupTimeout)
                 options.listen = session.listen
+                options.connectTimeout = session.connectTimeout ?? session.setupTimeout
+                options.streamIdleTimeout = session.streamIdleTimeout
                 let connector: SessionConnector =
                     switch kind {
                     case .streamable: .http(client: client, options: options)

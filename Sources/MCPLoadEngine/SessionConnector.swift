@@ -26,7 +26,7 @@ enum SessionConnector: Sendable {
             let completion = try await StdioTransport.withServer(launch) { connection in await body(connection) }
             return (completion.value, Closing(stderrTail: completion.stderrTail, termination: completion.termination))
         case .http(let client, let options):
-            return (await StreamableHTTPTransport.withSession(client: client, options: options, body), Closing())
+            return (try await StreamableHTTPTransport.withSession(client: client, options: options, body), Closing())
         case .legacySSE(let client, let options):
             return (try await LegacySSETransport.withSession(client: client, options: options, body), Closing())
         case .fanIn(let servers):

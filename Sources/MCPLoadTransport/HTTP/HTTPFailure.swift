@@ -2,34 +2,42 @@ import AsyncHTTPClient
 import Foundation
 import MCPLoadCore
 import NIOCore
+import NIOHTTP1
 
 /// Which failure class an HTTP client error belongs to.
 enum HTTPFailure {
     /// An HTTP error status as an `http_status` failure, with Retry-After and the start of the body.
     static func status(of response: HTTPClientResponse) async -> Failure {
-        var message = "HTTP \(response.status.code) \(response.status.reasonPhrase)"
-        let retryAfterText = response.headers.first(name: "Retry-After")
+        let body = (try? await response.body.collect(upTo: PostAnswerReader.errorBodyPrefix)).map {
+            Array($0.readableBytesView)
+        }
+        let head = HTTPResponseHead(version: response.version, status: response.status, headers: response.headers)
+        return status(head, body: body ?? [])
+    }
+
+    /// An error answer whose body (its start) was already read.
+    static func status(_ head: HTTPResponseHead, body: [UInt8]) -> Failure {
+        var message = "HTTP \(head.status.code) \(head.status.reasonPhrase)"
+        let retryAfterText = head.headers.first(name: "Retry-After")
         if let retryAfterText { message += ", Retry-After: \(retryAfterText)" }
         // Seconds only; an HTTP date is kept in the message but not waited for.
         let retryAfter = retryAfterText.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map {
             Duration.seconds($0)
         }
-        if let body = try? await response.body.collect(upTo: 4096), body.readableBytes > 0 {
-            if case .errorResponse(_, let code, let text, _)? = try? JSONRPCMessage.parse(Array(body.readableBytesView))
-            {
+        let code = Int64(head.status.code)
+        if !body.isEmpty {
+            if case .errorResponse(_, let errorCode, let text, _)? = try? JSONRPCMessage.parse(body) {
                 // 2026-07-28 sends its header-mismatch, capability and version errors this way:
                 // those are the server's real answer, classified by code. Any other status
                 // (404: session expired, 429, 503) stays an HTTP failure.
-                if let name = MCPProtocol.ErrorCode.name(of: code) {
-                    return Failure(.jsonrpcError, code: code, "\(message), error \(code) (\(name)): \(text)")
+                if let name = MCPProtocol.ErrorCode.name(of: errorCode) {
+                    return Failure(.jsonrpcError, code: errorCode, "\(message), error \(errorCode) (\(name)): \(text)")
                 }
-                return Failure(
-                    .httpStatus, code: Int64(response.status.code), "\(message), error \(code): \(text)",
-                    retryAfter: retryAfter)
+                return Failure(.httpStatus, code: code, "\(message), error \(errorCode): \(text)", retryAfter: retryAfter)
             }
-            message += ": " + String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
+            message += ": " + String(decoding: body.prefix(200), as: UTF8.self)
         }
-        return Failure(.httpStatus, code: Int64(response.status.code), message, retryAfter: retryAfter)
+        return Failure(.httpStatus, code: code, message, retryAfter: retryAfter)
     }
 
     static func classify(_ error: any Error) -> Failure {

@@ -11,6 +11,10 @@ public struct HTTPSessionOptions: Sendable {
     public var setupTimeout: Duration
     /// Streamable HTTP: open the optional `GET` listening stream once the session is established.
     public var listen = false
+    /// Bounds opening a connection (TCP, and TLS for https).
+    public var connectTimeout: Duration
+    /// An answer silent this long (no bytes, an SSE stream included) fails as a timeout.
+    public var streamIdleTimeout: Duration?
 
     public struct HeaderField: Sendable, Hashable {
         public var name: String
@@ -27,6 +31,7 @@ public struct HTTPSessionOptions: Sendable {
         self.maxMessageBytes = maxMessageBytes
         self.headers = headers
         self.setupTimeout = setupTimeout
+        connectTimeout = setupTimeout
     }
 
     /// Base headers for a request: the run's own, then `Accept` when given.

@@ -8,16 +8,24 @@ import NIOHTTP1
 /// the session's long-lived GET stream.
 public final class LegacySSEConnection: MessageTransport {
     public let inbound: AsyncStream<InboundEvent>
-    private let client: HTTPClient
-    private let options: HTTPSessionOptions
+    private let connections: SessionConnections
+    private let maxMessageBytes: Int
+    /// Every POST's headers but the length.
+    private let postHeaders: HTTPHeaders
     /// Where messages are POSTed, from the stream's `endpoint` event.
     public let messageEndpoint: String
 
     public var abortsStalledWrites: Bool { false }
 
-    init(client: HTTPClient, options: HTTPSessionOptions, messageEndpoint: String, inbound: AsyncStream<InboundEvent>) {
-        self.client = client
-        self.options = options
+    init(options: HTTPSessionOptions, messageEndpoint: String, inbound: AsyncStream<InboundEvent>) throws(Failure) {
+        let origin = try HTTPOrigin(endpoint: messageEndpoint)
+        connections = SessionConnections(
+            origin: origin, connectTimeout: options.connectTimeout, idleTimeout: options.streamIdleTimeout)
+        maxMessageBytes = options.maxMessageBytes
+        var headers = options.baseHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
+        postHeaders = headers
         self.messageEndpoint = messageEndpoint
         self.inbound = inbound
     }
@@ -25,22 +33,19 @@ public final class LegacySSEConnection: MessageTransport {
     public func abort() async {}
 
     public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
-        var request = HTTPClientRequest(url: messageEndpoint)
-        request.method = .POST
-        request.headers = options.baseHeaders()
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: message))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: .hours(1))
-        } catch {
-            throw HTTPFailure.classify(error)
-        }
+        var head = HTTPRequestHead(
+            version: .http1_1, method: .POST, uri: connections.origin.target, headers: postHeaders)
+        head.headers.add(name: "Content-Length", value: String(message.count))
         // The answer comes on the stream; the POST itself only says whether it was taken.
-        guard (200..<300).contains(response.status.code) else {
-            throw await HTTPFailure.status(of: response)
+        let answer = try await connections.send(
+            head, body: ByteBuffer(bytes: message), reader: PostAnswerReader(sink: nil, maxMessageBytes: maxMessageBytes))
+        guard (200..<300).contains(answer.head.status.code) else {
+            throw HTTPFailure.status(answer.head, body: answer.errorBody)
         }
-        _ = try? await response.body.collect(upTo: 64 << 10)
+    }
+
+    func close() {
+        connections.closeAll()
     }
 }
 
@@ -87,10 +92,16 @@ public enum LegacySSETransport {
                     Failure(
                         .protocol, "no endpoint event on the SSE stream within \(DurationText.format(setupTimeout))"))
             }
-            let connection = LegacySSEConnection(
-                client: client, options: options, messageEndpoint: resolve(endpoint, against: streamURL),
-                inbound: inbound)
+            let connection: LegacySSEConnection
+            do throws(Failure) {
+                connection = try LegacySSEConnection(
+                    options: options, messageEndpoint: resolve(endpoint, against: streamURL), inbound: inbound)
+            } catch {
+                group.cancelAll()
+                return .failure(error)
+            }
             let value = await body(connection)
+            connection.close()
             // Ends the GET stream, which ends the session on the server.
             group.cancelAll()
             return .success(value)

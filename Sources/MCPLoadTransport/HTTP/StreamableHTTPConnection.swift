@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import MCPLoadCore
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// One MCP session over Streamable HTTP (spec 2025-03-26 and later) as a ``MessageTransport``.
 ///
@@ -13,11 +12,16 @@ import Synchronization
 public final class StreamableHTTPConnection: MessageTransport {
     public let inbound: AsyncStream<InboundEvent>
     private let continuation: AsyncStream<InboundEvent>.Continuation
+    /// AsyncHTTPClient carries the long-lived GET streams (listening, resuming).
     private let client: HTTPClient
+    /// Our own connections carry the POSTs and the DELETE: the hot path.
+    private let connections: SessionConnections
     private let options: HTTPSessionOptions
+    /// Every POST's headers but the session's own and the length.
+    private let postHeaders: HTTPHeaders
     private var endpoint: String { options.endpoint }
     private var maxMessageBytes: Int { options.maxMessageBytes }
-    private let state = Mutex(SessionState())
+    private let state = Locked(SessionState())
     /// Signalled when a handshake agrees a version: the listening stream needs the session.
     private let established = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// Signalled once the listening stream's GET was answered (or failed), so that a session
@@ -31,10 +35,17 @@ public final class StreamableHTTPConnection: MessageTransport {
 
     public var abortsStalledWrites: Bool { false }
 
-    init(client: HTTPClient, options: HTTPSessionOptions) {
+    init(client: HTTPClient, options: HTTPSessionOptions) throws(Failure) {
+        let origin = try HTTPOrigin(endpoint: options.endpoint)
         (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
         self.client = client
         self.options = options
+        connections = SessionConnections(
+            origin: origin, connectTimeout: options.connectTimeout, idleTimeout: options.streamIdleTimeout)
+        var headers = options.baseHeaders(accepting: "application/json, text/event-stream")
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
+        postHeaders = headers
     }
 
     /// The session the server assigned, if any.
@@ -66,7 +77,7 @@ public final class StreamableHTTPConnection: MessageTransport {
         listenerAnswered.continuation.yield()
         guard opened else { return }
         // The stream ending, or the session's end cancelling it, is how a listening stream closes.
-        _ = try? await deliverEvents(response.body, continuing: SSEParser(maxEventBytes: maxMessageBytes))
+        _ = try? await deliverEvents(response.body, continuing: SSEAnswerStream(maxEventBytes: maxMessageBytes))
     }
 
     public func abort() async {
@@ -75,28 +86,28 @@ public final class StreamableHTTPConnection: MessageTransport {
     }
 
     public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
-        var request = HTTPClientRequest(url: endpoint)
-        request.method = .POST
-        request.headers = headers(accepting: "application/json, text/event-stream")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if state.withLock({ $0.protocolVersion }) == MCPProtocol.statelessVersion {
+        let stateless = state.withLock { $0.protocolVersion } == MCPProtocol.statelessVersion
+        var head = requestHead(.POST, headers: postHeaders)
+        head.headers.add(name: "Content-Length", value: String(message.count))
+        if stateless {
             // 2026-07-28 routes on headers: the method, and the tool, prompt or resource it names.
-            for (name, value) in Self.routingHeaders(for: message) { request.headers.add(name: name, value: value) }
+            for (name, value) in Self.routingHeaders(for: message) { head.headers.add(name: name, value: value) }
         }
-        request.body = .bytes(ByteBuffer(bytes: message))
-        let response = try await execute(request)
-        if let session = response.headers.first(name: "Mcp-Session-Id") {
-            state.withLock { $0.sessionID = session }
+        let state = state
+        let reader = PostAnswerReader(sink: continuation, maxMessageBytes: maxMessageBytes) { head in
+            if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
-        switch response.status.code {
+        let answer = try await connections.send(head, body: ByteBuffer(bytes: message), reader: reader)
+        switch answer.head.status.code {
         case 200:
-            try await deliverBody(of: response, answering: id)
+            if let failure = answer.failure { throw failure }
+            if let id, let events = answer.events { try await resumeIfUnanswered(id, events) }
             if let id { continuation.yield(.responseStreamEnded(id)) }
         case 202:
             // Accepted: right for notifications and responses; a request that gets it has no answer.
             if let id { continuation.yield(.responseStreamEnded(id)) }
         default:
-            throw await HTTPFailure.status(of: response)
+            throw HTTPFailure.status(answer.head, body: answer.errorBody)
         }
     }
 
@@ -115,16 +126,40 @@ public final class StreamableHTTPConnection: MessageTransport {
         return headers
     }
 
-    /// Ends the session with DELETE, as the spec asks of a client that is done with it.
+    /// Ends the session with DELETE, as the spec asks of a client that is done with it, and
+    /// closes the session's connections.
     func close() async {
-        defer { continuation.finish() }
+        defer {
+            connections.closeAll()
+            continuation.finish()
+        }
         guard sessionID != nil else { return }
-        var request = HTTPClientRequest(url: endpoint)
-        request.method = .DELETE
-        request.headers = headers(accepting: nil)
-        _ = try? await client.execute(request, timeout: .seconds(5))
+        var headers = options.baseHeaders()
+        headers.replaceOrAdd(name: "Host", value: connections.origin.hostHeader)
+        let head = requestHead(.DELETE, headers: headers)
+        // A server that never answers must not hold the session's end for long.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                _ = try? await self.connections.send(
+                    head, body: nil, reader: PostAnswerReader(sink: nil, maxMessageBytes: 0))
+            }
+            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
+    /// A request for the endpoint with the session's id and protocol version added.
+    private func requestHead(_ method: HTTPMethod, headers: HTTPHeaders) -> HTTPRequestHead {
+        var head = HTTPRequestHead(
+            version: .http1_1, method: method, uri: connections.origin.target, headers: headers)
+        let session = state.withLock { $0 }
+        if let id = session.sessionID { head.headers.add(name: "Mcp-Session-Id", value: id) }
+        if let version = session.protocolVersion { head.headers.add(name: "MCP-Protocol-Version", value: version) }
+        return head
+    }
+
+    /// Headers for a GET through AsyncHTTPClient, with the session's id and protocol version.
     private func headers(accepting accept: String?) -> HTTPHeaders {
         var headers = options.baseHeaders(accepting: accept)
         let session = state.withLock { $0 }
@@ -133,43 +168,21 @@ public final class StreamableHTTPConnection: MessageTransport {
         return headers
     }
 
-    private func execute(_ request: HTTPClientRequest) async throws(Failure) -> HTTPClientResponse {
+    /// 2025-11-25: a server may close an answer's stream before the answer; the client resumes
+    /// it with GET and the last event id it saw, a bounded number of times.
+    private func resumeIfUnanswered(_ id: JSONRPCID, _ first: SSEAnswerStream) async throws(Failure) {
+        var stream = first
+        var resumptions = 0
         do {
-            // mcpload's own per-request deadline governs; this one only bounds a forgotten request.
-            return try await client.execute(request, timeout: .hours(1))
-        } catch {
-            throw HTTPFailure.classify(error)
-        }
-    }
-
-    private func deliverBody(of response: HTTPClientResponse, answering id: JSONRPCID?) async throws(Failure) {
-        let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
-        do {
-            if contentType.hasPrefix("text/event-stream") {
-                var stream = try await deliverEvents(
-                    response.body, continuing: SSEParser(maxEventBytes: maxMessageBytes))
-                // 2025-11-25: a server may close an answer's stream early; the client resumes it
-                // with GET and the last event id it saw, a bounded number of times.
-                var resumptions = 0
-                while let id, !stream.answered(id), let lastEventID = stream.parser.lastEventID,
-                    resumptions < Self.maximumResumptions
-                {
-                    resumptions += 1
-                    if let delay = stream.parser.retry { try await Task.sleep(for: min(delay, .seconds(5))) }
-                    guard let resumed = try await resume(from: lastEventID) else { break }
-                    continuation.yield(.streamResumed)
-                    stream = try await deliverEvents(resumed.body, continuing: stream.parser)
-                }
-            } else if contentType.hasPrefix("application/json") {
-                let body = try await response.body.collect(upTo: maxMessageBytes)
-                continuation.yield(.frame(.line(Array(body.readableBytesView))))
-            } else {
-                throw Failure(.protocol, "answer with unexpected Content-Type '\(contentType)'")
+            while !stream.answered(id), let lastEventID = stream.parser.lastEventID,
+                resumptions < Self.maximumResumptions
+            {
+                resumptions += 1
+                if let delay = stream.parser.retry { try await Task.sleep(for: min(delay, .seconds(5))) }
+                guard let resumed = try await resume(from: lastEventID) else { break }
+                continuation.yield(.streamResumed)
+                stream = try await deliverEvents(resumed.body, continuing: stream)
             }
-        } catch let failure as Failure {
-            throw failure
-        } catch let error as NIOTooManyBytesError {
-            throw Failure(.protocol, "JSON answer exceeds the limit of \(maxMessageBytes) bytes (\(error))")
         } catch {
             throw HTTPFailure.classify(error)
         }
@@ -177,40 +190,13 @@ public final class StreamableHTTPConnection: MessageTransport {
 
     static let maximumResumptions = 3
 
-    /// What one SSE body delivered: the parser's state (last event id, retry) and the last
-    /// message, which is where a request's answer comes.
-    private struct StreamProgress {
-        var parser: SSEParser
-        var lastMessage: [UInt8]?
-
-        func answered(_ id: JSONRPCID) -> Bool {
-            guard let lastMessage, let value = try? JSONParser.parse(lastMessage) else { return false }
-            return value["id"].flatMap(JSONRPCID.init) == id && (value["result"] != nil || value["error"] != nil)
-        }
-    }
-
     private func deliverEvents(
-        _ body: HTTPClientResponse.Body, continuing parser: SSEParser
-    ) async throws
-        -> StreamProgress
-    {
-        var progress = StreamProgress(parser: parser)
-        for try await buffer in body {
-            progress.parser.append(buffer.readableBytesView) { output in
-                switch output {
-                case .event(let event) where event.type == "message" && !event.data.isEmpty:
-                    let message = Array(event.data.utf8)
-                    progress.lastMessage = message
-                    continuation.yield(.frame(.line(message)))
-                case .event:
-                    break  // priming events (no data) and other types carry nothing for an MCP client
-                case .oversize(let byteCount):
-                    continuation.yield(.frame(.oversize(byteCount: byteCount)))
-                }
-            }
-        }
-        progress.parser.finish()
-        return progress
+        _ body: HTTPClientResponse.Body, continuing stream: SSEAnswerStream
+    ) async throws -> SSEAnswerStream {
+        var stream = stream
+        for try await buffer in body { stream.feed(buffer.readableBytesView, to: continuation) }
+        stream.bodyEnded()
+        return stream
     }
 
     /// GET with `Last-Event-ID`; nil when the server cannot resume (anything but a 200 SSE answer).

@@ -1,12 +1,14 @@
 import AsyncHTTPClient
+import MCPLoadCore
 
 /// Scoped Streamable HTTP sessions: the session is deleted on every path out of the closure.
 public enum StreamableHTTPTransport {
+    /// Throws `not_sent` for an endpoint no connection can be made to (not an http(s) URL).
     public static func withSession<Value: Sendable>(
         client: HTTPClient, options: HTTPSessionOptions,
         _ body: @Sendable (StreamableHTTPConnection) async -> Value
-    ) async -> Value {
-        let connection = StreamableHTTPConnection(client: client, options: options)
+    ) async throws(Failure) -> Value {
+        let connection = try StreamableHTTPConnection(client: client, options: options)
         guard options.listen else {
             let value = await body(connection)
             await connection.close()

@@ -1,0 +1,85 @@
+import MCPLoadCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// One keep-alive HTTP/1.1 connection on SwiftNIO, carrying one request at a time.
+///
+/// A session's POSTs are the hot path of an HTTP run. Writing each request and reading its
+/// answer on the event loop, with one promise between the loop and the session's task, costs
+/// a fraction of what a general-purpose client spends per request on pooling, streamed bodies
+/// and their state machines (`scripts/bench-http` measures both against wrk). Long-lived GET
+/// streams stay with AsyncHTTPClient, where that machinery is worth its cost.
+final class HTTP1Connection: Sendable {
+    private let channel: any Channel
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    /// Connects, with TLS for https. Fails as `not_sent`: nothing of a request left yet.
+    static func open(to origin: HTTPOrigin, connectTimeout: Duration, idleTimeout: Duration?) async throws(Failure)
+        -> HTTP1Connection
+    {
+        let tls: NIOSSLContext?
+        do {
+            tls = origin.secure ? try TLSContext.shared.get() : nil
+        } catch {
+            throw Failure(.notSent, "cannot set up TLS: \(error)")
+        }
+        let serverName = origin.isIPAddress ? nil : origin.host
+        let idle = idleTimeout.map { TimeAmount.nanoseconds(Int64(clamping: $0.nanoseconds)) }
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.nanoseconds(Int64(clamping: connectTimeout.nanoseconds)))
+            // Requests are small and each waits for its answer: never hold one back for Nagle.
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        do {
+            let channel = try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
+                channel.eventLoop.makeCompletedFuture { () -> any Channel in
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
+                    try pipeline.addHTTPClientHandlers()
+                    try pipeline.addHandler(HTTP1ExchangeHandler(idleTimeout: idle))
+                    return channel
+                }
+            }
+            return HTTP1Connection(channel: channel)
+        } catch {
+            throw Failure(.notSent, "could not connect: \(error)")
+        }
+    }
+
+    /// Whether another request can go out on it (the server has not closed it).
+    var isOpen: Bool { channel.isActive }
+
+    /// Sends one request and returns its answer once the body is over. Cancelling the calling
+    /// task while the answer is under way closes the connection (what is left of that answer
+    /// could not be told from the next one's); once the answer is in, cancelling changes nothing.
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader) async throws(Failure) -> PostAnswer {
+        let answer = channel.eventLoop.makePromise(of: PostAnswer.self)
+        channel.writeAndFlush(HTTP1Exchange(head: head, body: body, reader: reader, answer: answer), promise: nil)
+        let pipeline = channel.pipeline
+        do {
+            return try await withTaskCancellationHandler {
+                try await answer.futureResult.get()
+            } onCancel: {
+                pipeline.fireUserInboundEventTriggered(CancelExchange(answer: answer.futureResult))
+            }
+        } catch {
+            if Task.isCancelled { throw Failure(.timeout, "cancelled") }
+            if let failure = error as? Failure { throw failure }
+            throw HTTPFailure.classify(error)
+        }
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}
+
+/// One TLS client context for every https connection of a process: building one loads the
+/// system's trust roots, which is far too slow to do per connection.
+private enum TLSContext {
+    static let shared = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
+}

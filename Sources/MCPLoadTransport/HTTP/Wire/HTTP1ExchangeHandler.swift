@@ -1,0 +1,154 @@
+import MCPLoadCore
+import NIOCore
+import NIOHTTP1
+
+/// One request on an ``HTTP1Connection`` and where its answer goes.
+struct HTTP1Exchange: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer?
+    var reader: PostAnswerReader
+    var answer: EventLoopPromise<PostAnswer>
+}
+
+/// Asks the handler to give up on one exchange, if it is still the one under way: a task
+/// cancelled after its answer arrived must not cost the connection.
+struct CancelExchange: Sendable {
+    var answer: EventLoopFuture<PostAnswer>
+}
+
+/// Writes one request at a time and reads its answer where the bytes arrive, on the event loop:
+/// the answer's messages reach the session as they complete, and the task that sent the
+/// request wakes once, when the answer is over.
+///
+/// With an idle timeout, an answer that is silent that long (no bytes at all, an SSE stream
+/// included) fails as a timeout. The timer runs only while a request is out, so a connection
+/// waiting between requests is not mistaken for a silent answer.
+final class HTTP1ExchangeHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTP1Exchange
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let idleTimeout: TimeAmount?
+    private var reader: PostAnswerReader?
+    private var answer: EventLoopPromise<PostAnswer>?
+    /// A 1xx head was read: its end is not the answer's.
+    private var readingInterimHead = false
+    private var keepAlive = true
+    private var lastRead = NIODeadline.now()
+    private var silenceCheck: Scheduled<Void>?
+
+    init(idleTimeout: TimeAmount?) {
+        self.idleTimeout = idleTimeout
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        guard answer == nil else {
+            // The connection pool hands a connection to one request at a time; this is a bug guard.
+            exchange.answer.fail(Failure(.notSent, "the connection is busy with another request"))
+            promise?.succeed()
+            return
+        }
+        reader = exchange.reader
+        answer = exchange.answer
+        readingInterimHead = false
+        keepAlive = exchange.head.isKeepAlive
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { result in
+            if case .failure(let error) = result {
+                self.fail(Failure(.transport, "the request could not be written: \(error)"), context: context)
+            }
+            promise?.completeWith(result)
+        }
+        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+        if let body = exchange.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        context.write(wrapOutboundOut(.end(nil)), promise: written)
+        if let idleTimeout {
+            lastRead = .now()
+            scheduleSilenceCheck(context: context, after: idleTimeout)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard answer != nil else { return }  // nothing was asked: there is nobody to tell
+        if idleTimeout != nil { lastRead = .now() }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            readingInterimHead = head.status.code < 200 && head.status != .switchingProtocols
+            if readingInterimHead { return }
+            keepAlive = keepAlive && head.isKeepAlive
+            reader?.begin(head)
+        case .body(let buffer):
+            if !readingInterimHead { reader?.read(buffer) }
+        case .end:
+            if readingInterimHead {
+                readingInterimHead = false
+                return
+            }
+            finish(context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let cancel = event as? CancelExchange else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        if let answer, answer.futureResult === cancel.answer {
+            fail(Failure(.timeout, "cancelled"), context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(Failure(.transport, "connection lost: the server closed the connection"), context: context)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(HTTPFailure.classify(error), context: context)
+        context.close(promise: nil)
+    }
+
+    private func finish(context: ChannelHandlerContext) {
+        guard let answer, var reader else { return }
+        clear()
+        if let result = reader.end() {
+            answer.succeed(result)
+        } else {
+            answer.fail(Failure(.protocol, "the answer ended without a status line"))
+        }
+        // The server said it closes, or asked us to: a connection that cannot carry another request.
+        if !keepAlive { context.close(promise: nil) }
+    }
+
+    private func fail(_ failure: Failure, context: ChannelHandlerContext) {
+        guard let answer else { return }
+        clear()
+        answer.fail(failure)
+        // Whatever the server still sends for this request would be read as the next one's answer.
+        context.close(promise: nil)
+    }
+
+    private func clear() {
+        answer = nil
+        reader = nil
+        silenceCheck?.cancel()
+        silenceCheck = nil
+    }
+
+    private func scheduleSilenceCheck(context: ChannelHandlerContext, after delay: TimeAmount) {
+        silenceCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.checkSilence(context: context)
+        }
+    }
+
+    private func checkSilence(context: ChannelHandlerContext) {
+        guard answer != nil, let idleTimeout else { return }
+        let silent = NIODeadline.now() - lastRead
+        if silent >= idleTimeout {
+            fail(Failure(.timeout, "the response was silent longer than the stream idle timeout"), context: context)
+        } else {
+            scheduleSilenceCheck(context: context, after: idleTimeout - silent)
+        }
+    }
+}

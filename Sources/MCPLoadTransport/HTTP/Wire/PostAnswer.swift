@@ -1,0 +1,129 @@
+import MCPLoadCore
+import NIOCore
+import NIOHTTP1
+
+/// A POST's answer once its body is over. Messages it carried were already handed to the
+/// session's inbound stream as they arrived, on the event loop.
+struct PostAnswer: Sendable {
+    var head: HTTPResponseHead
+    /// The start of an error answer's body, for its failure message.
+    var errorBody: [UInt8] = []
+    /// An SSE answer's stream, to resume it when it ended before the answer.
+    var events: SSEAnswerStream?
+    /// What was wrong with a body that was nonetheless read to its end (too large, wrong type).
+    var failure: Failure?
+}
+
+/// Reads one POST's answer on the event loop, as its parts arrive: a JSON answer is collected
+/// (bounded) and delivered whole, an SSE answer is parsed and each message delivered as it
+/// completes, an error answer keeps the start of its body. Everything else is dropped unread.
+struct PostAnswerReader {
+    /// Where a Streamable HTTP session's answers go; nil for a POST whose answers come
+    /// elsewhere (legacy SSE, DELETE), which only says whether it was taken.
+    let sink: AsyncStream<InboundEvent>.Continuation?
+    let maxMessageBytes: Int
+    /// Sees the answer's head before any of its messages are delivered: a session id must be
+    /// in force before the session, woken by the answer, sends its next request.
+    let sawHead: (@Sendable (HTTPResponseHead) -> Void)?
+
+    private enum Body {
+        case json(ByteBuffer?)
+        case events(SSEAnswerStream)
+        case errorBody([UInt8])
+        case discard
+    }
+
+    private var body = Body.discard
+    private var head: HTTPResponseHead?
+    private var failure: Failure?
+
+    /// The start of an error answer's body that is kept for its message.
+    static let errorBodyPrefix = 4096
+
+    init(
+        sink: AsyncStream<InboundEvent>.Continuation?, maxMessageBytes: Int,
+        sawHead: (@Sendable (HTTPResponseHead) -> Void)? = nil
+    ) {
+        self.sink = sink
+        self.maxMessageBytes = maxMessageBytes
+        self.sawHead = sawHead
+    }
+
+    mutating func begin(_ head: HTTPResponseHead) {
+        self.head = head
+        sawHead?(head)
+        let status = head.status.code
+        guard sink != nil else {
+            body = (200..<300).contains(status) ? .discard : .errorBody([])
+            return
+        }
+        switch status {
+        case 200:
+            let contentType = head.headers.first(name: "Content-Type")?.lowercased() ?? ""
+            if contentType.hasPrefix("text/event-stream") {
+                body = .events(SSEAnswerStream(maxEventBytes: maxMessageBytes))
+            } else if contentType.hasPrefix("application/json") {
+                body = .json(nil)
+            } else {
+                failure = Failure(.protocol, "answer with unexpected Content-Type '\(contentType)'")
+            }
+        case 202:
+            body = .discard  // accepted: right for notifications and responses
+        default:
+            body = .errorBody([])
+        }
+    }
+
+    mutating func read(_ buffer: ByteBuffer) {
+        // Each case takes its state out of `body` before changing it, so that the arrays and
+        // buffers inside stay uniquely referenced and grow in place instead of being copied.
+        var current = Body.discard
+        swap(&current, &body)
+        switch consume current {
+        case .json(let collected):
+            guard var collected else {
+                // The usual answer is one chunk: kept as it came rather than copied.
+                body = buffer.readableBytes > maxMessageBytes ? tooLarge() : .json(buffer)
+                return
+            }
+            guard collected.readableBytes + buffer.readableBytes <= maxMessageBytes else {
+                body = tooLarge()
+                return
+            }
+            collected.writeImmutableBuffer(buffer)
+            body = .json(collected)
+        case .events(var stream):
+            if let sink { stream.feed(buffer.readableBytesView, to: sink) }
+            body = .events(stream)
+        case .errorBody(var prefix):
+            let room = Self.errorBodyPrefix - prefix.count
+            if room > 0 { prefix.append(contentsOf: buffer.readableBytesView.prefix(room)) }
+            body = .errorBody(prefix)
+        case .discard:
+            break
+        }
+    }
+
+    private mutating func tooLarge() -> Body {
+        failure = Failure(.protocol, "JSON answer exceeds the limit of \(maxMessageBytes) bytes")
+        return .discard
+    }
+
+    /// The body is over: delivers a JSON answer and says what the POST came to.
+    mutating func end() -> PostAnswer? {
+        guard let head else { return nil }
+        var answer = PostAnswer(head: head, failure: failure)
+        switch body {
+        case .json(let collected):
+            sink?.yield(.frame(.line(collected.map { Array($0.readableBytesView) } ?? [])))
+        case .events(var stream):
+            stream.bodyEnded()
+            answer.events = stream
+        case .errorBody(let prefix):
+            answer.errorBody = prefix
+        case .discard:
+            break
+        }
+        return answer
+    }
+}

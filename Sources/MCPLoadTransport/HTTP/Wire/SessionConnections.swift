@@ -1,0 +1,63 @@
+import MCPLoadCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The keep-alive connections one session POSTs on: usually one, another only while a request
+/// is out and the session sends more (an answer to a server's request under way, a
+/// notification). Each session has its own, as separate clients would; they close with it.
+final class SessionConnections: Sendable {
+    let origin: HTTPOrigin
+    private let connectTimeout: Duration
+    private let idleTimeout: Duration?
+    private let idle = Mutex<[HTTP1Connection]>([])
+    /// Idle connections kept beyond this are closed on return.
+    private static let keptIdle = 2
+
+    init(origin: HTTPOrigin, connectTimeout: Duration, idleTimeout: Duration?) {
+        self.origin = origin
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+    }
+
+    /// Sends one request on an idle connection, or a new one, and returns the connection to the
+    /// idle ones when the answer left it reusable.
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader) async throws(Failure) -> PostAnswer {
+        let connection = try await take()
+        let answer: PostAnswer
+        do {
+            answer = try await connection.send(head, body: body, reader: reader)
+        } catch {
+            connection.close()
+            throw error
+        }
+        if answer.head.isKeepAlive { giveBack(connection) } else { connection.close() }
+        return answer
+    }
+
+    /// Closes every idle connection; the session is over.
+    func closeAll() {
+        let connections = idle.withLock { connections in
+            defer { connections.removeAll() }
+            return connections
+        }
+        for connection in connections { connection.close() }
+    }
+
+    private func take() async throws(Failure) -> HTTP1Connection {
+        while let connection = idle.withLock({ $0.popLast() }) {
+            // A server may close an idle connection (its keep-alive timeout): never send on one.
+            if connection.isOpen { return connection }
+        }
+        return try await HTTP1Connection.open(to: origin, connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+    }
+
+    private func giveBack(_ connection: HTTP1Connection) {
+        let kept = idle.withLock { connections in
+            guard connections.count < Self.keptIdle else { return false }
+            connections.append(connection)
+            return true
+        }
+        if !kept { connection.close() }
+    }
+}
