@@ -49,6 +49,10 @@ public actor JSONRPCClient {
     private static let rawIDLimit = 1024
     /// Notifications, server requests and stray messages seen so far.
     public private(set) var traffic = ProtocolStatistics()
+    /// When requests in flight give up, watched by one task beside ``run()``'s reading.
+    private var deadlines = RequestDeadlines()
+    /// Wakes the deadline watcher for the session's first request.
+    private let firstRequest = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     private enum Slot {
         /// Sent; the requester has not started waiting yet.
@@ -152,20 +156,30 @@ public actor JSONRPCClient {
         slots[id] = .sent
         writing.insert(id)
         let start = clock.now
+        let watched = deadlines.add(id, .init(at: start + timeout, timeout: timeout))
+        if deadlines.watcherWaitsForFirst { firstRequest.continuation.yield() }
         let arrival = await withTaskGroup(of: Void.self) { group in
-            // The deadline covers the write too: a server that stopped reading blocks it.
-            group.addTask {
-                // Also wakes on cancellation: a cancelled run must not wait for answers.
-                try? await Task.sleep(for: timeout)
-                await self.expire(id, after: timeout)
+            if !watched {
+                // The deadline covers the write too: a server that stopped reading blocks it.
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    await self.expire(id, after: timeout)
+                }
             }
             // The write runs beside the wait: an HTTP request's body streams the answer, and
             // cancelling the group cancels a request whose answer came (or timed out) already.
             group.addTask { await self.writeRequest(message, id: id) }
-            let arrival = await awaitArrival(id)
+            let arrival = await withTaskCancellationHandler {
+                await awaitArrival(id)
+            } onCancel: {
+                // A cancelled run must not wait for answers. Only on cancellation, so an
+                // unstructured hop onto the actor costs nothing on the way of a request.
+                Task { await self.cancelled(id) }
+            }
             group.cancelAll()
             return arrival
         }
+        deadlines.remove(id)
         let sent = arrival.answer.failure?.failureClass != .notSent
         return JSONRPCReply(
             answer: arrival.answer, latency: arrival.at - start, bytesOut: sent ? message.count + 1 : 0,
@@ -209,6 +223,29 @@ public actor JSONRPCClient {
         if stillWriting && !Task.isCancelled { await transport.abort() }
     }
 
+    private func cancelled(_ id: JSONRPCID) {
+        let failure = Failure(.timeout, "cancelled while waiting for the answer")
+        deliver(Arrival(answer: .failed(failure), at: clock.now, bytes: 0), to: id)
+    }
+
+    /// Expires the requests whose deadline passed, sleeping until the next one in between;
+    /// see ``RequestDeadlines``. Runs until cancelled.
+    private func watchDeadlines() async {
+        deadlines.watcherStarted()
+        defer { deadlines.watcherStopped() }
+        var firstRequests = firstRequest.stream.makeAsyncIterator()
+        while !Task.isCancelled {
+            guard let wake = deadlines.sleep(from: clock.now) else {
+                _ = await firstRequests.next()  // nil once cancelled
+                deadlines.woke()
+                continue
+            }
+            try? await Task.sleep(until: wake, clock: clock)
+            deadlines.woke()
+            for (id, timeout) in deadlines.takeExpired(at: clock.now) { await expire(id, after: timeout) }
+        }
+    }
+
     /// Hands an arrival to whoever waits for `id`. Returns false when nobody does.
     @discardableResult
     private func deliver(_ arrival: Arrival, to id: JSONRPCID) -> Bool {
@@ -235,12 +272,17 @@ public actor JSONRPCClient {
         counts[method] != nil || counts.count < distinctMethodLimit ? method : "(other methods)"
     }
 
-    /// Reads the server's messages until its side ends. Run it beside the requests.
+    /// Reads the server's messages until its side ends, and expires requests whose deadline
+    /// passes. Run it beside the requests.
     public func run() async {
-        for await event in transport.inbound {
-            await receive(event, at: clock.now)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.watchDeadlines() }
+            for await event in transport.inbound {
+                await receive(event, at: clock.now)
+            }
+            close("server's stream ended")
+            group.cancelAll()
         }
-        close("server's stream ended")
     }
 
     private func receive(_ event: InboundEvent, at instant: ContinuousClock.Instant) async {
