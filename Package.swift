@@ -98,7 +98,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPLoadTransportTests",
-            dependencies: ["MCPLoadTransport"],
+            dependencies: [
+                "MCPLoadTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

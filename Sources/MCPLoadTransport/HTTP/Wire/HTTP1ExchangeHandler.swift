@@ -105,7 +105,16 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(HTTPFailure.classify(error), context: context)
+        let failure =
+            switch error as? HTTPParserError {
+            case .invalidEOFState?:
+                Failure(.transport, "connection lost: the server closed the connection in the middle of its answer")
+            case let parserError?:
+                Failure(.transport, "malformed HTTP answer: \(parserError)")
+            case nil:
+                HTTPFailure.classify(error)
+            }
+        fail(failure, context: context)
         context.close(promise: nil)
     }
 
