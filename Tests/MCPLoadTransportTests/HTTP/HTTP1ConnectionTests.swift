@@ -26,7 +26,8 @@ struct HTTP1ConnectionTests {
                 headers: ["Host": "127.0.0.1", "Content-Length": "2", "Content-Type": "application/json"])
             let reader = PostAnswerReader(sink: sink, maxMessageBytes: maxMessageBytes)
             do throws(Failure) {
-                answers.append(.success(try await connections.send(head, body: ByteBuffer(string: "{}"), reader: reader)))
+                let answer = try await connections.send(head, body: ByteBuffer(string: "{}"), reader: reader)
+                answers.append(.success(answer))
             } catch {
                 answers.append(.failure(error))
             }
@@ -41,7 +42,9 @@ struct HTTP1ConnectionTests {
 
     @Test("one keep-alive connection carries a session's requests one after another")
     func keepAlive() async throws {
-        let server = try await ScriptedHTTPServer { .answer(status: .ok, contentType: "application/json", body: Self.json($0)) }
+        let server = try await ScriptedHTTPServer {
+            .answer(status: .ok, contentType: "application/json", body: Self.json($0))
+        }
         let (answers, delivered) = try await send(5, to: server)
         await server.stop()
         #expect(answers.allSatisfy { (try? $0.get().head.status) == .ok })
@@ -92,7 +95,8 @@ struct HTTP1ConnectionTests {
         await server.stop()
         let first = try answers[0].get()
         #expect(first.head.status == .serviceUnavailable && first.errorBody.count == PostAnswerReader.errorBodyPrefix)
-        #expect(HTTPFailure.status(first.head, body: first.errorBody).message.hasPrefix("HTTP 503 Service Unavailable: xxx"))
+        let failure = HTTPFailure.status(first.head, body: first.errorBody)
+        #expect(failure.message.hasPrefix("HTTP 503 Service Unavailable: xxx"))
         #expect(server.connectionsAccepted == 1)
     }
 
