@@ -33,7 +33,8 @@ enum HTTPFailure {
                 if let name = MCPProtocol.ErrorCode.name(of: errorCode) {
                     return Failure(.jsonrpcError, code: errorCode, "\(message), error \(errorCode) (\(name)): \(text)")
                 }
-                return Failure(.httpStatus, code: code, "\(message), error \(errorCode): \(text)", retryAfter: retryAfter)
+                return Failure(
+                    .httpStatus, code: code, "\(message), error \(errorCode): \(text)", retryAfter: retryAfter)
             }
             message += ": " + String(decoding: body.prefix(200), as: UTF8.self)
         }

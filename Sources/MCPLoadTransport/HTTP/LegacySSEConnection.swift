@@ -38,7 +38,8 @@ public final class LegacySSEConnection: MessageTransport {
         head.headers.add(name: "Content-Length", value: String(message.count))
         // The answer comes on the stream; the POST itself only says whether it was taken.
         let answer = try await connections.send(
-            head, body: ByteBuffer(bytes: message), reader: PostAnswerReader(sink: nil, maxMessageBytes: maxMessageBytes))
+            head, body: ByteBuffer(bytes: message),
+            reader: PostAnswerReader(sink: nil, maxMessageBytes: maxMessageBytes))
         guard (200..<300).contains(answer.head.status.code) else {
             throw HTTPFailure.status(answer.head, body: answer.errorBody)
         }

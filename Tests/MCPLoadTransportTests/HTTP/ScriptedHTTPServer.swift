@@ -85,13 +85,17 @@ private final class ScriptedResponder: ChannelInboundHandler {
         case .answer(let status, let contentType, let body, let close):
             var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.utf8.count))])
             if close { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             if close { context.close(promise: nil) }
         case .cut(let announced, let sent):
             let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(announced))])
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil
+            )
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: sent)))), promise: nil)
             context.close(promise: nil)
         case .hold:

@@ -19,7 +19,9 @@ final class HTTP1Connection: Sendable {
     }
 
     /// Connects, with TLS for https. Fails as `not_sent`: nothing of a request left yet.
-    static func open(to origin: HTTPOrigin, connectTimeout: Duration, idleTimeout: Duration?) async throws(Failure)
+    static func open(
+        to origin: HTTPOrigin, connectTimeout: Duration, idleTimeout: Duration?
+    ) async throws(Failure)
         -> HTTP1Connection
     {
         let tls: NIOSSLContext?
@@ -38,7 +40,9 @@ final class HTTP1Connection: Sendable {
             let channel = try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
                 channel.eventLoop.makeCompletedFuture { () -> any Channel in
                     let pipeline = channel.pipeline.syncOperations
-                    if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
+                    if let tls {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(HTTP1ExchangeHandler(idleTimeout: idle))
                     return channel
@@ -56,7 +60,8 @@ final class HTTP1Connection: Sendable {
     /// Sends one request and returns its answer once the body is over. Cancelling the calling
     /// task while the answer is under way closes the connection (what is left of that answer
     /// could not be told from the next one's); once the answer is in, cancelling changes nothing.
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader) async throws(Failure) -> PostAnswer {
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader) async throws(Failure) -> PostAnswer
+    {
         let answer = channel.eventLoop.makePromise(of: PostAnswer.self)
         channel.writeAndFlush(HTTP1Exchange(head: head, body: body, reader: reader, answer: answer), promise: nil)
         let pipeline = channel.pipeline

@@ -13,7 +13,8 @@ struct HTTPOrigin: Sendable, Hashable {
     var hostHeader: String
 
     init(endpoint: String) throws(Failure) {
-        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https"
         else {
             throw Failure(.notSent, "'\(endpoint)' is not an http:// or https:// URL")
         }
