@@ -3,26 +3,30 @@ import MCPLoadCore
 import MCPLoadTransport
 
 /// Everything a run needs, resolved: the scenario, how to reach its server, and the run's bounds.
-public struct RunPlan: Sendable {
-    public var scenario: Scenario
-    public var target: ResolvedTarget
-    public var control: RunControl
+///
+/// A class, shared by every virtual client: as a struct (700 bytes) it was copied into every
+/// suspended async frame that held it, several per client, which at 10,000 clients is tens of
+/// megabytes of task memory (`scripts/bench-scale`).
+public final class RunPlan: Sendable {
+    public let scenario: Scenario
+    public let target: ResolvedTarget
+    public let control: RunControl
     /// Session lifecycle events (info: failed setups and abnormal server exits; debug: every session).
-    public var logger: Logger
+    public let logger: Logger
     /// HTTP headers with `${ENV}` resolved; their values are secrets as far as output goes.
-    public var headers: [(name: String, value: String)]
+    public let headers: [(name: String, value: String)]
     /// Hides those values in everything the run reports.
-    public var redactor: Redactor
+    public let redactor: Redactor
     /// The open model's dispatcher, set by the driver; nil in the closed model.
-    var arrivals: OpenArrivals?
-    /// Running totals for the live progress line (shared: a class).
-    public let live = LiveCounters()
+    let arrivals: OpenArrivals?
+    /// Running totals for the live progress line.
+    public let live: LiveCounters
     /// Scans every request and answer when the scenario asks for leak statistics.
     let leakScanner: LeakScanner?
     /// Each client's `{{canary}}`, and who owns each.
     let canaries: LeakCanaries
     /// Salts the fingerprints of leaked values; never written anywhere.
-    let leakSalt = UInt64.random(in: 0...UInt64.max)
+    let leakSalt: UInt64
 
     public init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
@@ -34,8 +38,30 @@ public struct RunPlan: Sendable {
         self.logger = logger
         self.headers = headers
         self.redactor = redactor
+        arrivals = nil
+        live = LiveCounters()
         canaries = LeakCanaries(clients: scenario.load.virtualClients)
         leakScanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors, custom: $0.custom) }
+        leakSalt = UInt64.random(in: 0...UInt64.max)
+    }
+
+    /// The same plan, its iterations started by the open model's dispatcher.
+    private init(_ plan: RunPlan, arrivals: OpenArrivals) {
+        scenario = plan.scenario
+        target = plan.target
+        control = plan.control
+        logger = plan.logger
+        headers = plan.headers
+        redactor = plan.redactor
+        self.arrivals = arrivals
+        live = plan.live
+        canaries = plan.canaries
+        leakScanner = plan.leakScanner
+        leakSalt = plan.leakSalt
+    }
+
+    func scheduled(by arrivals: OpenArrivals) -> RunPlan {
+        RunPlan(self, arrivals: arrivals)
     }
 
     /// Waits for leave to start client `index`'s next iteration; nil when the run has no more

@@ -40,12 +40,18 @@ struct SessionScope: Sendable {
     }
 
     private func drive(_ client: JSONRPCClient, _ progress: inout ClientProgress) async -> End {
+        guard let lifecycle = await open(client, &progress) else { return .broken }
+        return await runSteps(client, &progress, lifecycle: lifecycle)
+    }
+
+    /// The handshake; nil when it failed. A function of its own so that its frame (the
+    /// handshake holds the scenario) is gone while the session's steps run.
+    private func open(_ client: JSONRPCClient, _ progress: inout ClientProgress) async -> SessionLifecycle? {
         var lifecycle = SessionLifecycle()
-        let scenario = plan.scenario
         let clock = ContinuousClock()
         let handshake = SessionHandshake(
-            scenario: scenario, context: progress.templateContext(virtualClient: virtualClient))
-        let remaining = scenario.session.setupTimeout - (clock.now - setupStarted)
+            scenario: plan.scenario, context: progress.templateContext(virtualClient: virtualClient))
+        let remaining = plan.scenario.session.setupTimeout - (clock.now - setupStarted)
         switch await handshake.perform(on: client, timeout: max(remaining, .milliseconds(1))) {
         case .success(let established):
             lifecycle.opened(protocolVersion: established.protocolVersion)
@@ -53,14 +59,13 @@ struct SessionScope: Sendable {
                 setup: clock.now - setupStarted, protocolVersion: established.protocolVersion)
             plan.live.sessionOpened()
             progress.consecutiveSetupFailures = 0
+            return lifecycle
         case .failure(let failure):
             progress.recorder.recordSessionFailed(failure)
             progress.consecutiveSetupFailures += 1
             progress.abandonIteration()
-            return .broken
+            return nil
         }
-
-        return await runSteps(client, &progress, lifecycle: lifecycle)
     }
 
     /// The steps, iteration after iteration, until the session must end.
@@ -70,9 +75,11 @@ struct SessionScope: Sendable {
         async -> End
     {
         var lifecycle = start
-        let scenario = plan.scenario
+        // Only what the loop reads: a copy of the whole scenario would sit in this frame.
+        let steps = plan.scenario.steps
+        let strategy = plan.scenario.session.strategy
         while true {
-            if progress.step >= scenario.steps.count { await finishIteration(&progress) }
+            if progress.step >= steps.count { await finishIteration(&progress) }
             if progress.isMidIteration {
                 if plan.control.isDraining {
                     progress.abandonIteration()
@@ -88,9 +95,9 @@ struct SessionScope: Sendable {
                     progress.recorder.startLag?.record(lag)
                 }
             }
-            while progress.step < scenario.steps.count {
+            while progress.step < steps.count {
                 let index = progress.step
-                let step = scenario.steps[index]
+                let step = steps[index]
                 switch lifecycle.decide(step.action) {
                 case .skip:
                     break
@@ -100,7 +107,7 @@ struct SessionScope: Sendable {
                     progress.step += 1
                     // A reconnect that ends an iteration completes it here, so no session is
                     // opened just to find that the run is over.
-                    if progress.step >= scenario.steps.count { await finishIteration(&progress) }
+                    if progress.step >= steps.count { await finishIteration(&progress) }
                     return .reopen
                 case .abandonIteration:
                     progress.abandonIteration()
@@ -119,16 +126,16 @@ struct SessionScope: Sendable {
                         progress.abandonIteration()
                         return .broken
                     }
-                    if scenario.session.strategy == .perRequest && step.isRequest {
+                    if strategy == .perRequest && step.isRequest {
                         progress.step += 1
-                        if progress.step >= scenario.steps.count { await finishIteration(&progress) }
+                        if progress.step >= steps.count { await finishIteration(&progress) }
                         return .reopen
                     }
                 }
                 progress.step += 1
             }
             await finishIteration(&progress)
-            if scenario.session.strategy != .perClient { return .reopen }
+            if strategy != .perClient { return .reopen }
         }
     }
 

@@ -7,9 +7,7 @@ enum OpenModelDriver {
     static func run(_ plan: RunPlan, pacer: Pacer, connector: SessionConnector) async -> [Recorder] {
         let clients = plan.scenario.load.virtualClients
         let arrivals = OpenArrivals(clients: clients)
-        var plan = plan
-        plan.arrivals = arrivals
-        let scheduled = plan
+        let scheduled = plan.scheduled(by: arrivals)
         return await withTaskGroup(of: Recorder.self, returning: [Recorder].self) { group in
             for index in 1...clients {
                 group.addTask { await VirtualClient(index: index, plan: scheduled, connector: connector).run() }
