@@ -40,7 +40,9 @@ public enum OutcomeClassifier {
             }
         }
         if !expectation.contains.isEmpty {
-            let text = allStrings(in: result).joined(separator: "\n")
+            var lines = ""
+            appendStrings(in: result, to: &lines)
+            let text = lines.dropFirst()  // the newline before the first string
             for template in expectation.contains {
                 let needle = template.render(in: context)
                 if !text.contains(needle) {
@@ -73,13 +75,18 @@ public enum OutcomeClassifier {
         result["content"]?.arrayValue?.lazy.compactMap { $0["text"]?.stringValue }.first
     }
 
-    /// Every string in the result, depth first: what `contains` searches.
-    static func allStrings(in value: JSONValue) -> [String] {
+    /// Every string in the result, depth first, each after a newline: what `contains` searches.
+    static func appendStrings(in value: JSONValue, to text: inout String) {
         switch value {
-        case .string(let text): [text]
-        case .array(let elements): elements.flatMap(allStrings)
-        case .object(let members): members.keys.sorted().flatMap { allStrings(in: members[$0] ?? .null) }
-        default: []
+        case .string(let string):
+            text.append("\n")
+            text.append(string)
+        case .array(let elements):
+            for element in elements { appendStrings(in: element, to: &text) }
+        case .object(let members):
+            for key in members.keys.sorted() { appendStrings(in: members[key] ?? .null, to: &text) }
+        default:
+            break
         }
     }
 }

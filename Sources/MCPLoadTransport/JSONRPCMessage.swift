@@ -94,15 +94,33 @@ public enum JSONRPCMessage: Sendable, Equatable {
 /// Encodes outgoing JSON-RPC messages.
 public enum JSONRPCEncoder {
     public static func request(id: JSONRPCID, method: String, params: JSONValue?) -> [UInt8] {
-        var members: [String: JSONValue] = ["jsonrpc": "2.0", "id": id.json, "method": .string(method)]
-        if let params { members["params"] = params }
-        return encode(.object(members))
+        envelope(id: id, method: method, params: params)
     }
 
     public static func notification(method: String, params: JSONValue?) -> [UInt8] {
-        var members: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
-        if let params { members["params"] = params }
-        return encode(.object(members))
+        envelope(id: nil, method: method, params: params)
+    }
+
+    /// Written member by member, in the writer's sorted key order (`id`, `jsonrpc`, `method`,
+    /// `params`), so the bytes are those of the object: a request is encoded for every call,
+    /// and building, hashing and sorting a dictionary for four fixed keys is most of its cost.
+    private static func envelope(id: JSONRPCID?, method: String, params: JSONValue?) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(128)
+        output.append(UInt8(ascii: "{"))
+        if let id {
+            output.append(contentsOf: #""id":"#.utf8)
+            JSONWriter.write(id.json, into: &output)
+            output.append(UInt8(ascii: ","))
+        }
+        output.append(contentsOf: #""jsonrpc":"2.0","method":"#.utf8)
+        JSONWriter.write(.string(method), into: &output)
+        if let params {
+            output.append(contentsOf: #","params":"#.utf8)
+            JSONWriter.write(params, into: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
     }
 
     public static func result(id: JSONRPCID, _ result: JSONValue) -> [UInt8] {

@@ -48,4 +48,21 @@ struct JSONRPCMessageTests {
                 "jsonrpc": "2.0", "id": 12, "method": "tools/call", "params": ["name": "echo"],
             ])
     }
+
+    @Test(
+        "requests and notifications are byte for byte the sorted-key object the JSON writer makes",
+        arguments: [JSONRPCID.number(7), .string("a\"b"), nil] as [JSONRPCID?],
+        [nil, ["name": "echo", "arguments": ["text": "hé\n"]], [1, 2]] as [JSONValue?])
+    func envelopeBytes(id: JSONRPCID?, params: JSONValue?) {
+        var members: [String: JSONValue] = ["jsonrpc": "2.0", "method": "tools/call"]
+        if let id { members["id"] = id.json }
+        if let params { members["params"] = params }
+        let encoded =
+            if let id {
+                JSONRPCEncoder.request(id: id, method: "tools/call", params: params)
+            } else {
+                JSONRPCEncoder.notification(method: "tools/call", params: params)
+            }
+        #expect(encoded == JSONWriter.bytes(.object(members)))
+    }
 }
