@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A loopback HTTP/1.1 server that answers each request as a test scripts it, and counts the
@@ -27,7 +28,8 @@ final class ScriptedHTTPServer: Sendable {
 
     var connectionsAccepted: Int { counts.connections.withLock { $0 } }
 
-    init(script: @escaping @Sendable (_ index: Int) -> Reply) async throws {
+    /// With `tls`, the server speaks https.
+    init(tls: NIOSSLContext? = nil, script: @escaping @Sendable (_ index: Int) -> Reply) async throws {
         let counts = Counts()
         let requestIndex = Mutex(0)
         let (requests, arrived) = AsyncStream.makeStream(of: String.self)
@@ -44,6 +46,7 @@ final class ScriptedHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 counts.connections.withLock { $0 += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(ScriptedResponder(next: next))
                 }

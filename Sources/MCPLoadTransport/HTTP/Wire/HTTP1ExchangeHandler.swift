@@ -1,6 +1,7 @@
 import MCPLoadCore
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One request on an ``HTTP1Connection`` and where its answer goes.
 struct HTTP1Exchange: Sendable {
@@ -112,7 +113,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             case let parserError?:
                 Failure(.transport, "malformed HTTP answer: \(parserError)")
             case nil:
-                HTTPFailure.classify(error)
+                if case .handshakeFailed? = error as? NIOSSLError {
+                    // Nothing reached the server's application: the request was never sent.
+                    Failure(.notSent, "TLS handshake failed: \(error)")
+                } else {
+                    HTTPFailure.classify(error)
+                }
             }
         fail(failure, context: context)
         context.close(promise: nil)
