@@ -57,7 +57,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.assumeIsolated().whenComplete { result in
             if case .failure(let error) = result {
-                self.fail(Failure(.transport, "the request could not be written: \(error)"), context: context)
+                // A keep-alive connection the server closed just before the request went out
+                // took none of it.
+                let failure =
+                    (error as? ChannelError) == .ioOnClosedChannel
+                    ? Failure(.notSent, "the server closed the connection before the request was written")
+                    : Failure(.transport, "the request could not be written: \(error)")
+                self.fail(failure, context: context)
             }
             promise?.completeWith(result)
         }

@@ -10,9 +10,15 @@ final class SessionConnections: Sendable {
     let origin: HTTPOrigin
     private let connectTimeout: Duration
     private let idleTimeout: Duration?
-    private let idle = Mutex<[HTTP1Connection]>([])
+    private let idle = Mutex(Idle())
     /// Idle connections kept beyond this are closed on return.
     private static let keptIdle = 2
+
+    private struct Idle {
+        var connections: [HTTP1Connection] = []
+        /// The session is over: a connection coming back from a late request is closed.
+        var closed = false
+    }
 
     init(origin: HTTPOrigin, connectTimeout: Duration, idleTimeout: Duration?) {
         self.origin = origin
@@ -38,15 +44,18 @@ final class SessionConnections: Sendable {
 
     /// Closes every idle connection; the session is over.
     func closeAll() {
-        let connections = idle.withLock { connections in
-            defer { connections.removeAll() }
-            return connections
+        let connections = idle.withLock { idle in
+            defer {
+                idle.connections.removeAll()
+                idle.closed = true
+            }
+            return idle.connections
         }
         for connection in connections { connection.close() }
     }
 
     private func take() async throws(Failure) -> HTTP1Connection {
-        while let connection = idle.withLock({ $0.popLast() }) {
+        while let connection = idle.withLock({ $0.connections.popLast() }) {
             // A server may close an idle connection (its keep-alive timeout): never send on one.
             if connection.isOpen { return connection }
         }
@@ -54,9 +63,9 @@ final class SessionConnections: Sendable {
     }
 
     private func giveBack(_ connection: HTTP1Connection) {
-        let kept = idle.withLock { connections in
-            guard connections.count < Self.keptIdle else { return false }
-            connections.append(connection)
+        let kept = idle.withLock { idle in
+            guard !idle.closed, idle.connections.count < Self.keptIdle else { return false }
+            idle.connections.append(connection)
             return true
         }
         if !kept { connection.close() }
