@@ -2,6 +2,7 @@ import Foundation
 import MCPLoadCore
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import Testing
 
@@ -54,8 +55,28 @@ struct HTTPSConnectionTests {
         connections.closeAll()
         await server.stop()
         #expect(outcome?.failureClass == .notSent)
-        #expect(outcome?.message.hasPrefix("TLS handshake failed") == true)
+        #expect(outcome?.message.hasPrefix("TLS handshake failed") == true, "\(outcome?.message ?? "no failure")")
         #expect(outcome?.message.contains("CERTIFICATE_VERIFY_FAILED") == true)
         #expect(server.connectionsAccepted == 1)
+    }
+
+    @Test("a server that accepts and then never answers the handshake fails within the connect timeout")
+    func silentHandshake() async throws {
+        // Takes connections and reads nothing back to them.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in channel.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = silent.localAddress?.port ?? 0
+        var outcome: Failure?
+        do throws(Failure) {
+            _ = try await HTTP1Connection.open(
+                to: try HTTPOrigin(endpoint: "https://127.0.0.1:\(port)/mcp"), connectTimeout: .milliseconds(200),
+                idleTimeout: nil)
+        } catch {
+            outcome = error
+        }
+        try await silent.close()
+        #expect(outcome?.failureClass == .notSent)
+        #expect(outcome?.message == "TLS handshake not done within 200.0ms")
     }
 }

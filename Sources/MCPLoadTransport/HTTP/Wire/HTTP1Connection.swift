@@ -13,9 +13,12 @@ import NIOSSL
 /// streams stay with AsyncHTTPClient, where that machinery is worth its cost.
 final class HTTP1Connection: Sendable {
     private let channel: any Channel
+    /// Filled by the handler when the connection ends with no request out.
+    private let endedBetweenRequests: Locked<Failure?>
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, endedBetweenRequests: Locked<Failure?>) {
         self.channel = channel
+        self.endedBetweenRequests = endedBetweenRequests
     }
 
     /// Connects, with TLS for https. Fails as `not_sent`: nothing of a request left yet.
@@ -32,26 +35,55 @@ final class HTTP1Connection: Sendable {
         }
         let serverName = origin.isIPAddress ? nil : origin.host
         let idle = idleTimeout.map { TimeAmount.nanoseconds(Int64(clamping: $0.nanoseconds)) }
+        let connectLimit = TimeAmount.nanoseconds(Int64(clamping: connectTimeout.nanoseconds))
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.nanoseconds(Int64(clamping: connectTimeout.nanoseconds)))
+            .connectTimeout(connectLimit)
             // Requests are small and each waits for its answer: never hold one back for Nagle.
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        let endedBetweenRequests = Locked<Failure?>(nil)
+        let (channel, handshake): (any Channel, EventLoopFuture<Void>?)
         do {
-            let channel = try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
-                channel.eventLoop.makeCompletedFuture { () -> any Channel in
+            (channel, handshake) = try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
+                channel.eventLoop.makeCompletedFuture { () -> (any Channel, EventLoopFuture<Void>?) in
                     let pipeline = channel.pipeline.syncOperations
+                    var handshake: EventLoopFuture<Void>?
                     if let tls {
+                        let done = channel.eventLoop.makePromise(of: Void.self)
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        try pipeline.addHandler(TLSHandshakeWaiter(done: done))
+                        // The connect timeout bounds the handshake too: a server may accept and then say nothing.
+                        let limit = channel.eventLoop.scheduleTask(in: connectLimit) {
+                            done.fail(
+                                Failure(
+                                    .notSent,
+                                    "TLS handshake not done within \(DurationText.format(connectTimeout))"))
+                            channel.close(promise: nil)
+                        }
+                        done.futureResult.whenComplete { _ in limit.cancel() }
+                        handshake = done.futureResult
                     }
                     try pipeline.addHTTPClientHandlers()
-                    try pipeline.addHandler(HTTP1ExchangeHandler(idleTimeout: idle))
-                    return channel
+                    try pipeline.addHandler(
+                        HTTP1ExchangeHandler(idleTimeout: idle, endedBetweenRequests: endedBetweenRequests))
+                    return (channel, handshake)
                 }
             }
-            return HTTP1Connection(channel: channel)
         } catch {
             throw Failure(.notSent, "could not connect: \(error)")
         }
+        if let handshake {
+            do {
+                try await withTaskCancellationHandler {
+                    try await handshake.get()
+                } onCancel: {
+                    channel.close(promise: nil)
+                }
+            } catch {
+                channel.close(promise: nil)
+                throw (error as? Failure) ?? Failure(.notSent, "TLS handshake failed: \(error)")
+            }
+        }
+        return HTTP1Connection(channel: channel, endedBetweenRequests: endedBetweenRequests)
     }
 
     /// Whether another request can go out on it (the server has not closed it).
@@ -63,7 +95,17 @@ final class HTTP1Connection: Sendable {
     func send(_ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader) async throws(Failure) -> PostAnswer
     {
         let answer = channel.eventLoop.makePromise(of: PostAnswer.self)
-        channel.writeAndFlush(HTTP1Exchange(head: head, body: body, reader: reader, answer: answer), promise: nil)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        let endedBetweenRequests = endedBetweenRequests
+        written.futureResult.whenFailure { _ in
+            // A connection closed before the request reached the handler (its pipeline is gone)
+            // fails the write here and nowhere else. When the handler did see the request, it
+            // failed the answer already and this does nothing.
+            answer.fail(
+                endedBetweenRequests.withLock { $0 }
+                    ?? Failure(.notSent, "the connection closed before the request was written"))
+        }
+        channel.writeAndFlush(HTTP1Exchange(head: head, body: body, reader: reader, answer: answer), promise: written)
         let pipeline = channel.pipeline
         do {
             return try await withTaskCancellationHandler {

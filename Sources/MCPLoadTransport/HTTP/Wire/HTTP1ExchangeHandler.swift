@@ -30,16 +30,22 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     private let idleTimeout: TimeAmount?
+    /// Why the connection ended, when no request was out to be told: the next request, whose
+    /// write then finds the connection closed, fails with this reason.
+    private let endedBetweenRequests: Locked<Failure?>
     private var reader: PostAnswerReader?
     private var answer: EventLoopPromise<PostAnswer>?
     /// A 1xx head was read: its end is not the answer's.
     private var readingInterimHead = false
     private var keepAlive = true
+    /// The request out has been handed to the socket whole.
+    private var requestWritten = false
     private var lastRead = NIODeadline.now()
     private var silenceCheck: Scheduled<Void>?
 
-    init(idleTimeout: TimeAmount?) {
+    init(idleTimeout: TimeAmount?, endedBetweenRequests: Locked<Failure?>) {
         self.idleTimeout = idleTimeout
+        self.endedBetweenRequests = endedBetweenRequests
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -50,20 +56,28 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             promise?.succeed()
             return
         }
+        guard context.channel.isActive else {
+            // Closed since it was taken from the idle ones: nothing of the request went out.
+            exchange.answer.fail(
+                endedBetweenRequests.withLock { $0 }
+                    ?? Failure(.notSent, "the connection closed before the request was written"))
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
         reader = exchange.reader
         answer = exchange.answer
+        requestWritten = false
         readingInterimHead = false
         keepAlive = exchange.head.isKeepAlive
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.assumeIsolated().whenComplete { result in
-            if case .failure(let error) = result {
-                // A keep-alive connection the server closed just before the request went out
-                // took none of it.
-                let failure =
-                    (error as? ChannelError) == .ioOnClosedChannel
-                    ? Failure(.notSent, "the server closed the connection before the request was written")
-                    : Failure(.transport, "the request could not be written: \(error)")
-                self.fail(failure, context: context)
+            switch result {
+            case .success:
+                self.requestWritten = true
+            case .failure:
+                // The channel is going down; its end (`channelInactive`) fails the request,
+                // unless an error that says more (`errorCaught`) does first.
+                context.close(promise: nil)
             }
             promise?.completeWith(result)
         }
@@ -107,7 +121,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        fail(Failure(.transport, "connection lost: the server closed the connection"), context: context)
+        let failure =
+            requestWritten
+            ? Failure(.transport, "connection lost: the server closed the connection")
+            : Failure(.notSent, "the connection closed before the request was written")
+        fail(failure, context: context)
         context.fireChannelInactive()
     }
 
@@ -143,7 +161,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     }
 
     private func fail(_ failure: Failure, context: ChannelHandlerContext) {
-        guard let answer else { return }
+        guard let answer else {
+            // Nothing was asked: nothing of a request went out, whatever the cause.
+            let reason = Failure(.notSent, failure.message)
+            endedBetweenRequests.withLock { $0 = $0 ?? reason }
+            context.close(promise: nil)
+            return
+        }
         clear()
         answer.fail(failure)
         // Whatever the server still sends for this request would be read as the next one's answer.
