@@ -94,7 +94,7 @@ public final class StreamableHTTPConnection: MessageTransport {
             for (name, value) in Self.routingHeaders(for: message) { head.headers.add(name: name, value: value) }
         }
         let state = state
-        let reader = PostAnswerReader(sink: continuation, maxMessageBytes: maxMessageBytes) { head in
+        let reader = PostAnswerReader(sink: continuation, maxMessageBytes: maxMessageBytes, answering: id) { head in
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
         let answer = try await connections.send(head, body: ByteBuffer(bytes: message), reader: reader)
@@ -102,10 +102,10 @@ public final class StreamableHTTPConnection: MessageTransport {
         case 200:
             if let failure = answer.failure { throw failure }
             if let id, let events = answer.events { try await resumeIfUnanswered(id, events) }
-            if let id { continuation.yield(.responseStreamEnded(id)) }
+            if let id, !answer.streamEndDelivered { continuation.yield(.responseStreamEnded(id)) }
         case 202:
             // Accepted: right for notifications and responses; a request that gets it has no answer.
-            if let id { continuation.yield(.responseStreamEnded(id)) }
+            if let id, !answer.streamEndDelivered { continuation.yield(.responseStreamEnded(id)) }
         default:
             throw HTTPFailure.status(answer.head, body: answer.errorBody)
         }

@@ -161,4 +161,37 @@ struct HTTP1ConnectionTests {
         #expect(next.head.status == .ok)
         #expect(server.connectionsAccepted == 2)
     }
+
+    @Test("a complete JSON or 202 answer reports its stream end right behind it; a failed one leaves it to the sender")
+    func streamEnd() async throws {
+        let server = try await ScriptedHTTPServer { index in
+            switch index {
+            case 0: .answer(status: .ok, contentType: "application/json", body: Self.json(1))
+            case 1: .answer(status: .accepted, contentType: "application/json", body: "")
+            default: .answer(status: .ok, contentType: "text/html", body: "<p>hi</p>")
+            }
+        }
+        let connections = SessionConnections(
+            origin: try HTTPOrigin(endpoint: server.endpoint), connectTimeout: .seconds(5), idleTimeout: nil)
+        let (inbound, sink) = AsyncStream.makeStream(of: InboundEvent.self)
+        var delivered: [Bool] = []
+        for id in 1...3 {
+            let head = HTTPRequestHead(
+                version: .http1_1, method: .POST, uri: "/mcp", headers: ["Host": "127.0.0.1", "Content-Length": "2"])
+            let reader = PostAnswerReader(sink: sink, maxMessageBytes: 1 << 20, answering: .number(Int64(id)))
+            let answer = try await connections.send(head, body: ByteBuffer(string: "{}"), reader: reader)
+            delivered.append(answer.streamEndDelivered)
+        }
+        connections.closeAll()
+        await server.stop()
+        sink.finish()
+        var events: [InboundEvent] = []
+        for await event in inbound { events.append(event) }
+        #expect(delivered == [true, true, false])
+        #expect(
+            events == [
+                .frame(.line(Array(Self.json(1).utf8))), .responseStreamEnded(.number(1)),
+                .responseStreamEnded(.number(2)),
+            ])
+    }
 }

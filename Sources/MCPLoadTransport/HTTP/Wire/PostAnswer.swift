@@ -12,6 +12,9 @@ struct PostAnswer: Sendable {
     var events: SSEAnswerStream?
     /// What was wrong with a body that was nonetheless read to its end (too large, wrong type).
     var failure: Failure?
+    /// The answer's stream end went to the session right behind its message, from the event
+    /// loop: the session's reader wakes once for both instead of once for each.
+    var streamEndDelivered = false
 }
 
 /// Reads one POST's answer on the event loop, as its parts arrive: a JSON answer is collected
@@ -22,6 +25,8 @@ struct PostAnswerReader {
     /// elsewhere (legacy SSE, DELETE), which only says whether it was taken.
     let sink: AsyncStream<InboundEvent>.Continuation?
     let maxMessageBytes: Int
+    /// The request this POST carries, whose stream end a complete JSON or 202 answer reports.
+    let answering: JSONRPCID?
     /// Sees the answer's head before any of its messages are delivered: a session id must be
     /// in force before the session, woken by the answer, sends its next request.
     let sawHead: (@Sendable (HTTPResponseHead) -> Void)?
@@ -41,11 +46,12 @@ struct PostAnswerReader {
     static let errorBodyPrefix = 4096
 
     init(
-        sink: AsyncStream<InboundEvent>.Continuation?, maxMessageBytes: Int,
+        sink: AsyncStream<InboundEvent>.Continuation?, maxMessageBytes: Int, answering: JSONRPCID? = nil,
         sawHead: (@Sendable (HTTPResponseHead) -> Void)? = nil
     ) {
         self.sink = sink
         self.maxMessageBytes = maxMessageBytes
+        self.answering = answering
         self.sawHead = sawHead
     }
 
@@ -104,6 +110,12 @@ struct PostAnswerReader {
         }
     }
 
+    private func deliverStreamEnd() -> Bool {
+        guard failure == nil, let sink, let answering else { return false }
+        sink.yield(.responseStreamEnded(answering))
+        return true
+    }
+
     private mutating func tooLarge() -> Body {
         failure = Failure(.protocol, "JSON answer exceeds the limit of \(maxMessageBytes) bytes")
         return .discard
@@ -116,13 +128,15 @@ struct PostAnswerReader {
         switch body {
         case .json(let collected):
             sink?.yield(.frame(.line(collected.map { Array($0.readableBytesView) } ?? [])))
+            answer.streamEndDelivered = deliverStreamEnd()
         case .events(var stream):
+            // A stream that ended early may still be resumed: its end is the sender's to report.
             stream.bodyEnded()
             answer.events = stream
         case .errorBody(let prefix):
             answer.errorBody = prefix
         case .discard:
-            break
+            if head.status.code == 202 { answer.streamEndDelivered = deliverStreamEnd() }
         }
         return answer
     }
