@@ -174,8 +174,10 @@ public final class StreamableHTTPConnection: MessageTransport {
         var stream = first
         var resumptions = 0
         do {
-            while !stream.answered(id), let lastEventID = stream.parser.lastEventID,
-                resumptions < Self.maximumResumptions
+            // Cheapest first: without an event id there is nothing to resume, and the answer
+            // check parses the last message again.
+            while let lastEventID = stream.parser.lastEventID, resumptions < Self.maximumResumptions,
+                !stream.answered(id)
             {
                 resumptions += 1
                 if let delay = stream.parser.retry { try await Task.sleep(for: min(delay, .seconds(5))) }
