@@ -153,19 +153,21 @@ public final class StreamableHTTPConnection: MessageTransport {
     private func requestHead(_ method: HTTPMethod, headers: HTTPHeaders) -> HTTPRequestHead {
         var head = HTTPRequestHead(
             version: .http1_1, method: method, uri: connections.origin.target, headers: headers)
-        let session = state.withLock { $0 }
-        if let id = session.sessionID { head.headers.add(name: "Mcp-Session-Id", value: id) }
-        if let version = session.protocolVersion { head.headers.add(name: "MCP-Protocol-Version", value: version) }
+        addSessionHeaders(to: &head.headers)
         return head
     }
 
     /// Headers for a GET through AsyncHTTPClient, with the session's id and protocol version.
     private func headers(accepting accept: String?) -> HTTPHeaders {
         var headers = options.baseHeaders(accepting: accept)
+        addSessionHeaders(to: &headers)
+        return headers
+    }
+
+    private func addSessionHeaders(to headers: inout HTTPHeaders) {
         let session = state.withLock { $0 }
         if let id = session.sessionID { headers.add(name: "Mcp-Session-Id", value: id) }
         if let version = session.protocolVersion { headers.add(name: "MCP-Protocol-Version", value: version) }
-        return headers
     }
 
     /// 2025-11-25: a server may close an answer's stream before the answer; the client resumes
