@@ -123,7 +123,7 @@ public enum LegacySSETransport {
                     case .event(let event) where event.type == "endpoint":
                         endpoints.yield(event.data)
                     case .event(let event) where event.type == "message":
-                        messages.yield(.frame(.line(Array(event.data.utf8))))
+                        messages.yield(.frame(.line(event.bytes)))
                     case .event:
                         break
                     case .oversize(let byteCount):

@@ -15,8 +15,8 @@ struct SSEAnswerStream: Sendable {
     mutating func feed(_ bytes: some Sequence<UInt8>, to sink: AsyncStream<InboundEvent>.Continuation) {
         parser.append(bytes) { output in
             switch output {
-            case .event(let event) where event.type == "message" && !event.data.isEmpty:
-                let message = Array(event.data.utf8)
+            case .event(let event) where event.type == "message" && !event.bytes.isEmpty:
+                let message = event.bytes
                 lastMessage = message
                 sink.yield(.frame(.line(message)))
             case .event:

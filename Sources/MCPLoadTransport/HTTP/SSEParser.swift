@@ -9,13 +9,20 @@ public struct SSEParser: Sendable {
     public struct Event: Sendable, Equatable {
         /// `message` unless the server named it with `event:`.
         public var type: String
-        public var data: String
+        /// The data as it came (UTF-8): an MCP message goes on as these bytes, never via a String.
+        public var bytes: [UInt8]
         /// The last event id in force when this event was dispatched.
         public var lastEventID: String?
 
+        public var data: String { String(decoding: bytes, as: UTF8.self) }
+
         public init(type: String = "message", data: String, lastEventID: String? = nil) {
+            self.init(type: type, bytes: Array(data.utf8), lastEventID: lastEventID)
+        }
+
+        init(type: String, bytes: [UInt8], lastEventID: String?) {
             self.type = type
-            self.data = data
+            self.bytes = bytes
             self.lastEventID = lastEventID
         }
     }
@@ -131,11 +138,7 @@ public struct SSEParser: Sendable {
         }
         guard hasData else { return }
         if data.last == 0x0A { data.removeLast() }
-        emit(
-            .event(
-                Event(
-                    type: eventType ?? "message", data: String(decoding: data, as: UTF8.self), lastEventID: lastEventID)
-            ))
+        emit(.event(Event(type: eventType ?? "message", bytes: data, lastEventID: lastEventID)))
     }
 
     private mutating func resetEvent() {

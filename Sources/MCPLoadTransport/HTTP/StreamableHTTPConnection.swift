@@ -101,8 +101,10 @@ public final class StreamableHTTPConnection: MessageTransport {
         switch answer.head.status.code {
         case 200:
             if let failure = answer.failure { throw failure }
-            if let id, let events = answer.events { try await resumeIfUnanswered(id, events) }
-            if let id, !answer.streamEndDelivered { continuation.yield(.responseStreamEnded(id)) }
+            if let id, !answer.streamEndDelivered {
+                if let events = answer.events { try await resumeIfUnanswered(id, events) }
+                continuation.yield(.responseStreamEnded(id))
+            }
         case 202:
             // Accepted: right for notifications and responses; a request that gets it has no answer.
             if let id, !answer.streamEndDelivered { continuation.yield(.responseStreamEnded(id)) }

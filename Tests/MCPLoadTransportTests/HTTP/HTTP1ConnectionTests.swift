@@ -162,12 +162,16 @@ struct HTTP1ConnectionTests {
         #expect(server.connectionsAccepted == 2)
     }
 
-    @Test("a complete JSON or 202 answer reports its stream end right behind it; a failed one leaves it to the sender")
+    @Test(
+        "a complete answer reports its stream end right behind it; an unanswered SSE stream or a failure leaves that to the sender"
+    )
     func streamEnd() async throws {
         let server = try await ScriptedHTTPServer { index in
             switch index {
             case 0: .answer(status: .ok, contentType: "application/json", body: Self.json(1))
             case 1: .answer(status: .accepted, contentType: "application/json", body: "")
+            case 2: .answer(status: .ok, contentType: "text/event-stream", body: "id: 1\ndata: \(Self.json(3))\n\n")
+            case 3: .answer(status: .ok, contentType: "text/event-stream", body: "id: 1\ndata: \(Self.json(9))\n\n")
             default: .answer(status: .ok, contentType: "text/html", body: "<p>hi</p>")
             }
         }
@@ -175,7 +179,7 @@ struct HTTP1ConnectionTests {
             origin: try HTTPOrigin(endpoint: server.endpoint), connectTimeout: .seconds(5), idleTimeout: nil)
         let (inbound, sink) = AsyncStream.makeStream(of: InboundEvent.self)
         var delivered: [Bool] = []
-        for id in 1...3 {
+        for id in 1...5 {
             let head = HTTPRequestHead(
                 version: .http1_1, method: .POST, uri: "/mcp", headers: ["Host": "127.0.0.1", "Content-Length": "2"])
             let reader = PostAnswerReader(sink: sink, maxMessageBytes: 1 << 20, answering: .number(Int64(id)))
@@ -187,11 +191,13 @@ struct HTTP1ConnectionTests {
         sink.finish()
         var events: [InboundEvent] = []
         for await event in inbound { events.append(event) }
-        #expect(delivered == [true, true, false])
+        #expect(delivered == [true, true, true, false, false])
         #expect(
             events == [
                 .frame(.line(Array(Self.json(1).utf8))), .responseStreamEnded(.number(1)),
                 .responseStreamEnded(.number(2)),
+                .frame(.line(Array(Self.json(3).utf8))), .responseStreamEnded(.number(3)),
+                .frame(.line(Array(Self.json(9).utf8))),
             ])
     }
 }

@@ -25,7 +25,7 @@ struct PostAnswerReader {
     /// elsewhere (legacy SSE, DELETE), which only says whether it was taken.
     let sink: AsyncStream<InboundEvent>.Continuation?
     let maxMessageBytes: Int
-    /// The request this POST carries, whose stream end a complete JSON or 202 answer reports.
+    /// The request this POST carries, whose stream end a complete answer reports.
     let answering: JSONRPCID?
     /// Sees the answer's head before any of its messages are delivered: a session id must be
     /// in force before the session, woken by the answer, sends its next request.
@@ -130,9 +130,11 @@ struct PostAnswerReader {
             sink?.yield(.frame(.line(collected.map { Array($0.readableBytesView) } ?? [])))
             answer.streamEndDelivered = deliverStreamEnd()
         case .events(var stream):
-            // A stream that ended early may still be resumed: its end is the sender's to report.
             stream.bodyEnded()
             answer.events = stream
+            // A stream that ended before its answer may still be resumed: then its end is the
+            // sender's to report, after the resumption.
+            if let answering, stream.answered(answering) { answer.streamEndDelivered = deliverStreamEnd() }
         case .errorBody(let prefix):
             answer.errorBody = prefix
         case .discard:
