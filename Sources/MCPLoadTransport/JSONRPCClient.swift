@@ -37,7 +37,8 @@ public actor JSONRPCClient {
     private let transport: any MessageTransport
     private let clock = ContinuousClock()
     private var nextID: Int64 = 1
-    private var slots: [JSONRPCID: Slot] = [:]
+    /// The requests in flight, each with where its arrival goes; an arrival removes its slot.
+    private var slots: [JSONRPCID: OneShot<Arrival>] = [:]
     /// Set once the server's side has ended; later requests are not sent.
     private var closedReason: String?
     private var envelope: [String: JSONValue]?
@@ -54,15 +55,7 @@ public actor JSONRPCClient {
     /// Wakes the deadline watcher for the session's first request.
     private let firstRequest = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
-    private enum Slot {
-        /// Sent; the requester has not started waiting yet.
-        case sent
-        case waiting(CheckedContinuation<Arrival, Never>)
-        /// Answered before the requester started waiting.
-        case arrived(Arrival)
-    }
-
-    private struct Arrival {
+    private struct Arrival: Sendable {
         var answer: JSONRPCAnswer
         var at: ContinuousClock.Instant
         var bytes: Int
@@ -153,12 +146,13 @@ public actor JSONRPCClient {
                 bytesOut: 0, bytesIn: 0)
         }
         // Registered before the write so an answer that beats the write's return is not lost.
-        slots[id] = .sent
+        let arrival = OneShot<Arrival>()
+        slots[id] = arrival
         writing.insert(id)
         let start = clock.now
         let watched = deadlines.add(id, .init(at: start + timeout, timeout: timeout))
         if deadlines.watcherWaitsForFirst { firstRequest.continuation.yield() }
-        let arrival = await withTaskGroup(of: Void.self) { group in
+        let arrived = await withTaskGroup(of: Void.self) { group in
             if !watched {
                 // The deadline covers the write too: a server that stopped reading blocks it.
                 group.addTask {
@@ -169,37 +163,29 @@ public actor JSONRPCClient {
             // The write runs beside the wait: an HTTP request's body streams the answer, and
             // cancelling the group cancels a request whose answer came (or timed out) already.
             group.addTask { await self.writeRequest(message, id: id) }
-            let arrival = await withTaskCancellationHandler {
-                await awaitArrival(id)
+            let arrived = await withTaskCancellationHandler {
+                await arrival.wait()
             } onCancel: {
-                // A cancelled run must not wait for answers. Only on cancellation, so an
-                // unstructured hop onto the actor costs nothing on the way of a request.
-                Task { await self.cancelled(id) }
+                // A cancelled run must not wait for answers.
+                let failure = Failure(.timeout, "cancelled while waiting for the answer")
+                arrival.complete(Arrival(answer: .failed(failure), at: .now, bytes: 0))
             }
             group.cancelAll()
-            return arrival
+            return arrived
         }
+        // Gone already unless the request was cancelled: an answer after that is a stray.
+        slots[id] = nil
         deadlines.remove(id)
-        let sent = arrival.answer.failure?.failureClass != .notSent
+        let sent = arrived.answer.failure?.failureClass != .notSent
         return JSONRPCReply(
-            answer: arrival.answer, latency: arrival.at - start, bytesOut: sent ? message.count + 1 : 0,
-            bytesIn: arrival.bytes)
+            answer: arrived.answer, latency: arrived.at - start, bytesOut: sent ? message.count + 1 : 0,
+            bytesIn: arrived.bytes)
     }
 
     private func writeRequest(_ message: [UInt8], id: JSONRPCID) async {
         let failure = await write(message, awaiting: id)
         writing.remove(id)
         if let failure { deliver(Arrival(answer: .failed(failure), at: clock.now, bytes: 0), to: id) }
-    }
-
-    private func awaitArrival(_ id: JSONRPCID) async -> Arrival {
-        if case .arrived(let arrival)? = slots[id] {
-            slots[id] = nil
-            return arrival
-        }
-        return await withCheckedContinuation { continuation in
-            slots[id] = .waiting(continuation)
-        }
     }
 
     private func expire(_ id: JSONRPCID, after timeout: Duration) async {
@@ -223,11 +209,6 @@ public actor JSONRPCClient {
         if stillWriting && !Task.isCancelled { await transport.abort() }
     }
 
-    private func cancelled(_ id: JSONRPCID) {
-        let failure = Failure(.timeout, "cancelled while waiting for the answer")
-        deliver(Arrival(answer: .failed(failure), at: clock.now, bytes: 0), to: id)
-    }
-
     /// Expires the requests whose deadline passed, sleeping until the next one in between;
     /// see ``RequestDeadlines``. Runs until cancelled.
     private func watchDeadlines() async {
@@ -249,17 +230,8 @@ public actor JSONRPCClient {
     /// Hands an arrival to whoever waits for `id`. Returns false when nobody does.
     @discardableResult
     private func deliver(_ arrival: Arrival, to id: JSONRPCID) -> Bool {
-        switch slots[id] {
-        case .waiting(let continuation)?:
-            slots[id] = nil
-            continuation.resume(returning: arrival)
-            return true
-        case .sent?:
-            slots[id] = .arrived(arrival)
-            return true
-        case .arrived?, nil:
-            return false
-        }
+        guard let slot = slots.removeValue(forKey: id) else { return false }
+        return slot.complete(arrival)
     }
 
     // MARK: Receiving
@@ -333,8 +305,7 @@ public actor JSONRPCClient {
         // Another session's answer reached this one: the routing between them is broken, and
         // the request this session waits on longest is the one whose answer went astray.
         traffic.misroutedResponses += 1
-        let waiting = slots.filter { if case .arrived = $0.value { false } else { true } }.keys
-        guard let oldest = waiting.min(by: Self.sendOrder) else { return }
+        guard let oldest = slots.keys.min(by: Self.sendOrder) else { return }
         // One message for all of them (the ids vary): reports group failures by message.
         let failure = Failure(.protocol, "misrouted: an answer with an id this session never sent")
         deliver(Arrival(answer: .failed(failure), at: instant, bytes: bytes), to: oldest)
@@ -359,7 +330,7 @@ public actor JSONRPCClient {
     /// A line that cannot be tied to a request fails every request in flight: the server's
     /// answer to them is what went wrong. With nothing in flight it is only counted.
     private func failInFlight(_ failure: Failure, at instant: ContinuousClock.Instant, bytes: Int = 0) {
-        let inFlight = slots.filter { if case .arrived = $0.value { false } else { true } }.keys
+        let inFlight = Array(slots.keys)
         guard !inFlight.isEmpty else {
             traffic.invalidMessages += 1
             return
