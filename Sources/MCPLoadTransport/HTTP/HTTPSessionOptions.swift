@@ -34,6 +34,15 @@ public struct HTTPSessionOptions: Sendable {
         connectTimeout = setupTimeout
     }
 
+    /// Headers for a request on our own connections to `origin`: the base ones and `Host`, and
+    /// for a POST of JSON its `Content-Type` (the length is the request's own).
+    func headers(to origin: HTTPOrigin, accepting accept: String? = nil, postingJSON: Bool) -> HTTPHeaders {
+        var fields = baseHeaders(accepting: accept)
+        fields.replaceOrAdd(name: "Host", value: origin.hostHeader)
+        if postingJSON { fields.add(name: "Content-Type", value: "application/json") }
+        return fields
+    }
+
     /// Base headers for a request: the run's own, then `Accept` when given.
     func baseHeaders(accepting accept: String? = nil) -> HTTPHeaders {
         var fields = HTTPHeaders()

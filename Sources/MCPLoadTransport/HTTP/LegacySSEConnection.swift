@@ -22,10 +22,7 @@ public final class LegacySSEConnection: MessageTransport {
         connections = SessionConnections(
             origin: origin, connectTimeout: options.connectTimeout, idleTimeout: options.streamIdleTimeout)
         maxMessageBytes = options.maxMessageBytes
-        var headers = options.baseHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
-        postHeaders = headers
+        postHeaders = options.headers(to: origin, postingJSON: true)
         self.messageEndpoint = messageEndpoint
         self.inbound = inbound
     }

@@ -42,10 +42,7 @@ public final class StreamableHTTPConnection: MessageTransport {
         self.options = options
         connections = SessionConnections(
             origin: origin, connectTimeout: options.connectTimeout, idleTimeout: options.streamIdleTimeout)
-        var headers = options.baseHeaders(accepting: "application/json, text/event-stream")
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.replaceOrAdd(name: "Host", value: origin.hostHeader)
-        postHeaders = headers
+        postHeaders = options.headers(to: origin, accepting: "application/json, text/event-stream", postingJSON: true)
     }
 
     /// The session the server assigned, if any.
@@ -86,10 +83,10 @@ public final class StreamableHTTPConnection: MessageTransport {
     }
 
     public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
-        let stateless = state.withLock { $0.protocolVersion } == MCPProtocol.statelessVersion
-        var head = requestHead(.POST, headers: postHeaders)
+        let session = state.withLock { $0 }
+        var head = requestHead(.POST, headers: postHeaders, session: session)
         head.headers.add(name: "Content-Length", value: String(message.count))
-        if stateless {
+        if session.protocolVersion == MCPProtocol.statelessVersion {
             // 2026-07-28 routes on headers: the method, and the tool, prompt or resource it names.
             for (name, value) in Self.routingHeaders(for: message) { head.headers.add(name: name, value: value) }
         }
@@ -136,9 +133,9 @@ public final class StreamableHTTPConnection: MessageTransport {
             continuation.finish()
         }
         guard sessionID != nil else { return }
-        var headers = options.baseHeaders()
-        headers.replaceOrAdd(name: "Host", value: connections.origin.hostHeader)
-        let head = requestHead(.DELETE, headers: headers)
+        let head = requestHead(
+            .DELETE, headers: options.headers(to: connections.origin, postingJSON: false),
+            session: state.withLock { $0 })
         // A server that never answers must not hold the session's end for long.
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -152,22 +149,21 @@ public final class StreamableHTTPConnection: MessageTransport {
     }
 
     /// A request for the endpoint with the session's id and protocol version added.
-    private func requestHead(_ method: HTTPMethod, headers: HTTPHeaders) -> HTTPRequestHead {
+    private func requestHead(_ method: HTTPMethod, headers: HTTPHeaders, session: SessionState) -> HTTPRequestHead {
         var head = HTTPRequestHead(
             version: .http1_1, method: method, uri: connections.origin.target, headers: headers)
-        addSessionHeaders(to: &head.headers)
+        Self.addSessionHeaders(session, to: &head.headers)
         return head
     }
 
     /// Headers for a GET through AsyncHTTPClient, with the session's id and protocol version.
     private func headers(accepting accept: String?) -> HTTPHeaders {
         var headers = options.baseHeaders(accepting: accept)
-        addSessionHeaders(to: &headers)
+        Self.addSessionHeaders(state.withLock { $0 }, to: &headers)
         return headers
     }
 
-    private func addSessionHeaders(to headers: inout HTTPHeaders) {
-        let session = state.withLock { $0 }
+    private static func addSessionHeaders(_ session: SessionState, to headers: inout HTTPHeaders) {
         if let id = session.sessionID { headers.add(name: "Mcp-Session-Id", value: id) }
         if let version = session.protocolVersion { headers.add(name: "MCP-Protocol-Version", value: version) }
     }

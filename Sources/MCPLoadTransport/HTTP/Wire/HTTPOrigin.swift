@@ -1,5 +1,6 @@
 import Foundation
 import MCPLoadCore
+import NIOCore
 
 /// Where an endpoint's requests go: the host and port to connect to, and what to put in the
 /// request line and `Host` header. Parsed once per session, not per request.
@@ -37,6 +38,6 @@ struct HTTPOrigin: Sendable, Hashable {
 extension HTTPOrigin {
     /// An IP literal, which TLS must not send as the server name.
     var isIPAddress: Bool {
-        host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
+        (try? SocketAddress(ipAddress: host, port: port)) != nil
     }
 }
