@@ -4,13 +4,20 @@ public enum ByteSizeText {
         ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1),
     ]
 
+    /// The largest size a scenario may name (1 TiB): beyond it no limit means anything.
+    public static let maximum = 1 << 40
+
+    /// Parses `text`; nil when it is not a positive size of at most ``maximum``.
     public static func parse(_ text: String) -> Int? {
         let trimmed = text.trimmingWhitespace()
-        if let bytes = Int(trimmed), bytes > 0 { return bytes }
+        if let bytes = Int(trimmed) { return (1...maximum).contains(bytes) ? bytes : nil }
         for unit in units where trimmed.hasSuffix(unit.suffix) {
             let number = trimmed.dropLast(unit.suffix.count).trimmingWhitespace()
-            guard let value = Double(number), value > 0 else { return nil }
-            return Int(value * Double(unit.bytes))
+            // Digits and a point only: `Double` alone would also take `inf`, `nan` and `0x1p3`.
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                let value = Double(number), value > 0, value * Double(unit.bytes) <= Double(maximum)
+            else { return nil }
+            return max(1, Int(clampingDouble: value * Double(unit.bytes)))
         }
         return nil
     }

@@ -20,12 +20,15 @@ public struct CeilingSearch: Sendable, Hashable {
         self.until = until
     }
 
+    /// A search longer than this is a typo in `step`, not a plan.
+    public static let maximumSteps = 1000
+
     /// The rates to try, in order.
     public var rates: [Double] {
         guard step > 0 else { return [start] }
         var rates: [Double] = []
         var rate = start
-        while rate <= maximum + 1e-9 {
+        while rate <= maximum + 1e-9 && rates.count < Self.maximumSteps {
             rates.append(rate)
             rate += step
         }

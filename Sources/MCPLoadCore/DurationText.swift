@@ -4,7 +4,12 @@ public enum DurationText {
         ("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600),
     ]
 
-    /// Parses `text`; nil when it is not a non-negative number followed by a unit, repeated.
+    /// The longest duration a scenario or flag may name: far beyond any run, far below the
+    /// ±292 years that a duration's nanoseconds hold.
+    public static let maximum = Duration.seconds(100 * 365 * 86_400)
+
+    /// Parses `text`; nil when it is not a non-negative number followed by a unit, repeated,
+    /// or when it is longer than ``maximum``.
     public static func parse(_ text: String) -> Duration? {
         var rest = Substring(text.trimmingWhitespace())
         guard !rest.isEmpty else { return nil }
@@ -17,7 +22,8 @@ public enum DurationText {
             rest = rest.dropFirst(unit.suffix.count)
             totalSeconds += value * unit.seconds
         }
-        return .nanoseconds(Int64((totalSeconds * 1e9).rounded()))
+        guard totalSeconds.isFinite, totalSeconds <= maximum.seconds else { return nil }
+        return .clampedSeconds(totalSeconds)
     }
 
     /// A short human form: `850µs`, `12.3ms`, `4.20s`.
@@ -27,7 +33,7 @@ public enum DurationText {
 
     public static func formatMicroseconds(_ micros: Double) -> String {
         switch micros {
-        case ..<1000: return "\(Int(micros.rounded()))µs"
+        case ..<1000: return "\(Int(clampingDouble: micros.rounded()))µs"
         case ..<10_000: return "\(rounded(micros / 1000, places: 2))ms"
         case ..<1_000_000: return "\(rounded(micros / 1000, places: 1))ms"
         default: return "\(rounded(micros / 1_000_000, places: 2))s"
@@ -39,7 +45,7 @@ public enum DurationText {
         guard value.isFinite else { return "\(value)" }
         var scale: Int64 = 1
         for _ in 0..<max(0, places) { scale *= 10 }
-        let scaled = Int64((abs(value) * Double(scale)).rounded())
+        let scaled = Int64(clampingDouble: (abs(value) * Double(scale)).rounded())
         let sign = value < 0 && scaled != 0 ? "-" : ""
         guard places > 0 else { return "\(sign)\(scaled)" }
         let digits = String(scaled % scale)
@@ -48,10 +54,14 @@ public enum DurationText {
 }
 
 extension Duration {
-    /// The whole duration in nanoseconds (saturating; scenario durations are far below the bound).
+    /// The whole duration in nanoseconds, saturating at `Int64`'s bounds (±292 years).
     public var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return seconds < 0 ? .min : .max }
+        let (total, carried) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        guard !carried else { return whole < 0 ? .min : .max }
+        return total
     }
 
     public var seconds: Double { Double(nanoseconds) / 1e9 }

@@ -40,7 +40,7 @@ public struct Pacer: Sendable, Hashable {
     /// `200/s for 30s`, `50/s → 200/s over 10s → 200/s over 20s`: for headlines.
     public var summary: String {
         func rate(_ value: Double) -> String {
-            "\(value == value.rounded() ? String(Int(value)) : DurationText.rounded(value, places: 1))/s"
+            "\(value == value.rounded() ? String(Int64(clampingDouble: value)) : DurationText.rounded(value, places: 1))/s"
         }
         guard let first = segments.first else { return "no arrivals" }
         if segments.count == 1 && first.from == first.to {
@@ -88,7 +88,7 @@ public struct Pacer: Sendable, Hashable {
             seconds = (-b + discriminant.squareRoot()) / (2 * a)
         }
         guard seconds.isFinite, seconds >= 0, seconds <= length else { return nil }
-        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+        return .clampedSeconds(seconds)
     }
 }
 

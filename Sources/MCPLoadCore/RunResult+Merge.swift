@@ -99,6 +99,26 @@ extension RunResult.Totals {
 }
 
 extension RunResult {
+    private static func firstNumberOutOfRange(in value: JSONValue, path: String) -> String? {
+        switch value {
+        case .int(let number): return abs(Double(number)) > largestNumber ? path : nil
+        case .double(let number): return !number.isFinite || abs(number) > largestNumber ? path : nil
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = firstNumberOutOfRange(in: element, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case .object(let members):
+            for (key, member) in members {
+                if let found = firstNumberOutOfRange(in: member, path: path.isEmpty ? key : "\(path).\(key)") {
+                    return found
+                }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
     /// result.json's bytes: pretty, keys sorted, so diffs of two results are readable.
     public func encodedJSON() throws -> Data {
         let encoder = JSONEncoder()
@@ -107,7 +127,18 @@ extension RunResult {
         return try encoder.encode(self)
     }
 
+    /// The largest number a result file may hold: no run counts 2^48 of anything, and sums of
+    /// 65,536 such counts still fit in 64 bits, so no report of a doctored file can overflow.
+    public static let largestNumber = Double(1 << 48)
+
+    /// Reads a result.json. A file with a number beyond ``largestNumber`` (or not finite) is
+    /// refused before decoding: mcpload never wrote it, and its arithmetic would not be safe.
     public static func decode(from data: Data) throws -> RunResult {
+        let value = try JSONParser.parse(data)
+        if let path = firstNumberOutOfRange(in: value, path: "") {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "\(path): a number beyond what any run counts"))
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(RunResult.self, from: data)

@@ -73,6 +73,9 @@ public struct TargetSpec: Sendable, Hashable {
     public var headers: [String: EnvironmentTemplate] = [:]
     /// stdio only: a server process per client, or one shared through the fan-in proxy.
     public var topology = StdioTopology.processPerClient
+    /// Arguments of the command written `{ secret: … }` (or resolved from `${VAR}`): shown
+    /// nowhere, like header values.
+    public var secretArguments: [String] = []
 
     public init(
         launch: Launch, transport: Transport = .stdio, environment: [String: String] = [:],
@@ -89,6 +92,12 @@ public struct TargetSpec: Sendable, Hashable {
 /// iterations or duration) or the open model (iterations started at a rate, up to `maxVUs`
 /// clients at once; `virtualClients` is that cap).
 public struct LoadSettings: Sendable, Hashable {
+    /// More virtual clients than one machine can hold, and a bound that keeps every count derived
+    /// from it (descriptors, canaries) far from overflow.
+    public static let maximumVirtualClients = 1_000_000
+    /// Iterations per second beyond any load generator; the open model refuses more.
+    public static let maximumRate = 1e9
+
     /// Nil for the closed model; the schedule of iteration starts for the open one.
     public var pacer: Pacer?
     /// The ceiling model: open-model steps at rising rates; each step sets ``pacer``.

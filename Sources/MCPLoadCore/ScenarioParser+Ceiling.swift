@@ -15,11 +15,17 @@ extension ScenarioParser {
         let start = try rate(startNode, what: "load.start")
         let step = try rate(stepNode, what: "load.step")
         guard start > 0, step > 0 else { throw error(at: fields.node, "load.start and load.step must be above 0/s") }
-        let hold = try duration(holdNode, what: "load.hold")
+        let hold = try positiveDuration(holdNode, what: "load.hold")
         let maximum =
             try fields["max"].map { node throws(ScenarioError) in try rate(node, what: "load.max") }
             ?? start + 19 * step
         guard maximum >= start else { throw error(at: fields.node, "load.max is below load.start") }
+        guard (maximum - start) / step < Double(CeilingSearch.maximumSteps) else {
+            throw error(
+                at: fields.node,
+                "from load.start to load.max by load.step is more than \(CeilingSearch.maximumSteps) steps: take larger steps"
+            )
+        }
         guard let untilNode = fields["until"], case .sequence(let until) = untilNode, !until.isEmpty else {
             throw error(at: fields.node, "the ceiling model needs 'until': the thresholds a step must meet")
         }
@@ -27,7 +33,7 @@ extension ScenarioParser {
         // `until` is parsed with the steps (its thresholds may name them): see ``parseCeilingUntil``.
         load.ceiling = CeilingSearch(start: start, step: step, hold: hold, maximum: maximum, until: [])
         load.pacer = load.ceiling?.pacer(atRate: start)
-        if let maxVUs = fields["maxVUs"] { load.virtualClients = try integer(maxVUs, minimum: 1, what: "load.maxVUs") }
+        if let maxVUs = fields["maxVUs"] { load.virtualClients = try clientCount(maxVUs, what: "load.maxVUs") }
         return load
     }
 

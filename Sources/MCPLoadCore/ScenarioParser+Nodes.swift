@@ -68,14 +68,22 @@ extension ScenarioParser {
         }
     }
 
-    func integer(_ node: Node, minimum: Int, what: String) throws(ScenarioError) -> Int {
+    func integer(_ node: Node, minimum: Int, maximum: Int = .max, what: String) throws(ScenarioError) -> Int {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
             throw error(at: node, "\(what) must be a whole number, not \(describe(node))")
         }
         guard value >= minimum else {
             throw error(at: node, "\(what) must be at least \(minimum), not \(value)")
         }
+        guard value <= maximum else {
+            throw error(at: node, "\(what) must be at most \(maximum), not \(value)")
+        }
         return value
+    }
+
+    /// A count of virtual clients (or pooled sessions): at least one, at most what one machine holds.
+    func clientCount(_ node: Node, what: String) throws(ScenarioError) -> Int {
+        try integer(node, minimum: 1, maximum: LoadSettings.maximumVirtualClients, what: what)
     }
 
     func boolean(_ node: Node, what: String) throws(ScenarioError) -> Bool {
@@ -88,8 +96,17 @@ extension ScenarioParser {
     func duration(_ node: Node, what: String) throws(ScenarioError) -> Duration {
         guard case .scalar(let scalar) = node, let value = DurationText.parse(scalar.string) else {
             throw error(
-                at: node, "\(what): bad duration \(describe(node)); write a number with a unit: 250ms, 10s, 2m")
+                at: node,
+                "\(what): bad duration \(describe(node)); write a number with a unit: 250ms, 10s, 2m (at most 100 years)"
+            )
         }
+        return value
+    }
+
+    /// A duration that must be above zero: how long a run, a wait or a timeout lasts.
+    func positiveDuration(_ node: Node, what: String) throws(ScenarioError) -> Duration {
+        let value = try duration(node, what: what)
+        guard value > .zero else { throw error(at: node, "\(what) must be longer than 0") }
         return value
     }
 

@@ -19,7 +19,8 @@ extension ScenarioParser {
                 }
                 stages.append(
                     RateStage(
-                        to: try self.rate(to, what: "stage 'to'"), over: try duration(over, what: "stage 'over'")))
+                        to: try self.rate(to, what: "stage 'to'"),
+                        over: try positiveDuration(over, what: "stage 'over'")))
             }
         }
         var duration: Duration?
@@ -27,7 +28,7 @@ extension ScenarioParser {
             guard stages.isEmpty else {
                 throw error(at: durationNode, "with stages, the run lasts as long as they do: remove 'duration'")
             }
-            duration = try self.duration(durationNode, what: "load.duration")
+            duration = try positiveDuration(durationNode, what: "load.duration")
         }
         guard fields["rate"] != nil || !stages.isEmpty else {
             throw error(at: fields.node, "the open model needs 'rate' (e.g. 200/s) or 'stages'")
@@ -41,7 +42,7 @@ extension ScenarioParser {
         }
         var load = LoadSettings(virtualClients: 100, iterations: nil, duration: pacer.duration)
         load.pacer = pacer
-        if let maxVUs = fields["maxVUs"] { load.virtualClients = try integer(maxVUs, minimum: 1, what: "load.maxVUs") }
+        if let maxVUs = fields["maxVUs"] { load.virtualClients = try clientCount(maxVUs, what: "load.maxVUs") }
         return load
     }
 
@@ -64,8 +65,16 @@ extension ScenarioParser {
     func rate(_ node: Node, what: String) throws(ScenarioError) -> Double {
         let text = try string(node).trimmingWhitespace()
         let number = text.hasSuffix("/s") ? String(text.dropLast(2)).trimmingWhitespace() : text
-        guard let value = Double(number), value >= 0, value.isFinite else {
+        guard number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(number),
+            value >= 0, value.isFinite
+        else {
             throw error(at: node, "\(what): '\(text)' is not a rate; write iterations per second, e.g. 200/s")
+        }
+        guard value <= LoadSettings.maximumRate else {
+            throw error(
+                at: node,
+                "\(what): '\(text)' is more than \(Int(LoadSettings.maximumRate)) iterations per second, "
+                    + "beyond what any load generator makes; split it with --shard")
         }
         return value
     }

@@ -7,7 +7,7 @@ extension ScenarioParser {
         try checkKeys(fields, allowed: ["attempts", "backoff", "mode", "on"], context: "retry")
         var policy = RetryPolicy()
         if let attempts = fields["attempts"] {
-            policy.attempts = try integer(attempts, minimum: 1, what: "retry.attempts")
+            policy.attempts = try integer(attempts, minimum: 1, maximum: 1000, what: "retry.attempts")
         }
         if let mode = fields["mode"] {
             let name = try string(mode)

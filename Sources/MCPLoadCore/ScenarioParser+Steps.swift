@@ -71,7 +71,7 @@ extension ScenarioParser {
         var step = Step(action: action, label: defaultLabel(for: action), line: line)
         guard let fields else { return step }
         if let label = fields["label"] { step.label = try string(label) }
-        if let timeout = fields["timeout"] { step.timeout = try duration(timeout, what: "\(name).timeout") }
+        if let timeout = fields["timeout"] { step.timeout = try positiveDuration(timeout, what: "\(name).timeout") }
         if let expect = fields["expect"] { step.expectation = try parseExpectation(expect) }
         if let capture = fields["capture"] { step.captures = try parseCaptures(capture) }
         return step
@@ -151,7 +151,8 @@ extension ScenarioParser {
             for text in texts { expectation.contains.append(try template(text, what: "expect.contains")) }
         }
         if let code = fields["error"] {
-            expectation.errorCode = Int64(try integer(code, minimum: Int(Int32.min), what: "expect.error"))
+            expectation.errorCode = Int64(
+                try integer(code, minimum: Int(Int32.min), maximum: Int(Int32.max), what: "expect.error"))
         }
         if let equals = fields["equals"] {
             for field in try mapping(equals, context: "expect.equals").fields {

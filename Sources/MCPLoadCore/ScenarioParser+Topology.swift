@@ -35,7 +35,7 @@ extension ScenarioParser {
         }
         if let route = fields["route"] { settings.route = try choice(route, what: "\(context).proxy.route") }
         if let processes = fields["processes"] {
-            settings.processes = try integer(processes, minimum: 1, what: "\(context).proxy.processes")
+            settings.processes = try integer(processes, minimum: 1, maximum: 10_000, what: "\(context).proxy.processes")
         }
         return settings
     }

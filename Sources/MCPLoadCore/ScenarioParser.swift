@@ -57,6 +57,14 @@ public struct ScenarioParser {
     ]
 
     private func composeDocument(_ yaml: String) throws(ScenarioError) -> Node {
+        do throws(YAMLAliasBudget.Exceeded) {
+            try YAMLAliasBudget.check(yaml)
+        } catch {
+            throw ScenarioError(
+                file: file, line: error.line,
+                message: "the alias *\(error.alias) expands the document past \(YAMLAliasBudget.maximumExpansion) "
+                    + "values (nested anchors, a \"billion laughs\" document?); share less through aliases")
+        }
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 throw ScenarioError(file: file, line: 1, message: "the file is empty")

@@ -8,66 +8,19 @@ import Testing
 extension ProcessTests {
     @Suite("mcpload command line")
     struct CommandLineTests {
-        struct Finished {
-            var status: Int32
-            var output: String
-            var errors: String
-        }
-
-        private func mcpload(
-            _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
-        ) throws -> Finished {
-            try command(TestSupport.mcploadExecutable, arguments, in: directory, environment: environment)
-        }
-
-        private func command(
-            _ executable: String, _ arguments: [String], in directory: String? = nil,
-            environment: [String: String] = [:]
-        ) throws -> Finished {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            if !environment.isEmpty {
-                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            }
-            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Finished(
-                status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-                errors: String(decoding: err, as: UTF8.self))
-        }
-
-        private func temporaryDirectory() throws -> String {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "mcpload-\(UUID().uuidString)"
-            ).path
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            return path
-        }
-
-        private func write(_ text: String, to path: String) throws {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        }
 
         @Test("validate prints file:line: message and exits 2 for a bad scenario, 0 for a good one")
         func validate() throws {
-            let directory = try temporaryDirectory()
+            let directory = try CommandLineSupport.temporaryDirectory()
             let bad = directory + "/bad.yaml"
-            try write(
+            try CommandLineSupport.write(
                 "target: { builtin: demo }\nsteps:\n  - ping\n  - cal_tool: { name: echo }\n", to: bad)
-            let rejected = try mcpload(["validate", bad])
+            let rejected = try CommandLineSupport.mcpload(["validate", bad])
             #expect(rejected.status == 2)
             #expect(rejected.errors.hasPrefix("\(bad):4: unknown step 'cal_tool'"))
             let good = directory + "/good.yaml"
-            try write("target: { builtin: demo }\nsteps: [ping]\n", to: good)
-            #expect(try mcpload(["validate", good]).status == 0)
+            try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: good)
+            #expect(try CommandLineSupport.mcpload(["validate", good]).status == 0)
         }
 
         @Test(
@@ -79,20 +32,20 @@ extension ProcessTests {
                 ["--target-command", " "],
             ])
         func badFlags(flags: [String]) throws {
-            let directory = try temporaryDirectory()
-            try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try mcpload(["run", "s.yaml"] + flags, in: directory)
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try CommandLineSupport.mcpload(["run", "s.yaml"] + flags, in: directory)
             #expect(finished.status == 2, "\(finished.errors)")
             #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
         }
 
         @Test("run writes result.json where --out says, with flags overriding the scenario")
         func runWritesResult() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 1, iterations: 1 }\nsteps: [list_tools, ping]\n",
                 to: directory + "/s.yaml")
-            let finished = try mcpload(
+            let finished = try CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--vus", "3", "--iterations", "4", "--out", "out"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             #expect(finished.output.contains("list_tools"))
@@ -104,11 +57,11 @@ extension ProcessTests {
 
         @Test("--transport stdio,http,sse runs the scenario once per transport and prints the comparison")
         func transportComparison() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 3, iterations: 2 }\nsteps: [list_tools, ping]\n",
                 to: directory + "/s.yaml")
-            let finished = try mcpload(
+            let finished = try CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--transport", "stdio,http,sse", "--out", "out"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             for transport in ["stdio", "http", "sse"] {
@@ -125,9 +78,10 @@ extension ProcessTests {
 
         @Test("a transport the target cannot speak is bad input")
         func impossibleTransport() throws {
-            let directory = try temporaryDirectory()
-            try write("target: { command: [cat] }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try mcpload(["run", "s.yaml", "--transport", "stdio,http"], in: directory)
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write("target: { command: [cat] }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try CommandLineSupport.mcpload(
+                ["run", "s.yaml", "--transport", "stdio,http"], in: directory)
             #expect(finished.status == 2)
             #expect(finished.errors.contains("--target-url"))
         }
@@ -136,9 +90,9 @@ extension ProcessTests {
             "a bearer token from the environment authorizes every request and appears in no output, even when the server echoes it",
             arguments: [("http", true), ("sse", true), ("http", false)])
         func bearerToken(transport: String, accepted: Bool) throws {
-            let directory = try temporaryDirectory()
+            let directory = try CommandLineSupport.temporaryDirectory()
             let token = "tok-\(UUID().uuidString)"
-            try write(
+            try CommandLineSupport.write(
                 """
                 target:
                   builtin: demo
@@ -149,7 +103,7 @@ extension ProcessTests {
                 load: { vus: 2, iterations: 2 }
                 steps: [list_tools, ping]
                 """, to: directory + "/s.yaml")
-            let finished = try mcpload(
+            let finished = try CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "out", "-v"], in: directory, environment: ["MCP_TOKEN": token])
             let result = try RunResult.decode(
                 from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
@@ -172,9 +126,10 @@ extension ProcessTests {
 
         @Test("a header that names an unset environment variable is bad input, named, before any load")
         func missingHeaderVariable() throws {
-            let directory = try temporaryDirectory()
-            try write("target: { builtin: demo, transport: http }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try mcpload(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
+                "target: { builtin: demo, transport: http }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--header", "Authorization: Bearer ${MCPLOAD_SURELY_UNSET_1234}"], in: directory)
             #expect(finished.status == 2)
             #expect(finished.errors.contains("${MCPLOAD_SURELY_UNSET_1234}"))
@@ -182,9 +137,9 @@ extension ProcessTests {
 
         @Test("a server that cannot start exits 3, with results still written")
         func cannotStart() throws {
-            let directory = try temporaryDirectory()
-            try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try mcpload(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let finished = try CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--target-command", "/nonexistent/server --flag", "--out", "out"],
                 in: directory)
             #expect(finished.status == 3)
@@ -195,20 +150,20 @@ extension ProcessTests {
 
         @Test("first Ctrl-C drains and writes results, exit 3; no server survives")
         func firstInterrupt() async throws {
-            let directory = try temporaryDirectory()
+            let directory = try CommandLineSupport.temporaryDirectory()
             // Servers run in their own folder so the test can find every one of them in /proc.
-            let servers = try temporaryDirectory()
-            try write(
+            let servers = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 """
                 target: { builtin: demo, cwd: "\(servers)" }
                 load: { vus: 4, duration: 5m }
                 steps:
                   - call_tool: { name: slow, arguments: { ms: 20 } }
                 """, to: directory + "/s.yaml")
-            let process = try start(["run", "s.yaml", "--out", "out"], in: directory)
-            try await waitUntil { TestSupport.processes(in: servers).count == 4 }
+            let process = try CommandLineSupport.start(["run", "s.yaml", "--out", "out"], in: directory)
+            try await CommandLineSupport.waitUntil { TestSupport.processes(in: servers).count == 4 }
             kill(process.processIdentifier, SIGINT)
-            await waitForExit(process)
+            await CommandLineSupport.waitForExit(process)
             #expect(process.terminationStatus == 3)
             #expect(TestSupport.processes(in: servers).isEmpty)
             let result = try RunResult.decode(
@@ -220,11 +175,11 @@ extension ProcessTests {
 
         @Test("a second Ctrl-C exits at once (130) and kills every server, with what it spawned")
         func secondInterrupt() async throws {
-            let directory = try temporaryDirectory()
-            let servers = try temporaryDirectory()
+            let directory = try CommandLineSupport.temporaryDirectory()
+            let servers = try CommandLineSupport.temporaryDirectory()
             // A wrapper that outlives its demo server: the drain cannot finish within the grace time,
             // and the wrapper's own child (sleep) is a grandchild of mcpload.
-            try write(
+            try CommandLineSupport.write(
                 """
                 target:
                   command: [sh, -c, '"$0" demo-server --stdio; sleep 600', "\(TestSupport.mcploadExecutable)"]
@@ -233,16 +188,16 @@ extension ProcessTests {
                 session: { shutdownGrace: 5m }
                 steps: [ping]
                 """, to: directory + "/s.yaml")
-            let process = try start(["run", "s.yaml", "--out", "out"], in: directory)
-            try await waitUntil { demoServers(in: servers) == 3 }
+            let process = try CommandLineSupport.start(["run", "s.yaml", "--out", "out"], in: directory)
+            try await CommandLineSupport.waitUntil { demoServers(in: servers) == 3 }
             kill(process.processIdentifier, SIGINT)
             // The drain has begun once the demo servers saw stdin close and exited; the wrappers wait.
-            try await waitUntil { demoServers(in: servers) == 0 }
+            try await CommandLineSupport.waitUntil { demoServers(in: servers) == 0 }
             #expect(TestSupport.processes(in: servers).count >= 3)
             kill(process.processIdentifier, SIGINT)
-            await waitForExit(process)
+            await CommandLineSupport.waitForExit(process)
             #expect(process.terminationStatus == 130)
-            try await waitUntil { TestSupport.processes(in: servers).isEmpty }
+            try await CommandLineSupport.waitUntil { TestSupport.processes(in: servers).isEmpty }
             #expect(TestSupport.processes(in: servers).isEmpty)
         }
 
@@ -254,33 +209,22 @@ extension ProcessTests {
             }.count
         }
 
-        private func start(_ arguments: [String], in directory: String) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
-
         @Test(
             "thresholds gate the exit code: 1 when one fails, 0 when all hold; each is listed with its measured value")
         func thresholdGate() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 """
                 target: { builtin: demo, args: [--error-rate, "0.5"] }
                 load: { vus: 2, iterations: 5 }
                 steps: [list_tools, { call_tool: { name: echo, arguments: { text: hi } } }]
                 thresholds: ["failure_rate(list_tools) == 0%", "errors.jsonrpc_error.-32603(call echo) == 4"]
                 """, to: directory + "/s.yaml")
-            let passing = try mcpload(["run", "s.yaml", "--out", "pass"], in: directory)
+            let passing = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "pass"], in: directory)
             #expect(passing.status == 0, "\(passing.output)")
             #expect(passing.output.contains("thresholds: all 2 passed"))
 
-            let failing = try mcpload(
+            let failing = try CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "fail", "--threshold", "failure_rate < 10%"], in: directory)
             #expect(failing.status == 1, "\(failing.output)")
             #expect(failing.output.contains("thresholds: 1 of 3 FAILED"))
@@ -296,8 +240,8 @@ extension ProcessTests {
             "every run writes junit.xml that validates against the JUnit schema, and report.html that report --html renders again",
             .enabled(if: TestSupport.pythonVenv != nil, "run scripts/test (it installs xmlschema and junit-10.xsd)"))
         func reportFiles() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 """
                 name: "junit <&> \\"quoted\\""
                 target: { builtin: demo, args: [--error-rate, "0.5"] }
@@ -305,14 +249,14 @@ extension ProcessTests {
                 steps: [{ call_tool: { name: echo, arguments: { text: hi }, expect: { contains: "<never> & \\"so\\"" } } }]
                 thresholds: ["failure_rate < 10%", "p99(call echo) < 60s"]
                 """, to: directory + "/s.yaml")
-            #expect(try mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory).status == 1)
+            #expect(try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory).status == 1)
             let venv = try #require(TestSupport.pythonVenv)
             let schema = venv + "/share/junit-10.xsd"
             let golden = TestSupport.repositoryRoot.appendingPathComponent(
                 "Tests/MCPLoadReportTests/Golden/junit.xml"
             ).path
             for file in [directory + "/out/junit.xml", golden] {
-                let validation = try command(
+                let validation = try CommandLineSupport.command(
                     venv + "/bin/python",
                     [
                         "-c", "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])", schema,
@@ -326,8 +270,9 @@ extension ProcessTests {
             #expect(junit.contains(#"<testsuite name="junit &lt;&amp;&gt; &quot;quoted&quot;""#))
 
             // The schema check is not vacuous: a file that breaks it is refused.
-            try write("<testsuites><testsuite name=\"x\"/></testsuites>", to: directory + "/broken.xml")
-            let refused = try command(
+            try CommandLineSupport.write(
+                "<testsuites><testsuite name=\"x\"/></testsuites>", to: directory + "/broken.xml")
+            let refused = try CommandLineSupport.command(
                 venv + "/bin/python",
                 [
                     "-c", "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])", schema,
@@ -338,21 +283,21 @@ extension ProcessTests {
             let page = try String(contentsOfFile: directory + "/out/report.html", encoding: .utf8)
             #expect(page.contains(#"<p class="verdict fail">Failed: 2 of 2 thresholds broke"#))
             #expect(page.contains("<title>mcpload: junit &lt;&amp;&gt; &quot;quoted&quot;</title>"))
-            let rendered = try mcpload(["report", "out/result.json", "--html"], in: directory)
+            let rendered = try CommandLineSupport.mcpload(["report", "out/result.json", "--html"], in: directory)
             #expect(rendered.status == 0)
             #expect(rendered.output == page)
         }
 
         @Test("audit TARGET: exit 0 for the clean demo, 1 with findings (text, --json, audit.json), 2 for bad input")
         func auditCommand() throws {
-            let directory = try temporaryDirectory()
-            let clean = try mcpload(["audit", "demo", "--sessions", "2"], in: directory)
+            let directory = try CommandLineSupport.temporaryDirectory()
+            let clean = try CommandLineSupport.mcpload(["audit", "demo", "--sessions", "2"], in: directory)
             #expect(clean.status == 0, "\(clean.errors)")
             #expect(clean.output.contains("demo: 2 of 2 sessions listed their tools"))
             #expect(clean.output.contains("tool surface: 5 tools"))
             #expect(clean.output.contains("no findings"))
 
-            let poisoned = try mcpload(["audit", "demo --poison", "--out", "out"], in: directory)
+            let poisoned = try CommandLineSupport.mcpload(["audit", "demo --poison", "--out", "out"], in: directory)
             #expect(poisoned.status == 1)
             #expect(poisoned.output.contains("12 findings: poisoning 6, schema 5, annotations 1"))
             #expect(poisoned.output.contains("get_weather  instruction-tag"))
@@ -362,60 +307,69 @@ extension ProcessTests {
                 ToolSurfaceAudit.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/audit.json")))
             #expect(saved.findings.count == 12)
 
-            let json = try mcpload(["audit", "demo --poison", "--json", "--sessions", "1"], in: directory)
+            let json = try CommandLineSupport.mcpload(
+                ["audit", "demo --poison", "--json", "--sessions", "1"], in: directory)
             #expect(json.status == 1)
             let printed = try JSONDecoder().decode(ToolSurfaceAudit.self, from: Data(json.output.utf8))
             #expect(printed.listings == 1 && printed.findings == saved.findings)
 
-            #expect(try mcpload(["audit", "demo", "--sessions", "0"], in: directory).status == 2)
-            let wrongTransport = try mcpload(
+            #expect(try CommandLineSupport.mcpload(["audit", "demo", "--sessions", "0"], in: directory).status == 2)
+            let wrongTransport = try CommandLineSupport.mcpload(
                 ["audit", "http://127.0.0.1:1/mcp", "--transport", "stdio"], in: directory)
             #expect(wrongTransport.status == 2)
             #expect(wrongTransport.errors.contains("the target is a URL"))
-            let nothing = try mcpload(["audit", "/nonexistent/server"], in: directory)
+            let nothing = try CommandLineSupport.mcpload(["audit", "/nonexistent/server"], in: directory)
             #expect(nothing.status == 3)
             #expect(nothing.errors.contains("no session listed the tools"))
         }
 
         @Test("a run that would run out of file descriptors is refused before any load, counted per transport")
         func descriptorBudget() throws {
-            let directory = try temporaryDirectory()
-            try write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let stdio = try mcpload(["run", "s.yaml", "--vus", "50000000", "--out", "out"], in: directory)
+            let directory = try CommandLineSupport.temporaryDirectory()
+            // A million clients is the most a run may have; with a listening stream each, an HTTP
+            // run needs two million descriptors, more than Linux allows any process (nr_open).
+            try CommandLineSupport.write(
+                "target: { builtin: demo }\nsession: { listen: true }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            let stdio = try CommandLineSupport.mcpload(
+                ["run", "s.yaml", "--vus", "1000000", "--out", "out"], in: directory)
             #expect(stdio.status == 2)
-            #expect(stdio.errors.contains("50000000 clients need about 300000064 open files (a server process each)"))
-            let http = try mcpload(
-                ["run", "s.yaml", "--vus", "50000000", "--transport", "http", "--out", "out"], in: directory)
+            #expect(stdio.errors.contains("1000000 clients need about 6000064 open files (a server process each)"))
+            let http = try CommandLineSupport.mcpload(
+                ["run", "s.yaml", "--vus", "1000000", "--transport", "http", "--out", "out"], in: directory)
             #expect(http.status == 2)
-            #expect(http.errors.contains("need about 50000064 open files (a connection each, over http)"))
+            #expect(http.errors.contains("need about 2000064 open files (a connection each, over http)"))
+            let beyond = try CommandLineSupport.mcpload(
+                ["run", "s.yaml", "--vus", "9223372036854775807", "--out", "out"], in: directory)
+            #expect(beyond.status == 2)
+            #expect(beyond.errors.contains("--vus must be at most 1000000"))
             #expect(!FileManager.default.fileExists(atPath: directory + "/out/result.json"))
         }
 
         @Test("compare BASE NEW: every step before → after, and --gate exits 1 when NEW is worse than allowed")
         func compareWithGates() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 2, iterations: 20 }\nsteps: [ping]\n",
                 to: directory + "/fast.yaml")
-            try write(
+            try CommandLineSupport.write(
                 "target: { builtin: demo, args: [--latency, 30ms] }\nload: { vus: 2, iterations: 5 }\nsteps: [ping]\n",
                 to: directory + "/slow.yaml")
-            #expect(try mcpload(["run", "fast.yaml", "--out", "fast"], in: directory).status == 0)
-            #expect(try mcpload(["run", "slow.yaml", "--out", "slow"], in: directory).status == 0)
+            #expect(try CommandLineSupport.mcpload(["run", "fast.yaml", "--out", "fast"], in: directory).status == 0)
+            #expect(try CommandLineSupport.mcpload(["run", "slow.yaml", "--out", "slow"], in: directory).status == 0)
 
-            let held = try mcpload(
+            let held = try CommandLineSupport.mcpload(
                 ["compare", "fast/result.json", "slow/result.json", "--gate", "failure_rate +0.5pp"], in: directory)
             #expect(held.status == 0, "\(held.errors)")
             #expect(held.output.contains("gates: all 1 held"))
             #expect(held.output.contains("ping "))
 
-            let broken = try mcpload(
+            let broken = try CommandLineSupport.mcpload(
                 ["compare", "fast/result.json", "slow/result.json", "--gate", "p50(ping) +50%"], in: directory)
             #expect(broken.status == 1)
             #expect(broken.output.contains("gates: 1 of 1 BROKEN"))
             #expect(broken.output.contains("FAIL  p50(ping) +50%"))
 
-            let sideBySide = try mcpload(
+            let sideBySide = try CommandLineSupport.mcpload(
                 ["compare", "fast/result.json", "slow/result.json", "fast/result.json"], in: directory)
             #expect(sideBySide.status == 0)
             #expect(sideBySide.output.contains("3 ways"))
@@ -423,31 +377,32 @@ extension ProcessTests {
 
         @Test("compare and report reject what is not a result, and read results written by earlier versions of v1")
         func compareInputs() throws {
-            let directory = try temporaryDirectory()
-            try write("{}", to: directory + "/empty.json")
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write("{}", to: directory + "/empty.json")
             let early = TestSupport.fixtures + "/early-v1-result.json"
-            let rejected = try mcpload(["compare", "empty.json", early], in: directory)
+            let rejected = try CommandLineSupport.mcpload(["compare", "empty.json", early], in: directory)
             #expect(rejected.status == 2)
             #expect(rejected.errors.contains("empty.json: not an mcpload result.json (missing 'schema')"))
-            #expect(try mcpload(["compare", early], in: directory).status == 2)
-            let report = try mcpload(["report", early], in: directory)
+            #expect(try CommandLineSupport.mcpload(["compare", early], in: directory).status == 2)
+            let report = try CommandLineSupport.mcpload(["report", early], in: directory)
             #expect(report.status == 0, "\(report.errors)")
             #expect(report.output.contains("quickstart: 20 clients"))
-            let gated = try mcpload(["compare", early, early, "--gate", "p99(list_tools) +0%"], in: directory)
+            let gated = try CommandLineSupport.mcpload(
+                ["compare", early, early, "--gate", "p99(list_tools) +0%"], in: directory)
             #expect(gated.status == 0, "\(gated.errors)")
         }
 
         @Test("a ceiling search steps the rate up until a step breaks a threshold, and reports the highest that held")
         func ceilingSearch() throws {
-            let directory = try temporaryDirectory()
+            let directory = try CommandLineSupport.temporaryDirectory()
             // One server that answers one request at a time in 10 ms: about 100 calls/s at most.
-            try write(
+            try CommandLineSupport.write(
                 """
                 target: { builtin: demo, args: [--serial, --latency, 10ms], topology: shared-process }
                 load: { model: ceiling, start: 40/s, step: 80/s, hold: 1s, max: 200/s, maxVUs: 20, until: ["p99 < 100ms", "dropped == 0"] }
                 steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
                 """, to: directory + "/s.yaml")
-            let finished = try mcpload(["run", "s.yaml", "--out", "out"], in: directory)
+            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             #expect(finished.output.contains("ceiling: 40.0/s held; stopped: 120.0/s broke a threshold"))
             let data = try #require(FileManager.default.contents(atPath: directory + "/out/ceiling.json"))
@@ -460,33 +415,35 @@ extension ProcessTests {
 
         @Test("a run prints progress lines while it goes (plain lines when not a terminal), none with --quiet")
         func progress() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 2, duration: 1s }\nsteps: [ping]\n", to: directory + "/s.yaml")
             let environment = ["MCPLOAD_PROGRESS_INTERVAL": "200ms"]
-            let shown = try mcpload(["run", "s.yaml", "--out", "a"], in: directory, environment: environment)
+            let shown = try CommandLineSupport.mcpload(
+                ["run", "s.yaml", "--out", "a"], in: directory, environment: environment)
             #expect(shown.status == 0)
             let lines = shown.output.split(separator: "\n").filter {
                 $0.contains(" clients ") && $0.contains(" req/s ")
             }
             #expect(lines.count >= 2, "\(shown.output)")
             #expect(lines.first?.hasPrefix("  0.") == true)
-            let quiet = try mcpload(["run", "s.yaml", "--out", "b", "-q"], in: directory, environment: environment)
+            let quiet = try CommandLineSupport.mcpload(
+                ["run", "s.yaml", "--out", "b", "-q"], in: directory, environment: environment)
             #expect(quiet.status == 0)
             #expect(!quiet.output.contains(" req/s "))
         }
 
         @Test("an abortOnFail threshold stops the run as soon as it breaks: status aborted, why, and exit 1")
         func abortOnFail() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 """
                 target: { builtin: demo, args: [--error-rate, "0.5"] }
                 load: { vus: 2, duration: 60s }
                 steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
                 thresholds: [{ threshold: "failure_rate < 10%", abortOnFail: true }]
                 """, to: directory + "/s.yaml")
-            let finished = try mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
             #expect(finished.status == 1, "\(finished.output)")
             let result = try RunResult.decode(
                 from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
@@ -502,8 +459,8 @@ extension ProcessTests {
             "no planted or leaked value appears raw in any output: stdout, result.json, summary.md, junit.xml, report.html"
         )
         func leakRedaction() throws {
-            let directory = try temporaryDirectory()
-            try write(
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
                 """
                 target: { builtin: demo, args: [--leak] }
                 load: { vus: 2, iterations: 2 }
@@ -512,7 +469,7 @@ extension ProcessTests {
                   # The check fails on purpose: its message quotes the canary it expected.
                   - call_tool: { name: echo, arguments: { text: "x" }, expect: { contains: "{{canary}}" } }
                 """, to: directory + "/s.yaml")
-            let finished = try mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             #expect(finished.output.contains("leaks (sensitive values on the wire"))
             let outputs =
@@ -529,9 +486,9 @@ extension ProcessTests {
 
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
         func matrixRows() throws {
-            let directory = try temporaryDirectory()
+            let directory = try CommandLineSupport.temporaryDirectory()
             let scenario = TestSupport.repositoryRoot.appendingPathComponent("scenarios/stdio-20-connections.yaml").path
-            let finished = try mcpload([
+            let finished = try CommandLineSupport.mcpload([
                 "run", scenario, "--vus", "5", "--rows", "fixed proxy,Streamable HTTP", "--out", directory,
             ])
             #expect(finished.status == 0, "\(finished.errors)")
@@ -562,28 +519,13 @@ extension ProcessTests {
             ])
         func matrixInputErrors(flags: [String], message: String) throws {
             let scenario = TestSupport.repositoryRoot.appendingPathComponent("scenarios/stdio-20-connections.yaml").path
-            let finished = try mcpload(["run", scenario] + flags)
+            let finished = try CommandLineSupport.mcpload(["run", scenario] + flags)
             #expect(finished.status == 2)
             #expect(finished.errors.contains(message), "\(finished.errors)")
         }
 
         /// Waits for a state of other processes that no event announces; bounded, so a broken
         /// build fails the test instead of hanging it.
-        private func waitUntil(_ condition: () -> Bool) async throws {
-            let start = ContinuousClock.now
-            while !condition() && ContinuousClock.now - start < .seconds(60) {
-                try await Task.sleep(for: .milliseconds(10))
-            }
-        }
-
-        private func waitForExit(_ process: Process) async {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    process.waitUntilExit()
-                    continuation.resume()
-                }
-            }
-        }
     }
 }
 
