@@ -20,6 +20,24 @@ final class ServerPipe: Sendable {
     private let writeEnd: Mutex<CInt?>
     /// The end mcpload reads, until NIO takes it over.
     private let readEnd: Mutex<CInt?>
+    /// The channel reading it, and why reading was stopped from outside, if it was.
+    private let reader = Locked<Reader>(Reader())
+    /// Completed once reading has ended, for whoever waits for the last bytes.
+    let finished = OneShot<Void>()
+
+    private struct Reader: Sendable {
+        var channel: (any Channel)?
+        var stopReason: String?
+    }
+
+    /// How reading ended.
+    enum End: Sendable, Equatable {
+        /// Every process holding the write end closed it.
+        case endOfFile
+        case failed(String)
+        /// ``stopReading(because:)`` ended it.
+        case stopped(String)
+    }
 
     init() throws(Failure) {
         var ends: [CInt] = [-1, -1]
@@ -45,16 +63,31 @@ final class ServerPipe: Sendable {
         }
     }
 
+    /// Stops reading: a process the server started may hold the write end open for ever after
+    /// the server itself has gone. Idempotent; takes effect at once or as soon as reading starts.
+    func stopReading(because reason: String) {
+        let channel = reader.withLock { reader -> (any Channel)? in
+            if reader.stopReason == nil { reader.stopReason = reason }
+            return reader.channel
+        }
+        channel?.close(promise: nil)
+    }
+
     /// Frames everything the server writes into lines, on the event loop that reads the pipe,
-    /// until the server closes its end (or exits); returns why reading stopped early, if it did.
-    /// The read end is NIO's from here on, and closed with the channel.
-    func readLines(maxLineBytes: Int, emit: @escaping @Sendable (LineFramer.Frame) -> Void) async -> String? {
+    /// until the server closes its end (or exits), or reading is stopped; says how it ended.
+    /// When `emit` returns false, reading pauses until `queue` has room again. The read end is
+    /// NIO's from here on, and closed with the channel.
+    func readLines(
+        maxLineBytes: Int, pausingFor queue: InboundQueue? = nil,
+        emit: @escaping @Sendable (LineFramer.Frame) -> Bool
+    ) async -> End {
+        defer { finished.complete(()) }
         guard
             let descriptor = readEnd.withLock({ end in
                 defer { end = nil }
                 return end
             })
-        else { return "the pipe was already read" }
+        else { return .failed("the pipe was already read") }
         let failure = Locked<String?>(nil)
         let channel: any Channel
         do {
@@ -62,18 +95,25 @@ final class ServerPipe: Sendable {
                 .takingOwnershipOfDescriptor(input: descriptor) { channel in
                     channel.eventLoop.makeCompletedFuture { () -> any Channel in
                         try channel.pipeline.syncOperations.addHandler(
-                            LineFramingHandler(maxLineBytes: maxLineBytes, emit: emit, failure: failure))
+                            LineFramingHandler(maxLineBytes: maxLineBytes, queue: queue, emit: emit, failure: failure))
                         return channel
                     }
                 }
         } catch {
             // Not taken over: the descriptor is still ours to close.
             close(descriptor)
-            return "\(error)"
+            return .failed("\(error)")
         }
-        // Closes when the server's end does (EOF) or after a read error; never fails.
+        let stoppedAlready = reader.withLock { reader -> Bool in
+            reader.channel = channel
+            return reader.stopReason != nil
+        }
+        if stoppedAlready { channel.close(promise: nil) }
+        // Closes when the server's end does (EOF), after a read error, or when stopped; never fails.
         try? await channel.closeFuture.get()
-        return failure.withLock { $0 }
+        reader.withLock { $0.channel = nil }
+        if let stopped = reader.withLock({ $0.stopReason }) { return .stopped(stopped) }
+        return failure.withLock { $0 }.map(End.failed) ?? .endOfFile
     }
 
     deinit {
@@ -90,22 +130,31 @@ private final class LineFramingHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private var framer: LineFramer
-    private let emit: @Sendable (LineFramer.Frame) -> Void
+    private let queue: InboundQueue?
+    private let emit: @Sendable (LineFramer.Frame) -> Bool
     private let failure: Locked<String?>
 
-    init(maxLineBytes: Int, emit: @escaping @Sendable (LineFramer.Frame) -> Void, failure: Locked<String?>) {
+    init(
+        maxLineBytes: Int, queue: InboundQueue?, emit: @escaping @Sendable (LineFramer.Frame) -> Bool,
+        failure: Locked<String?>
+    ) {
         framer = LineFramer(maxMessageBytes: maxLineBytes)
+        self.queue = queue
         self.emit = emit
         self.failure = failure
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        buffer.withUnsafeReadableBytes { bytes in framer.append(bytes, emit: emit) }
+        var full = false
+        buffer.withUnsafeReadableBytes { bytes in
+            framer.append(bytes) { frame in if !emit(frame) { full = true } }
+        }
+        if full, let queue { ReadPause.pause(context.channel, until: queue) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let last = framer.finish() { emit(last) }
+        if let last = framer.finish() { _ = emit(last) }
         context.fireChannelInactive()
     }
 

@@ -86,16 +86,26 @@ public enum StdioTransport {
         ChildProcessRegistry.register(pid)
         defer { ChildProcessRegistry.unregister(pid) }
 
-        let (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
+        let inbound = InboundQueue()
         let connection = StdioConnection(
             writer: execution.standardInputWriter, inbound: inbound, processIdentifier: pid)
         return try await withThrowingTaskGroup(of: [String]?.self) { group in
             group.addTask {
-                await StdoutPump.run(stdout, maxMessageBytes: launch.maxMessageBytes, into: continuation)
+                await StdoutPump.run(stdout, maxMessageBytes: launch.maxMessageBytes, into: inbound)
                 return nil
             }
             group.addTask {
                 await StderrTail.collect(stderr, keeping: launch.stderrTailLines)
+            }
+            group.addTask {
+                await waitForExit(of: execution)
+                // Its output is complete once it has gone, unless a process it started (and
+                // left running, or that escaped its group) still holds the pipes: then reading
+                // ends after a grace period, so neither the session nor the run waits on it.
+                await drain(
+                    [stdout, stderr], within: launch.shutdownGrace,
+                    because: "the server exited, but a process it started holds its output open")
+                return nil
             }
             let outcome: Result<Value, any Error>
             do {
@@ -103,13 +113,53 @@ public enum StdioTransport {
             } catch {
                 outcome = .failure(error)
             }
+            // What the server started, found while it still runs: a child that left its process
+            // group (a daemon) is out of reach of the group's signals below.
+            let descendants = ProcessTree.descendants(of: pid)
             await connection.closeInput()
             await execution.teardown(using: shutdownSequence(grace: launch.shutdownGrace))
+            // The teardown stops at the server's own exit; whatever it started in its group goes
+            // too, even a process that ignores SIGTERM. (The group outlives its leader's reaping
+            // only while it has members, so its id cannot have been reused yet.)
+            kill(-pid, SIGKILL)
+            ProcessTree.kill(descendants)
             var tail: [String] = []
             while let finished = try await group.next() {
                 if let lines = finished { tail = lines }
             }
             return Completion(value: try outcome.get(), stderrTail: tail)
+        }
+    }
+
+    /// Returns when the server process has exited, whether or not its pipes have closed.
+    ///
+    /// swift-subprocess watches every child's exit (a pidfd on Linux) but offers no call that
+    /// only waits for it. A teardown does wait, and stops at the exit: one whose single step
+    /// sends the harmless `SIGCONT` and then waits longer than any run is exactly that wait.
+    private static func waitForExit(
+        of execution: Execution<CustomWriteInput, FileDescriptorOutput, FileDescriptorOutput>
+    ) async {
+        await execution.teardown(using: [
+            .send(signal: .resume, toProcessGroup: false, allowedDurationToNextStep: DurationText.maximum)
+        ])
+    }
+
+    /// Waits for `pipes` to end, at most `grace`; stops reading those still open after it.
+    private static func drain(_ pipes: [ServerPipe], within grace: Duration, because reason: String) async {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for pipe in pipes { await pipe.finished.wait() }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: grace)
+                return false
+            }
+            // The waiting task ends only when the pipes do: stopping them is what ends it.
+            if await group.next() == false {
+                for pipe in pipes { pipe.stopReading(because: reason) }
+            }
+            group.cancelAll()
         }
     }
 

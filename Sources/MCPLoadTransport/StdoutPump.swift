@@ -5,11 +5,19 @@ enum StdoutPump {
     static func run(
         _ output: ServerPipe,
         maxMessageBytes: Int,
-        into continuation: AsyncStream<InboundEvent>.Continuation
+        into queue: InboundQueue
     ) async {
-        let failure = await output.readLines(maxLineBytes: maxMessageBytes) { continuation.yield(.frame($0)) }
-        continuation.yield(.closed(failure.map { "reading server stdout failed: \($0)" } ?? "server closed its stdout"))
-        continuation.finish()
+        let end = await output.readLines(maxLineBytes: maxMessageBytes, pausingFor: queue) {
+            queue.yield(.frame($0))
+        }
+        let reason =
+            switch end {
+            case .endOfFile: "server closed its stdout"
+            case .failed(let failure): "reading server stdout failed: \(failure)"
+            case .stopped(let reason): reason
+            }
+        queue.yield(.closed(reason))
+        queue.finish()
     }
 }
 
@@ -19,7 +27,7 @@ enum StderrTail {
 
     static func collect(_ errorOutput: ServerPipe, keeping limit: Int) async -> [String] {
         let lines = Locked<[String]>([])
-        let failure = await errorOutput.readLines(maxLineBytes: maxLineBytes) { frame in
+        let end = await errorOutput.readLines(maxLineBytes: maxLineBytes) { frame in
             let line =
                 switch frame {
                 case .line(let bytes): String(decoding: bytes, as: UTF8.self)
@@ -29,9 +37,10 @@ enum StderrTail {
                 kept.append(line)
                 if kept.count > limit { kept.removeFirst() }
             }
+            return true
         }
         var tail = lines.withLock { $0 }
-        if let failure { tail.append("[reading stderr failed: \(failure)]") }
+        if case .failed(let failure) = end { tail.append("[reading stderr failed: \(failure)]") }
         return limit == 0 ? [] : tail
     }
 }

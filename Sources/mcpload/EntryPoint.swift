@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MCPLoadTransport
 
 /// Parses by hand rather than with `@main` so every usage error exits with status 2, as the
 /// README promises, instead of argument-parser's default 64.
@@ -9,8 +10,21 @@ enum EntryPoint {
         // A server that exits while we write to it must give us EPIPE, not kill mcpload.
         signal(SIGPIPE, SIG_IGN)
         raiseOpenFileLimit()
+        // Started with the first server: whatever ends mcpload, its servers end with it.
+        ProcessGuardian.install(command: [ownExecutable, "guardian"])
+        var command: any ParsableCommand
         do {
-            var command = try MCPLoad.parseAsRoot()
+            command = try MCPLoad.parseAsRoot()
+        } catch {
+            // Usage errors, --help and --version: argument-parser's words, our exit codes.
+            let message = MCPLoad.fullMessage(for: error)
+            if MCPLoad.exitCode(for: error) == .success {
+                print(message)
+                Foundation.exit(ExitStatus.ok)
+            }
+            fail(message, status: ExitStatus.badInput)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -19,18 +33,30 @@ enum EntryPoint {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch let error as InputError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            Foundation.exit(ExitStatus.badInput)
+            fail(error.description, status: ExitStatus.badInput)
+        } catch let error as OutputError {
+            fail("mcpload: \(error.description)", status: ExitStatus.outputFailed)
+        } catch let error as ValidationError {
+            fail(MCPLoad.fullMessage(for: error), status: ExitStatus.badInput)
         } catch {
-            let code = MCPLoad.exitCode(for: error)
-            let message = MCPLoad.fullMessage(for: error)
-            if code == .success {
-                print(message)
-                Foundation.exit(ExitStatus.ok)
-            }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            Foundation.exit(ExitStatus.badInput)
+            // Not the user's input, not the server's doing: a bug of ours, said as such.
+            fail("mcpload: internal error: \(error); please report it", status: ExitStatus.internalError)
         }
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(status)
+    }
+
+    /// This executable, for the helpers mcpload starts from it. Linux's `/proc/self/exe`
+    /// stays valid even if the file is replaced (a rebuild) while mcpload runs.
+    static var ownExecutable: String {
+        #if os(Linux)
+        "/proc/self/exe"
+        #else
+        Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
+        #endif
     }
 
     /// Every stdio server costs three pipes; at a few hundred clients the usual soft limit of

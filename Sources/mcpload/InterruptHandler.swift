@@ -4,8 +4,9 @@ import MCPLoadEngine
 import MCPLoadTransport
 import Synchronization
 
-/// Ctrl-C (or SIGTERM) during a run: the first drains and lets results be written; the second
-/// exits at once, after killing every server process still running.
+/// Ctrl-C (or SIGTERM, SIGHUP, SIGQUIT) during a run: the first drains and lets results be
+/// written; the second exits at once, after killing every server process still running. A
+/// closed terminal (SIGHUP) or a quit key (SIGQUIT) must not lose a run's results either.
 ///
 /// One handler serves a sequence of runs (a transport comparison): ``watch(_:)`` points it at
 /// the run under way, and a drained comparison starts no further run.
@@ -15,7 +16,7 @@ final class InterruptHandler {
 
     init() {
         let state = self.state
-        sources = [SIGINT, SIGTERM].map { signalNumber in
+        sources = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { signalNumber in
             // Dispatch delivers the signal on a queue; the default action must be off first.
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -28,7 +29,7 @@ final class InterruptHandler {
                 } else {
                     ChildProcessRegistry.killAll()
                     FileHandle.standardError.write(Data("\nmcpload: stopped; server processes killed\n".utf8))
-                    exit(130)
+                    exit(128 + signalNumber)
                 }
             }
             source.resume()

@@ -8,11 +8,12 @@ struct MCPLoad: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 the run completed and every threshold held, 1 a threshold or regression gate \
             failed (audit: a finding), 2 bad input (scenario, flags or files), 3 the run could not start or \
-            was aborted (partial results are still written).
+            was aborted (partial results are still written), 4 a result or report could not be written, \
+            5 an internal error in mcpload itself.
             """,
         subcommands: [
             RunCommand.self, CompareCommand.self, ReportCommand.self, AuditCommand.self, ValidateCommand.self,
-            DemoServerCommand.self,
+            DemoServerCommand.self, GuardianCommand.self,
         ]
     )
 }
@@ -23,4 +24,16 @@ enum ExitStatus {
     static let thresholdFailed: Int32 = 1
     static let badInput: Int32 = 2
     static let notStartedOrAborted: Int32 = 3
+    static let outputFailed: Int32 = 4
+    static let internalError: Int32 = 5
+}
+
+/// A file mcpload had to write (a result, a report, a comparison) could not be written: the
+/// run's outcome is unknown to whoever reads the folder, so it is never a silent success.
+struct OutputError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ path: String, _ error: any Error) {
+        description = "could not write \(path): \(error.localizedDescription)"
+    }
 }

@@ -17,10 +17,12 @@ public enum ChildProcessRegistry {
 
     static func register(_ pid: Int32) {
         live.withLock { _ = $0.insert(pid) }
+        ProcessGuardian.started(pid)
     }
 
     static func unregister(_ pid: Int32) {
         live.withLock { _ = $0.remove(pid) }
+        ProcessGuardian.stopped(pid)
     }
 
     /// The processes currently running.
