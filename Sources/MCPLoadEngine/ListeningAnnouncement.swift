@@ -4,7 +4,7 @@ import MCPLoadTransport
 /// Reads the line a server prints once it listens (`… listening on http://127.0.0.1:PORT/mcp`).
 enum ListeningAnnouncement {
     static func endpoint(
-        from inbound: AsyncStream<InboundEvent>, within timeout: Duration
+        from inbound: InboundQueue, within timeout: Duration
     ) async throws(Failure)
         -> String
     {

@@ -3,8 +3,7 @@ import MCPLoadCore
 /// A transport backed by memory: what the client sends is handed to a test's closure, and the
 /// test plays the server by feeding inbound events. No process, no socket, no timing.
 public final class InMemoryTransport: MessageTransport {
-    public let inbound: AsyncStream<InboundEvent>
-    private let continuation: AsyncStream<InboundEvent>.Continuation
+    public let inbound = InboundQueue()
     private let onSend: @Sendable ([UInt8]) async throws(Failure) -> Void
     private let onAbort: @Sendable () async -> Void
 
@@ -12,7 +11,6 @@ public final class InMemoryTransport: MessageTransport {
         onSend: @escaping @Sendable ([UInt8]) async throws(Failure) -> Void,
         onAbort: @escaping @Sendable () async -> Void = {}
     ) {
-        (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
         self.onSend = onSend
         self.onAbort = onAbort
     }
@@ -28,16 +26,16 @@ public final class InMemoryTransport: MessageTransport {
 
     /// Delivers a server line (as written, without newline).
     public func deliver(_ line: String) {
-        continuation.yield(.frame(.line(Array(line.utf8))))
+        inbound.yield(.frame(.line(Array(line.utf8))))
     }
 
     public func deliver(_ event: InboundEvent) {
-        continuation.yield(event)
+        inbound.yield(event)
     }
 
     /// Ends the server's side.
     public func close(_ reason: String = "closed by test") {
-        continuation.yield(.closed(reason))
-        continuation.finish()
+        inbound.yield(.closed(reason))
+        inbound.finish()
     }
 }

@@ -61,8 +61,12 @@ public actor JSONRPCClient {
         var bytes: Int
     }
 
-    public init(transport: any MessageTransport) {
+    /// Hides the run's secrets in what failure messages quote of the server's lines.
+    private let redactor: Redactor
+
+    public init(transport: any MessageTransport, redactor: Redactor = .none) {
         self.transport = transport
+        self.redactor = redactor
     }
 
     /// Tells the transport which protocol version the handshake agreed on (nil: none yet).
@@ -244,13 +248,25 @@ public actor JSONRPCClient {
         counts[method] != nil || counts.count < distinctMethodLimit ? method : "(other methods)"
     }
 
+    /// Messages handled in a row before the reader lets the session's other work onto the actor.
+    static let eventsBetweenYields = 64
+
     /// Reads the server's messages until its side ends, and expires requests whose deadline
     /// passes. Run it beside the requests.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.watchDeadlines() }
+            var sinceYield = 0
             for await event in transport.inbound {
                 await receive(event, at: clock.now)
+                // A server that floods never lets the stream run dry, so this loop would never
+                // suspend and keep the actor from everything else: requests giving up at their
+                // deadline, requests being sent. Now and then it steps aside.
+                sinceYield += 1
+                if sinceYield == Self.eventsBetweenYields {
+                    sinceYield = 0
+                    await Task.yield()
+                }
             }
             close("server's stream ended")
             group.cancelAll()
@@ -278,7 +294,7 @@ public actor JSONRPCClient {
     private func handle(_ line: [UInt8], at instant: ContinuousClock.Instant) async {
         let message: JSONRPCMessage
         do {
-            message = try JSONRPCMessage.parse(line)
+            message = try JSONRPCMessage.parse(line, redactor: redactor)
         } catch {
             failInFlight(error, at: instant, bytes: line.count + 1)
             return

@@ -11,8 +11,8 @@ public protocol MessageTransport: Sendable {
     /// Throws a `not_sent`, `transport` or `http_status` ``Failure``.
     func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure)
 
-    /// The server's messages in arrival order; finishes after ``InboundEvent/closed(_:)``.
-    var inbound: AsyncStream<InboundEvent> { get }
+    /// The server's messages in arrival order, bounded; finishes after ``InboundEvent/closed(_:)``.
+    var inbound: InboundQueue { get }
 
     /// Ends the connection at once, without grace. Called when a write cannot finish within its
     /// request's timeout on a transport whose writes block on a stalled reader (a pipe).

@@ -11,13 +11,13 @@ import Darwin
 
 /// One running stdio server seen as a ``MessageTransport``: lines to its stdin, lines from its stdout.
 public final class StdioConnection: MessageTransport {
-    public let inbound: AsyncStream<InboundEvent>
+    public let inbound: InboundQueue
     /// The server's process id, for resource sampling and diagnostics.
     public let processIdentifier: Int32
     private let writer: StandardInputWriter
     private let turns = SerialWriter()
 
-    init(writer: StandardInputWriter, inbound: AsyncStream<InboundEvent>, processIdentifier: Int32) {
+    init(writer: StandardInputWriter, inbound: InboundQueue, processIdentifier: Int32) {
         self.writer = writer
         self.inbound = inbound
         self.processIdentifier = processIdentifier

@@ -3,13 +3,13 @@ import Synchronization
 
 /// One client session's view of the fan-in proxy: a ``MessageTransport`` like any other.
 final class FanInClientTransport: MessageTransport {
-    let inbound: AsyncStream<InboundEvent>
+    let inbound: InboundQueue
     private let client: FanInRouter.Client
     private let proxy: FanInProxy
     /// Requests whose message is in the proxy's queue or being written, by id.
     private let pending = Mutex<[JSONRPCID: QueuedWrite]>([:])
 
-    init(client: FanInRouter.Client, inbound: AsyncStream<InboundEvent>, proxy: FanInProxy) {
+    init(client: FanInRouter.Client, inbound: InboundQueue, proxy: FanInProxy) {
         self.client = client
         self.inbound = inbound
         self.proxy = proxy

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import NIOCore
 
 /// mcpload's built-in fan-in proxy: many client sessions multiplexed onto one server's
 /// stdin and stdout, as stdio-to-HTTP proxies do in production.
@@ -6,21 +7,30 @@ import MCPLoadCore
 /// The ``FanInRouter`` decides; the proxy does the I/O. One writer feeds the server's stdin
 /// in the order messages were submitted (a slow or stalled server makes the queue grow, and
 /// clients that give up while queued never reached it); one reader hands every server line to
-/// the client(s) the router names.
+/// the client(s) the router names, waiting while a client's inbox is full.
 public actor FanInProxy {
     private var router: FanInRouter
     private let upstream: any MessageTransport
-    private var inboxes: [FanInRouter.Client: AsyncStream<InboundEvent>.Continuation] = [:]
-    private let outbox: AsyncStream<QueuedWrite>
-    private let outboxInput: AsyncStream<QueuedWrite>.Continuation
+    private var inboxes: [FanInRouter.Client: InboundQueue] = [:]
+    /// Messages waiting for the server's stdin, in order, withdrawn ones included until dropped.
+    private var outbox = CircularBuffer<QueuedWrite>()
+    private var outboxBytes = 0
+    /// The outbox's length at which withdrawn messages are dropped next (doubling: amortised O(1)).
+    private var compactAt = 256
+    /// Rings when the outbox gets a message, or closes.
+    private let doorbell = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private var outboxClosed = false
     /// The write in progress, if any: at shutdown, a write stuck on a server that stopped reading.
     private var currentWrite: QueuedWrite?
     private var closedReason: String?
 
+    /// Messages (and bytes) queued for a server that stopped reading; more are refused as never sent.
+    static let outboxLimit = 10_000
+    static let outboxByteLimit = 64 << 20
+
     private init(upstream: any MessageTransport, settings: FanInSettings) {
         self.upstream = upstream
         router = FanInRouter(settings: settings)
-        (outbox, outboxInput) = AsyncStream.makeStream(of: QueuedWrite.self)
     }
 
     /// Runs a proxy in front of `upstream` while `body` runs; returns what the body returned and
@@ -53,14 +63,14 @@ public actor FanInProxy {
 
     // MARK: Clients
 
-    private func attach() -> (FanInRouter.Client, AsyncStream<InboundEvent>) {
+    private func attach() -> (FanInRouter.Client, InboundQueue) {
         let client = router.attach()
-        let (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
+        let inbound = InboundQueue()
         if let closedReason {
-            continuation.yield(.closed(closedReason))
-            continuation.finish()
+            inbound.yield(.closed(closedReason))
+            inbound.finish()
         } else {
-            inboxes[client] = continuation
+            inboxes[client] = inbound
         }
         return (client, inbound)
     }
@@ -74,12 +84,19 @@ public actor FanInProxy {
     /// proxy answered it itself or dropped it).
     func submit(_ message: [UInt8], from client: FanInRouter.Client) throws(Failure) -> [QueuedWrite] {
         if let closedReason { throw Failure(.notSent, "connection closed: \(closedReason)") }
+        dropWithdrawn()
+        guard outbox.count < Self.outboxLimit, outboxBytes < Self.outboxByteLimit else {
+            throw Failure(
+                .notSent, "the proxy's queue is full (\(outbox.count) messages): the shared server stopped reading")
+        }
         var writes: [QueuedWrite] = []
         for action in router.fromClient(client, message) {
             switch action {
             case .forward(let bytes):
                 let write = QueuedWrite(bytes: bytes)
-                outboxInput.yield(write)
+                outbox.append(write)
+                outboxBytes += bytes.count
+                doorbell.continuation.yield()
                 writes.append(write)
             case .deliver(let bytes, let recipient):
                 inboxes[recipient]?.yield(.frame(.line(bytes)))
@@ -88,10 +105,33 @@ public actor FanInProxy {
         return writes
     }
 
+    /// Drops the messages whose clients gave up while they were queued, once the queue has
+    /// doubled since the last time: a stalled server must not keep every withdrawn one.
+    private func dropWithdrawn() {
+        guard outbox.count >= compactAt else { return }
+        outbox = CircularBuffer(outbox.filter { !$0.isWithdrawn })
+        outboxBytes = outbox.reduce(0) { $0 + $1.bytes.count }
+        compactAt = max(256, 2 * outbox.count)
+    }
+
+    /// The next message for the server, waiting for one; nil once the outbox is closed.
+    private func nextWrite() async -> QueuedWrite? {
+        var rings = doorbell.stream.makeAsyncIterator()
+        while true {
+            if let write = outbox.popFirst() {
+                outboxBytes -= write.bytes.count
+                return write
+            }
+            if outboxClosed { return nil }
+            guard await rings.next() != nil else { return nil }
+        }
+    }
+
     // MARK: Server
 
     private func writeToServer() async {
-        for await write in outbox where write.beginWriting() {
+        while let write = await nextWrite() {
+            guard write.beginWriting() else { continue }
             currentWrite = write
             do {
                 try await upstream.send(write.bytes, awaiting: nil)
@@ -108,7 +148,9 @@ public actor FanInProxy {
             switch event {
             case .frame(.line(let line)):
                 for case .deliver(let bytes, let recipient) in router.fromServer(line) {
-                    inboxes[recipient]?.yield(.frame(.line(bytes)))
+                    guard let inbox = inboxes[recipient] else { continue }
+                    // A client that reads slower than the server writes holds the reading back.
+                    if !inbox.yield(.frame(.line(bytes))) { await inbox.waitForRoom() }
                 }
             case .frame(.oversize):
                 // Too long to read, so nobody can tell whose it is: every client with a request
@@ -134,7 +176,8 @@ public actor FanInProxy {
     }
 
     private func shutDown() async {
-        outboxInput.finish()
+        outboxClosed = true
+        doorbell.continuation.finish()
         close("the run ended")
         // A write still in progress is blocked on a server that stopped reading; only ending
         // the server frees it, and the run is over.

@@ -28,13 +28,16 @@ struct FanInRouter {
 
     /// `rewrite`: the proxy's id for each request in flight, and whose it is.
     private var outstanding: [JSONRPCID: Origin] = [:]
-    /// `rewrite`: proxy ids of requests whose client left before the answer came.
-    private var abandoned: Set<JSONRPCID> = []
+    /// `rewrite`: proxy ids of requests whose client left before the answer came (the most
+    /// recent ones: an answer later than thousands of others is counted as unmatched).
+    private var abandoned = RecentIDs(capacity: FanInRouter.forgottenAfter)
     private var nextUpstreamID: Int64 = 1
     /// `passthrough`: who gets the answer to each id; whether another client's entry was overwritten.
     private var routes: [JSONRPCID: (client: Client, overwrote: Bool)] = [:]
-    /// `rewrite`: server requests handed to clients and not answered yet.
-    private var openServerRequests: Set<JSONRPCID> = []
+    /// `rewrite`: server requests handed to clients and not answered yet (the most recent ones).
+    private var openServerRequests = RecentIDs(capacity: FanInRouter.forgottenAfter)
+    /// How many ids the router remembers for answers that may never come.
+    static let forgottenAfter = 4096
     private var handshake = Handshake.none
     private var initializedForwarded = false
 
@@ -104,7 +107,7 @@ struct FanInRouter {
         case .response(let id, _), .errorResponse(let id, _, _, _):
             // A client answering a server request. A rewriting proxy passes one answer per request.
             if settings.ids == .rewrite {
-                guard openServerRequests.remove(id) != nil else {
+                guard openServerRequests.remove(id) else {
                     statistics.duplicateAnswersDropped += 1
                     return []
                 }
@@ -180,7 +183,7 @@ struct FanInRouter {
         case .rewrite:
             if let origin = outstanding.removeValue(forKey: id) {
                 actions.append(.deliver(Self.replacingID(of: value, with: origin.id), to: origin.client))
-            } else if abandoned.remove(id) != nil {
+            } else if abandoned.remove(id) {
                 statistics.lateResponses += 1
             } else {
                 statistics.unmatchedResponses += 1

@@ -21,6 +21,11 @@ final class QueuedWrite: Sendable {
         self.bytes = bytes
     }
 
+    /// Whether its client gave up on it before its turn came: it will never be written.
+    var isWithdrawn: Bool {
+        state.withLock { if case .withdrawn = $0 { true } else { false } }
+    }
+
     /// Whether the message is still waiting for its turn: giving up on it now means it never left mcpload.
     var isQueued: Bool {
         state.withLock { if case .queued = $0 { true } else { false } }

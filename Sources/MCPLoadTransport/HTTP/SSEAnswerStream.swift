@@ -11,20 +11,23 @@ struct SSEAnswerStream: Sendable {
         parser = SSEParser(maxEventBytes: maxEventBytes)
     }
 
-    /// Parses `bytes` and hands every message on to `sink` as it completes.
-    mutating func feed(_ bytes: some Sequence<UInt8>, to sink: AsyncStream<InboundEvent>.Continuation) {
+    /// Parses `bytes` and hands every message on to `sink` as it completes; false when the
+    /// sink is full and reading should pause until it has room.
+    mutating func feed(_ bytes: some Sequence<UInt8>, to sink: InboundQueue) -> Bool {
+        var room = true
         parser.append(bytes) { output in
             switch output {
             case .event(let event) where event.type == "message" && !event.bytes.isEmpty:
                 let message = event.bytes
                 lastMessage = message
-                sink.yield(.frame(.line(message)))
+                room = sink.yield(.frame(.line(message))) && room
             case .event:
                 break  // priming events (no data) and other types carry nothing for an MCP client
             case .oversize(let byteCount):
-                sink.yield(.frame(.oversize(byteCount: byteCount)))
+                room = sink.yield(.frame(.oversize(byteCount: byteCount))) && room
             }
         }
+        return room
     }
 
     /// The body ended; an event not terminated by a blank line is discarded.

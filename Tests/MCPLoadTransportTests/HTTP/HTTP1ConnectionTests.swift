@@ -18,13 +18,13 @@ struct HTTP1ConnectionTests {
         let connections = SessionConnections(
             origin: try HTTPOrigin(endpoint: server.endpoint), connectTimeout: .seconds(5), idleTimeout: nil)
         defer { connections.closeAll() }
-        let (inbound, sink) = AsyncStream.makeStream(of: InboundEvent.self)
+        let inbound = InboundQueue()
         var answers: [Result<PostAnswer, Failure>] = []
         for _ in 0..<count {
             let head = HTTPRequestHead(
                 version: .http1_1, method: .POST, uri: "/mcp",
                 headers: ["Host": "127.0.0.1", "Content-Length": "2", "Content-Type": "application/json"])
-            let reader = PostAnswerReader(sink: sink, maxMessageBytes: maxMessageBytes)
+            let reader = PostAnswerReader(sink: inbound, maxMessageBytes: maxMessageBytes)
             do throws(Failure) {
                 let answer = try await connections.send(head, body: ByteBuffer(string: "{}"), reader: reader)
                 answers.append(.success(answer))
@@ -32,7 +32,7 @@ struct HTTP1ConnectionTests {
                 answers.append(.failure(error))
             }
         }
-        sink.finish()
+        inbound.finish()
         var delivered: [String] = []
         for await event in inbound {
             if case .frame(.line(let line)) = event { delivered.append(String(decoding: line, as: UTF8.self)) }
@@ -95,7 +95,7 @@ struct HTTP1ConnectionTests {
         await server.stop()
         let first = try answers[0].get()
         #expect(first.head.status == .serviceUnavailable && first.errorBody.count == PostAnswerReader.errorBodyPrefix)
-        let failure = HTTPFailure.status(first.head, body: first.errorBody)
+        let failure = HTTPFailure.status(first.head, body: first.errorBody, redactor: .none)
         #expect(failure.message.hasPrefix("HTTP 503 Service Unavailable: xxx"))
         #expect(server.connectionsAccepted == 1)
     }
@@ -177,18 +177,18 @@ struct HTTP1ConnectionTests {
         }
         let connections = SessionConnections(
             origin: try HTTPOrigin(endpoint: server.endpoint), connectTimeout: .seconds(5), idleTimeout: nil)
-        let (inbound, sink) = AsyncStream.makeStream(of: InboundEvent.self)
+        let inbound = InboundQueue()
         var delivered: [Bool] = []
         for id in 1...5 {
             let head = HTTPRequestHead(
                 version: .http1_1, method: .POST, uri: "/mcp", headers: ["Host": "127.0.0.1", "Content-Length": "2"])
-            let reader = PostAnswerReader(sink: sink, maxMessageBytes: 1 << 20, answering: .number(Int64(id)))
+            let reader = PostAnswerReader(sink: inbound, maxMessageBytes: 1 << 20, answering: .number(Int64(id)))
             let answer = try await connections.send(head, body: ByteBuffer(string: "{}"), reader: reader)
             delivered.append(answer.streamEndDelivered)
         }
         connections.closeAll()
         await server.stop()
-        sink.finish()
+        inbound.finish()
         var events: [InboundEvent] = []
         for await event in inbound { events.append(event) }
         #expect(delivered == [true, true, true, false, false])

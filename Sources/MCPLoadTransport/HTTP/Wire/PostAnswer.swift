@@ -23,7 +23,7 @@ struct PostAnswer: Sendable {
 struct PostAnswerReader {
     /// Where a Streamable HTTP session's answers go; nil for a POST whose answers come
     /// elsewhere (legacy SSE, DELETE), which only says whether it was taken.
-    let sink: AsyncStream<InboundEvent>.Continuation?
+    let sink: InboundQueue?
     let maxMessageBytes: Int
     /// The request this POST carries, whose stream end a complete answer reports.
     let answering: JSONRPCID?
@@ -46,7 +46,7 @@ struct PostAnswerReader {
     static let errorBodyPrefix = 4096
 
     init(
-        sink: AsyncStream<InboundEvent>.Continuation?, maxMessageBytes: Int, answering: JSONRPCID? = nil,
+        sink: InboundQueue?, maxMessageBytes: Int, answering: JSONRPCID? = nil,
         sawHead: (@Sendable (HTTPResponseHead) -> Void)? = nil
     ) {
         self.sink = sink
@@ -80,7 +80,9 @@ struct PostAnswerReader {
         }
     }
 
-    mutating func read(_ buffer: ByteBuffer) {
+    /// Takes a part of the body; false when the session's queue is full and reading should
+    /// pause until it has room (an SSE answer streaming faster than the session reads).
+    mutating func read(_ buffer: ByteBuffer) -> Bool {
         // Each case takes its state out of `body` before changing it, so that the arrays and
         // buffers inside stay uniquely referenced and grow in place instead of being copied.
         var current = Body.discard
@@ -90,17 +92,18 @@ struct PostAnswerReader {
             guard var collected else {
                 // The usual answer is one chunk: kept as it came rather than copied.
                 body = buffer.readableBytes > maxMessageBytes ? tooLarge() : .json(buffer)
-                return
+                return true
             }
             guard collected.readableBytes + buffer.readableBytes <= maxMessageBytes else {
                 body = tooLarge()
-                return
+                return true
             }
             collected.writeImmutableBuffer(buffer)
             body = .json(collected)
         case .events(var stream):
-            if let sink { stream.feed(buffer.readableBytesView, to: sink) }
+            let room = sink.map { stream.feed(buffer.readableBytesView, to: $0) } ?? true
             body = .events(stream)
+            return room
         case .errorBody(var prefix):
             let room = Self.errorBodyPrefix - prefix.count
             if room > 0 { prefix.append(contentsOf: buffer.readableBytesView.prefix(room)) }
@@ -108,6 +111,7 @@ struct PostAnswerReader {
         case .discard:
             break
         }
+        return true
     }
 
     private func deliverStreamEnd() -> Bool {
