@@ -60,3 +60,11 @@ public struct EnvironmentTemplate: Sendable, Hashable {
         public let name: String
     }
 }
+
+/// What an HTTP header value may hold: no line breaks or other control characters (tab
+/// aside), which would end the header early and let the rest be read as another header.
+public enum HeaderValue {
+    public static func isValid(_ value: String) -> Bool {
+        value.unicodeScalars.allSatisfy { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }
+    }
+}

@@ -23,6 +23,14 @@ public struct Recorder: Sendable {
     /// Open model: how late each of this client's iterations started against its schedule.
     public var startLag: LatencyHistogram?
 
+    /// Hides the run's secrets in failure messages before they are kept.
+    public var redactor = Redactor.none
+    /// The last failure message redacted, and the result: failures come in runs of one message.
+    private var lastRedacted: (raw: String, kept: String)?
+
+    /// How much of a failure's message is kept (redacted first, then cut).
+    public static let messageLimit = 300
+
     /// For each scenario step, its slot in `steps`; nil for steps that send no request.
     private let slots: [Int?]
 
@@ -44,7 +52,27 @@ public struct Recorder: Sendable {
 
     public mutating func record(_ sample: Sample) {
         guard slots.indices.contains(sample.stepIndex), let slot = slots[sample.stepIndex] else { return }
-        steps[slot].record(sample)
+        guard case .failure(let failure) = sample.outcome else {
+            steps[slot].record(sample)
+            return
+        }
+        var kept = sample
+        kept.outcome = .failure(keepable(failure))
+        steps[slot].record(kept)
+    }
+
+    /// `failure` with its message redacted, then cut to ``messageLimit``: a server's words in it
+    /// (an error message, an echoed body) may be long and may hold what must not be shown.
+    private mutating func keepable(_ failure: Failure) -> Failure {
+        var failure = failure
+        if let last = lastRedacted, last.raw == failure.message {
+            failure.message = last.kept
+        } else {
+            let kept = redactor.excerpt(failure.message, limit: Self.messageLimit)
+            lastRedacted = (failure.message, kept)
+            failure.message = kept
+        }
+        return failure
     }
 
     public mutating func recordSessionOpened(setup: Duration, protocolVersion: String) {
@@ -61,6 +89,6 @@ public struct Recorder: Sendable {
     }
 
     public mutating func recordSessionFailed(_ failure: Failure) {
-        session.setupFailures.record(failure)
+        session.setupFailures.record(keepable(failure))
     }
 }

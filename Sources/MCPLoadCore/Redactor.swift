@@ -1,26 +1,62 @@
-/// Removes known secret values (header credentials given to mcpload) from any text that
-/// leaves the process: results, reports, logs, error messages.
-public struct Redactor: Sendable, Hashable {
+/// Removes secrets from any text that leaves the process: results, reports, logs, error messages.
+///
+/// Two kinds: values known to be secret (credentials given to mcpload: header values, URL
+/// credentials, a stdio server's environment, arguments marked secret), replaced whole; and,
+/// when the run scans for leaks, whatever a detector recognises (keys, tokens, cards), replaced
+/// by its redacted preview. Text is always redacted whole before it is cut (``excerpt(_:limit:)``):
+/// a secret that straddles the cut would otherwise leave its prefix behind.
+public struct Redactor: Sendable {
     public static let placeholder = "[redacted]"
     /// Values this short would redact ordinary text; nobody's credential is this short.
     static let minimumLength = 4
 
     private let secrets: [String]
+    private let patterns: LeakScanner?
 
-    public init(secrets: some Sequence<String>) {
+    public init(secrets: some Sequence<String>, patterns: LeakScanner? = nil) {
         // Longest first, so a secret containing another is replaced whole.
         self.secrets = Set(secrets.filter { $0.count >= Self.minimumLength }).sorted { $0.count > $1.count }
+        self.patterns = patterns
     }
 
     public static let none = Redactor(secrets: [])
 
+    /// The same secrets, and whatever `scanner`'s detectors recognise.
+    public func recognising(_ scanner: LeakScanner?) -> Redactor {
+        Redactor(secrets: secrets, patterns: scanner ?? patterns)
+    }
+
+    /// The same patterns, and `more` secrets.
+    public func adding(_ more: some Sequence<String>) -> Redactor {
+        Redactor(secrets: secrets + Array(more), patterns: patterns)
+    }
+
+    public var isEmpty: Bool { secrets.isEmpty && patterns == nil }
+
     public func redact(_ text: String) -> String {
-        guard !secrets.isEmpty else { return text }
         var output = text
         for secret in secrets where output.contains(secret) {
             output = output.replacing(secret, with: Self.placeholder)
         }
+        if let patterns { output = patterns.redact(output) }
         return output
+    }
+
+    /// At most `limit` characters of `text`, redacted first, then cut (with `…`).
+    public func excerpt(_ text: String, limit: Int) -> String {
+        let redacted = redact(text)
+        guard redacted.count > limit else { return redacted }
+        return String(redacted.prefix(max(0, limit))) + "…"
+    }
+
+    /// At most `limit` characters of `bytes` read as UTF-8, redacted first, then cut. Reads at
+    /// most `4 * limit` bytes plus the longest secret, enough for `limit` characters and any
+    /// secret that starts within them.
+    public func excerpt(_ bytes: some Collection<UInt8>, limit: Int) -> String {
+        let room = 4 * limit + (secrets.first?.utf8.count ?? 0) + 4096
+        var text = String(decoding: bytes.prefix(room), as: UTF8.self)
+        if bytes.count > room { text += "…" }
+        return excerpt(text, limit: limit)
     }
 }
 
@@ -42,7 +78,46 @@ extension TargetSpec {
             if let space = value.firstIndex(of: " ") { secrets.append(String(value[value.index(after: space)...])) }
             for variable in template.variables { if let secret = environment[variable] { secrets.append(secret) } }
         }
-        return (headers, Redactor(secrets: secrets))
+        return (headers, Redactor(secrets: secrets + launchSecrets))
+    }
+
+    /// Values of the target other than headers that are secrets: a URL's user information and
+    /// query values, the server's environment values, and arguments marked secret. Environment
+    /// values shorter than 8 characters (`1`, `true`, `debug`) are settings, not credentials:
+    /// redacting them would garble every message that happens to contain the word.
+    public var launchSecrets: [String] {
+        var secrets = environment.values.filter { $0.count >= 8 } + secretArguments
+        switch launch {
+        case .url(let endpoint), .httpCommand(_, let endpoint):
+            secrets += URLSecrets.of(endpoint)
+        case .command, .builtinDemo:
+            break
+        }
+        return secrets
+    }
+}
+
+/// The parts of a URL that carry credentials: `user:password@` and query values
+/// (`?token=…&api_key=…`). Parsed by hand because Foundation's URL is not in this module, and
+/// only these two parts matter.
+enum URLSecrets {
+    static func of(_ url: String) -> [String] {
+        var secrets: [String] = []
+        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? Substring(url)
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") {
+            let userinfo = authority[..<at]
+            secrets.append(String(userinfo))
+            secrets += userinfo.split(separator: ":").map(String.init)
+        }
+        if let question = url.firstIndex(of: "?") {
+            let query = url[url.index(after: question)...].prefix { $0 != "#" }
+            for pair in query.split(separator: "&") {
+                guard let equals = pair.firstIndex(of: "=") else { continue }
+                secrets.append(String(pair[pair.index(after: equals)...]))
+            }
+        }
+        return secrets
     }
 }
 

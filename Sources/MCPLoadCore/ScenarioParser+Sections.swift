@@ -18,6 +18,10 @@ extension ScenarioParser {
             guard !field.key.isEmpty, field.key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
             else { throw error(at: field.keyNode, "'\(field.key)' is not a valid header name") }
             let text = try string(field.value)
+            guard HeaderValue.isValid(text) else {
+                throw error(
+                    at: field.value, "target.headers.\(field.key): the value holds a line break or control character")
+            }
             do {
                 target.headers[field.key] = try EnvironmentTemplate(parsing: text)
             } catch {
@@ -56,54 +60,53 @@ extension ScenarioParser {
             }
             guard let command = fields["command"] else { return TargetSpec(launch: .url(text), transport: transport) }
             // A command that serves HTTP: mcpload starts it for the run and waits until `url` answers.
-            let words = try stringList(command)
-            guard let executable = words.first, !executable.isEmpty else {
+            let words = try commandWords(command, what: "command")
+            guard let executable = words.values.first, !executable.isEmpty else {
                 throw error(at: command, "command must name an executable")
             }
-            let arguments = try fields["args"].map { node throws(ScenarioError) in try stringList(node) } ?? []
-            var environment: [String: String] = [:]
-            if let envNode = fields["env"] {
-                for field in try mapping(envNode, context: "target.env").fields {
-                    environment[field.key] = try string(field.value)
-                }
+            let arguments = try fields["args"].map { node throws(ScenarioError) in try commandWords(node, what: "args")
             }
-            return TargetSpec(
-                launch: .httpCommand(words + arguments, url: text), transport: transport, environment: environment,
+            var target = TargetSpec(
+                launch: .httpCommand(words.values + (arguments?.values ?? []), url: text), transport: transport,
+                environment: try serverEnvironment(fields["env"]),
                 workingDirectory: try fields["cwd"].map { node throws(ScenarioError) in try string(node) })
+            target.secretArguments = words.secrets + (arguments?.secrets ?? [])
+            return target
         }
         if transport.isHTTP, let command = fields["command"] {
             throw error(
                 at: command, "with transport \(transport.rawValue), a command needs the 'url' where it will listen")
         }
-        let arguments = try fields["args"].map { node throws(ScenarioError) in try stringList(node) } ?? []
+        let arguments =
+            try fields["args"].map { node throws(ScenarioError) in try commandWords(node, what: "args") }
+            ?? CommandWords()
         let launch: TargetSpec.Launch
+        var secretArguments = arguments.secrets
         switch (fields["builtin"], fields["command"]) {
         case (let builtin?, nil):
             let name = try string(builtin)
             guard name == "demo" else {
                 throw error(at: builtin, "unknown builtin server '\(name)'; the built-in server is 'demo'")
             }
-            launch = .builtinDemo(arguments: arguments)
+            launch = .builtinDemo(arguments: arguments.values)
         case (nil, let command?):
-            let words = try stringList(command)
-            guard let executable = words.first, !executable.isEmpty else {
+            let words = try commandWords(command, what: "command")
+            guard let executable = words.values.first, !executable.isEmpty else {
                 throw error(at: command, "command must name an executable")
             }
-            launch = .command(words + arguments)
+            launch = .command(words.values + arguments.values)
+            secretArguments += words.secrets
         case (_?, _?):
             throw error(at: node, "target has both 'builtin' and 'command'; choose one")
         case (nil, nil):
             throw error(at: node, "target needs 'command' (a server to spawn) or 'builtin: demo'")
         }
-        var environment: [String: String] = [:]
-        if let envNode = fields["env"] {
-            for field in try mapping(envNode, context: "target.env").fields {
-                environment[field.key] = try string(field.value)
-            }
-        }
         let workingDirectory = try fields["cwd"].map { node throws(ScenarioError) in try string(node) }
-        return TargetSpec(
-            launch: launch, transport: transport, environment: environment, workingDirectory: workingDirectory)
+        var target = TargetSpec(
+            launch: launch, transport: transport, environment: try serverEnvironment(fields["env"]),
+            workingDirectory: workingDirectory)
+        target.secretArguments = secretArguments
+        return target
     }
 
     func parseLoad(_ node: Node) throws(ScenarioError) -> LoadSettings {
@@ -131,9 +134,9 @@ extension ScenarioParser {
         try rejectKeys(["rate", "stages", "maxVUs"], in: fields, model: "the open model: add 'model: open'")
         try rejectKeys(["start", "step", "hold", "max", "until"], in: fields, model: "the ceiling model")
         var load = LoadSettings()
-        if let vus = fields["vus"] { load.virtualClients = try integer(vus, minimum: 1, what: "load.vus") }
+        if let vus = fields["vus"] { load.virtualClients = try clientCount(vus, what: "load.vus") }
         if let duration = fields["duration"] {
-            load.duration = try self.duration(duration, what: "load.duration")
+            load.duration = try positiveDuration(duration, what: "load.duration")
             load.iterations = nil
         }
         if let iterations = fields["iterations"] {
@@ -159,7 +162,7 @@ extension ScenarioParser {
                 let pool = try mapping(strategy, context: "session.strategy")
                 try checkKeys(pool, allowed: ["pool"], context: "session.strategy")
                 guard let size = pool["pool"] else { throw error(at: strategy, "write the pool as { pool: N }") }
-                session.strategy = .pool(try integer(size, minimum: 1, what: "session.strategy.pool"))
+                session.strategy = .pool(try clientCount(size, what: "session.strategy.pool"))
             } else {
                 let name = try string(strategy)
                 guard let known = SessionSettings.Strategy(name: name) else {
@@ -171,19 +174,19 @@ extension ScenarioParser {
         }
         if let version = fields["protocolVersion"] { session.protocolVersion = try string(version) }
         if let timeout = fields["requestTimeout"] {
-            session.requestTimeout = try duration(timeout, what: "session.requestTimeout")
+            session.requestTimeout = try positiveDuration(timeout, what: "session.requestTimeout")
         }
         if let timeout = fields["setupTimeout"] {
-            session.setupTimeout = try duration(timeout, what: "session.setupTimeout")
+            session.setupTimeout = try positiveDuration(timeout, what: "session.setupTimeout")
         }
         if let grace = fields["shutdownGrace"] {
             session.shutdownGrace = try duration(grace, what: "session.shutdownGrace")
         }
         if let timeout = fields["connectTimeout"] {
-            session.connectTimeout = try duration(timeout, what: "session.connectTimeout")
+            session.connectTimeout = try positiveDuration(timeout, what: "session.connectTimeout")
         }
         if let timeout = fields["streamIdleTimeout"] {
-            session.streamIdleTimeout = try duration(timeout, what: "session.streamIdleTimeout")
+            session.streamIdleTimeout = try positiveDuration(timeout, what: "session.streamIdleTimeout")
         }
         if let listen = fields["listen"] { session.listen = try boolean(listen, what: "session.listen") }
         if let size = fields["maxMessageSize"] {

@@ -63,7 +63,6 @@ public enum LoadRunner {
             finishedAt: finishedAt,
             recorders: recorders
         ).redacted(by: plan.redactor)
-        if let scanner = plan.leakScanner { result = result.rewritingText(scanner.redact) }
         result.harness = health.harness
         result.serverResources = health.servers
         result.timeline = health.timeline
@@ -138,6 +137,7 @@ public enum LoadRunner {
                 options.listen = session.listen
                 options.connectTimeout = session.connectTimeout ?? session.setupTimeout
                 options.streamIdleTimeout = session.streamIdleTimeout
+                options.redactor = plan.redactor
                 let connector: SessionConnector =
                     switch kind {
                     case .streamable: .http(client: client, options: options)

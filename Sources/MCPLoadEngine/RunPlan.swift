@@ -15,7 +15,8 @@ public final class RunPlan: Sendable {
     public let logger: Logger
     /// HTTP headers with `${ENV}` resolved; their values are secrets as far as output goes.
     public let headers: [(name: String, value: String)]
-    /// Hides those values in everything the run reports.
+    /// Hides those values (and every other secret of the target, and whatever the leak
+    /// detectors recognise) in everything the run reports.
     public let redactor: Redactor
     /// The open model's dispatcher, set by the driver; nil in the closed model.
     let arrivals: OpenArrivals?
@@ -37,11 +38,13 @@ public final class RunPlan: Sendable {
         self.control = control
         self.logger = logger
         self.headers = headers
-        self.redactor = redactor
         arrivals = nil
         live = LiveCounters()
         canaries = LeakCanaries(clients: scenario.load.virtualClients)
-        leakScanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors, custom: $0.custom) }
+        let scanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors, custom: $0.custom) }
+        leakScanner = scanner
+        // Whatever the detectors recognise is hidden wherever a server's words are quoted.
+        self.redactor = redactor.recognising(scanner)
         leakSalt = UInt64.random(in: 0...UInt64.max)
     }
 
@@ -58,6 +61,13 @@ public final class RunPlan: Sendable {
         canaries = plan.canaries
         leakScanner = plan.leakScanner
         leakSalt = plan.leakSalt
+    }
+
+    /// A recorder for client `index` (0: the run's own measurements), hiding the run's secrets.
+    func makeRecorder(virtualClient index: Int) -> Recorder {
+        var recorder = Recorder(virtualClient: index, steps: index == 0 ? [] : scenario.steps)
+        recorder.redactor = redactor
+        return recorder
     }
 
     func scheduled(by arrivals: OpenArrivals) -> RunPlan {

@@ -12,7 +12,7 @@ enum SessionPool {
         size: Int, plan: RunPlan, connector: SessionConnector,
         _ body: @escaping @Sendable ([JSONRPCClient]) async -> Value
     ) async -> (Value, Recorder) {
-        let recorder = Recorder(virtualClient: 0, steps: [])
+        let recorder = plan.makeRecorder(virtualClient: 0)
         return await open(remaining: size, opened: [], recorder: recorder, plan: plan, connector: connector, body)
     }
 
@@ -25,7 +25,7 @@ enum SessionPool {
         let started = clock.now
         do {
             let ((value, next), _) = try await connector.withSession { transport in
-                let client = JSONRPCClient(transport: transport)
+                let client = JSONRPCClient(transport: transport, redactor: plan.redactor)
                 return await withTaskGroup(of: Void.self) { group in
                     group.addTask { await client.run() }
                     var recorder = recorder

@@ -18,7 +18,7 @@ struct SessionScope: Sendable {
 
     /// Runs steps on the connection until the session ends; returns the client's progress.
     func run(on transport: any MessageTransport, from start: ClientProgress) async -> (ClientProgress, End) {
-        let client = JSONRPCClient(transport: transport)
+        let client = JSONRPCClient(transport: transport, redactor: plan.redactor)
         return await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             var progress = start

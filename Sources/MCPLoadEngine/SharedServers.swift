@@ -21,7 +21,7 @@ final class SharedServers: Sendable {
     /// Starts the servers and their proxies, runs the clients through them, stops everything on
     /// every path. The proxies' counts and the servers' stderr come back as client 0's recorder.
     static func run(_ plan: RunPlan, launch: StdioLaunch, settings: FanInSettings) async throws(Failure) -> [Recorder] {
-        var recorder = Recorder(virtualClient: 0, steps: [])
+        var recorder = plan.makeRecorder(virtualClient: 0)
         recorder.fanIn = FanInStatistics()
         let (clients, servers) = try await withServers(
             remaining: settings.processes, proxies: [], launch: launch, settings: settings, recorder: recorder

@@ -11,7 +11,7 @@ struct VirtualClient: Sendable {
 
     /// Runs to completion and hands back everything this client measured.
     func run() async -> Recorder {
-        var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
+        var progress = ClientProgress(recorder: plan.makeRecorder(virtualClient: index))
         progress.canary = plan.canaries.canary(of: index)
         let clock = ContinuousClock()
         while await hasWork(&progress) {
@@ -61,7 +61,7 @@ struct VirtualClient: Sendable {
 
     /// Runs on a session of the run's pool; ends when the run does or the session breaks.
     func run(sharing client: JSONRPCClient) async -> Recorder {
-        var progress = ClientProgress(recorder: Recorder(virtualClient: index, steps: plan.scenario.steps))
+        var progress = ClientProgress(recorder: plan.makeRecorder(virtualClient: index))
         progress.canary = plan.canaries.canary(of: index)
         let scope = SessionScope(virtualClient: index, plan: plan, setupStarted: ContinuousClock.now)
         while await hasWork(&progress) {

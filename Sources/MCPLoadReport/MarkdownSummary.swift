@@ -25,7 +25,11 @@ public enum MarkdownSummary {
             "\(scenario.virtualClients) clients over \(scenario.transport)"
                 + (scenario.topology.map { " (\($0))" } ?? "")
                 + ", \(result.status.rawValue) in \(DurationText.rounded(result.durationSeconds, places: 2)) s"
-                + (result.harness?.saturation.map { ". **Harness saturated: figures unreliable** (\($0))" } ?? "") + "."
+                + (result.harness.flatMap { harness in
+                    harness.saturation.map {
+                        ". **\(harness.headline ?? "harness saturated"): figures unreliable** (\($0))"
+                    }
+                } ?? "") + "."
         )
         lines += [
             "", "| step | requests | ok | fail% | failures | p50 | p99 | req/s |",

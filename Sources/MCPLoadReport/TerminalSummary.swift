@@ -15,8 +15,8 @@ public enum TerminalSummary {
         out.append(
             "status: \(result.status.rawValue)\(result.statusReason.map { " (\($0))" } ?? ""), "
                 + "\(DurationText.rounded(result.durationSeconds, places: 2))s, run \(result.runID)")
-        if let saturation = result.harness?.saturation {
-            out.append("harness saturated: figures unreliable (\(saturation))")
+        if let saturation = result.harness?.saturation, let headline = result.harness?.headline {
+            out.append("\(headline): figures unreliable (\(saturation))")
         }
         out.append("")
         out.append(stepTable(result))

@@ -13,16 +13,20 @@ public enum TimelineSparkline {
         let columns = stride(from: 0, to: seconds.count, by: perColumn).map {
             Array(seconds[$0..<min($0 + perColumn, seconds.count)])
         }
-        let rates = columns.map { Double($0.reduce(0) { $0 + $1.requests }) / Double($0.count) }
+        let rates = columns.map { column in
+            Double(column.reduce(0) { $0 + $1.requests }) / Double(column.reduce(0) { $0 + $1.span })
+        }
         let errors = columns.map { Double($0.reduce(0) { $0 + $1.failureCount }) }
         let p99s = columns.map { column in column.compactMap { $0.latencyMicroseconds(atPercentile: 99) }.max() }
-        let unit = perColumn == 1 ? "1 column = 1 s" : "1 column = \(perColumn) s"
+        let columnSeconds = perColumn * (seconds.first?.span ?? 1)
+        let unit = columnSeconds == 1 ? "1 column = 1 s" : "1 column = \(columnSeconds) s"
+        let covered = seconds.reduce(0) { $0 + $1.span }
         let maxRate = rates.max() ?? 0
         let maxP99 = p99s.compactMap { $0 }.max()
         return [
-            "timeline (\(seconds.count) s, \(unit)):",
+            "timeline (\(covered) s, \(unit)):",
             "  req/s   \(line(rates))  max \(DurationText.rounded(maxRate, places: 1))/s",
-            "  errors  \(line(errors, zero: "·"))  \(UInt64(errors.reduce(0, +))) in all",
+            "  errors  \(line(errors, zero: "·"))  \(UInt64(clampingDouble: errors.reduce(0, +))) in all",
             "  p99     \(line(p99s.map { $0 ?? 0 }, zero: " "))  max "
                 + (maxP99.map { "≤" + DurationText.formatMicroseconds($0) } ?? "-"),
         ]

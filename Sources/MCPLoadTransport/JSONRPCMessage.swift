@@ -6,11 +6,14 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case null
 
-    /// The id a JSON value names; nil for values that cannot be ids (objects, arrays, booleans).
+    /// The id a JSON value names; nil for values that cannot be ids (objects, arrays, booleans,
+    /// fractions, and numbers beyond 64 bits, which no request of ours ever carries).
     public init?(_ value: JSONValue) {
         switch value {
         case .int(let number): self = .number(number)
-        case .double(let number) where number.rounded() == number: self = .number(Int64(number))
+        case .double(let number):
+            guard let whole = Int64(exactly: number) else { return nil }
+            self = .number(whole)
         case .string(let text): self = .string(text)
         case .null: self = .null
         default: return nil
@@ -41,23 +44,33 @@ public enum JSONRPCMessage: Sendable, Equatable {
     case response(id: JSONRPCID, result: JSONValue)
     case errorResponse(id: JSONRPCID, code: Int64, message: String, data: JSONValue?)
 
-    /// Classifies one line; throws a `protocol` ``Failure`` when it is not JSON-RPC 2.0.
-    public static func parse(_ line: [UInt8]) throws(Failure) -> JSONRPCMessage {
+    /// Classifies one line; throws a `protocol` ``Failure`` when it is not JSON-RPC 2.0, quoting
+    /// the line with `redactor`'s secrets hidden.
+    public static func parse(_ line: [UInt8], redactor: Redactor = .none) throws(Failure) -> JSONRPCMessage {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
         } catch {
-            throw Failure(.protocol, "not JSON (\(error)): \(preview(line))")
+            throw Failure(.protocol, "not JSON (\(error)): \(preview(line, redactor))")
         }
-        return try classify(value, line: line)
+        return try classify(value, line: line, redactor: redactor)
     }
 
-    static func classify(_ value: JSONValue, line: [UInt8]) throws(Failure) -> JSONRPCMessage {
+    static func classify(
+        _ value: JSONValue, line: [UInt8], redactor: Redactor = .none
+    ) throws(Failure) -> JSONRPCMessage {
+        func preview(_ line: [UInt8]) -> String { Self.preview(line, redactor) }
         guard case .object(let members) = value else {
             throw Failure(.protocol, "not a JSON-RPC object: \(preview(line))")
         }
         // A batch (array) is not valid in MCP since 2025-06-18, and never a response to our single requests.
+        guard members["jsonrpc"] == .string("2.0") else {
+            throw Failure(.protocol, "not JSON-RPC 2.0 (\"jsonrpc\" is not \"2.0\"): \(preview(line))")
+        }
         let id = members["id"].flatMap(JSONRPCID.init)
+        if members["id"] != nil, id == nil {
+            throw Failure(.protocol, "the id is neither a string nor a 64-bit integer: \(preview(line))")
+        }
         if let method = members["method"]?.stringValue {
             if let id, members["id"] != nil, id != .null {
                 return .request(id: id, method: method, params: members["params"])
@@ -84,10 +97,9 @@ public enum JSONRPCMessage: Sendable, Equatable {
         }
     }
 
-    /// At most 120 characters of a line, for error messages.
-    static func preview(_ line: [UInt8]) -> String {
-        let text = String(decoding: line.prefix(120), as: UTF8.self)
-        return line.count > 120 ? text + "…" : text
+    /// At most 120 characters of a line, for error messages: redacted, then cut.
+    static func preview(_ line: [UInt8], _ redactor: Redactor) -> String {
+        redactor.excerpt(line, limit: 120)
     }
 }
 

@@ -51,7 +51,9 @@ struct AuditCommand: AsyncParsableCommand {
         scenario.target = try auditedTarget()
         let control = RunControl(iterationsPerClient: sessions, duration: nil)
         let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
-        let resolved = try ScenarioLoader.resolvedHeaders(of: scenario.target)
+        var scenarios = [scenario]
+        let resolved = try ScenarioLoader.resolveSecrets(of: &scenarios)
+        scenario = scenarios[0]
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
             headers: resolved.headers, redactor: resolved.redactor)
@@ -68,16 +70,16 @@ struct AuditCommand: AsyncParsableCommand {
         if json {
             print(String(decoding: encoded, as: UTF8.self))
         } else {
-            print("\(target): \(audit.listings) of \(sessions) sessions listed their tools")
+            print("\(resolved.redactor.redact(target)): \(audit.listings) of \(sessions) sessions listed their tools")
             print(AuditSummary.render(audit).joined(separator: "\n"))
         }
         if let out {
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try encoded.write(to: URL(fileURLWithPath: "\(out)/audit.json"), options: .atomic)
             } catch {
-                throw InputError("--out \(out): cannot write audit.json (\(error.localizedDescription))")
+                throw OutputError("\(out)/audit.json", error)
             }
+            try RunCommand.write(encoded, to: "\(out)/audit.json")
         }
         if !audit.findings.isEmpty { throw ExitCode(ExitStatus.thresholdFailed) }
     }

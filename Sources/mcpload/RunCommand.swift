@@ -54,7 +54,8 @@ struct RunCommand: AsyncParsableCommand {
         if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
             throw InputError("headers are sent over HTTP only; this run has no http or sse transport")
         }
-        let resolved = try ScenarioLoader.resolvedHeaders(of: parsed.target)
+        let resolved = try ScenarioLoader.resolveSecrets(of: &variants)
+        if let first = variants.first, variants.count == 1 { parsed.target = first.target }
 
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "mcpload")
@@ -90,9 +91,13 @@ struct RunCommand: AsyncParsableCommand {
         if results.count > 1 {
             let comparison = VariantComparison.render(results)
             print("\n" + comparison)
-            try? Data((comparison + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/comparison.txt"))
+            try Self.write(Data((comparison + "\n").utf8), to: "\(directory)/comparison.txt")
             print("\ncomparison: \(directory)/comparison.txt")
-            try? ResultWriter.writeReports(for: results, to: directory)
+            do {
+                try ResultWriter.writeReports(for: results, to: directory)
+            } catch {
+                throw OutputError("the matrix reports in \(directory)", error)
+            }
         }
         // A run that a threshold stopped failed that threshold: exit 1, like one that failed at the end.
         let stopped = results.filter { $0.status != .completed && $0.abortedByThreshold == nil }
@@ -136,8 +141,14 @@ struct RunCommand: AsyncParsableCommand {
         print("\n" + report)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try? encoder.encode(outcome).write(to: URL(fileURLWithPath: "\(directory)/ceiling.json"))
-        try? Data((report + "\n").utf8).write(to: URL(fileURLWithPath: "\(directory)/ceiling.txt"))
+        do {
+            try Self.write(try encoder.encode(outcome), to: "\(directory)/ceiling.json")
+        } catch let error as OutputError {
+            throw error
+        } catch {
+            throw OutputError("\(directory)/ceiling.json", error)
+        }
+        try Self.write(Data((report + "\n").utf8), to: "\(directory)/ceiling.txt")
         print("\nceiling: \(directory)/ceiling.json")
         if interrupts.wasInterrupted || steps.first.map({ $0.requests == 0 && !$0.held }) == true {
             throw ExitCode(ExitStatus.notStartedOrAborted)
@@ -187,10 +198,18 @@ struct RunCommand: AsyncParsableCommand {
             let path = try ResultWriter.write(result, to: folder)
             print("\nresult: \(path)\n")
         } catch {
-            FileHandle.standardError.write(Data("mcpload: could not write results to \(folder): \(error)\n".utf8))
-            throw ExitCode(ExitStatus.notStartedOrAborted)
+            throw OutputError("the results in \(folder)", error)
         }
         return result
+    }
+
+    /// Writes `data` to `path` atomically, or says which file could not be written.
+    static func write(_ data: Data, to path: String) throws(OutputError) {
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw OutputError(path, error)
+        }
     }
 
     private func announcement(_ scenario: Scenario) -> String {

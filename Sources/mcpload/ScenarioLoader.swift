@@ -18,15 +18,28 @@ enum ScenarioLoader {
         }
     }
 
-    /// The target's headers with `${VAR}` read from the environment (values redacted in every
-    /// output); a variable that is not set is bad input, found before any load.
-    static func resolvedHeaders(
-        of target: TargetSpec
+    /// The runs' targets with `${VAR}` read from the environment in their command words and
+    /// server environment, their headers resolved likewise, and one redactor for every secret
+    /// of them all. A variable that is not set is bad input, found before any load.
+    static func resolveSecrets(
+        of scenarios: inout [Scenario]
     ) throws -> (headers: [(name: String, value: String)], redactor: Redactor) {
+        let environment = ProcessInfo.processInfo.environment
+        guard let first = scenarios.first else { return ([], .none) }
         do {
-            return try target.resolvedHeaders(environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw InputError("a header refers to ${\(error.name)}, which is not set in the environment")
+            let (headers, redactor) = try first.target.resolvedHeaders(environment: environment)
+            for header in headers where !HeaderValue.isValid(header.value) {
+                throw InputError(
+                    "header \(header.name): its value (from the environment) holds a line break or control character")
+            }
+            var secrets: [String] = []
+            for index in scenarios.indices {
+                scenarios[index].target = try scenarios[index].target.resolvingReferences(in: environment)
+                secrets += scenarios[index].target.launchSecrets
+            }
+            return (headers, redactor.adding(secrets))
+        } catch let error as EnvironmentTemplate.MissingVariable {
+            throw InputError("the target refers to ${\(error.name)}, which is not set in the environment")
         }
     }
 }
@@ -82,9 +95,17 @@ struct ScenarioOverrides: ParsableArguments {
 
     func validate() throws {
         if let virtualClients, virtualClients < 1 { throw ValidationError("--vus must be at least 1") }
+        if let virtualClients, virtualClients > LoadSettings.maximumVirtualClients {
+            throw ValidationError("--vus must be at most \(LoadSettings.maximumVirtualClients)")
+        }
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
-        if let duration, DurationText.parse(duration) == nil {
-            throw ValidationError("--duration: bad duration '\(duration)'; write a number with a unit: 500ms, 30s, 2m")
+        if let duration {
+            guard let parsed = DurationText.parse(duration) else {
+                throw ValidationError(
+                    "--duration: bad duration '\(duration)'; write a number with a unit: 500ms, 30s, 2m (at most 100 years)"
+                )
+            }
+            guard parsed > .zero else { throw ValidationError("--duration must be longer than 0") }
         }
         if let targetCommand, CommandLineWords.split(targetCommand).isEmpty {
             throw ValidationError("--target-command is empty")
@@ -187,18 +208,20 @@ struct ScenarioOverrides: ParsableArguments {
     }
 
     static func parseHeader(_ text: String) throws -> (String, EnvironmentTemplate) {
+        // The value is never echoed: it is usually a credential.
         guard let colon = text.firstIndex(of: ":") else {
-            throw ValidationError("--header '\(text.prefix(40))…' is not 'Name: value'")
+            throw ValidationError("--header: an argument is not 'Name: value' (its value is not shown)")
         }
         let name = text[..<colon].trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
             throw ValidationError("--header: '\(name)' is not a valid header name")
         }
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard HeaderValue.isValid(value) else {
+            throw ValidationError("--header \(name): the value holds a line break or control character")
+        }
         do {
-            return (
-                name,
-                try EnvironmentTemplate(parsing: text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-            )
+            return (name, try EnvironmentTemplate(parsing: value))
         } catch {
             throw ValidationError("--header \(name): \(error.message)")
         }

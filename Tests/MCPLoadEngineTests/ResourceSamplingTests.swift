@@ -19,18 +19,21 @@ struct ResourceSamplingTests {
         #expect(ProcessStat(parsing: "1 (x) S 1 2") == nil)
     }
 
+    let page = ProcessStat.pageBytes
+
+    func stat(cpuSeconds: Double, pages: UInt64) throws -> ProcessStat {
+        let ticks = UInt64(cpuSeconds * ProcessStat.ticksPerSecond)
+        let line = "1 (s) S 1 1 1 0 -1 0 0 0 0 0 \(ticks) 0 0 0 20 0 1 0 1 1 \(pages) 0"
+        return try #require(ProcessStat(parsing: line))
+    }
+
     @Test("the tracker keeps per-process peaks, the peak of all at once, CPU over time, largest first")
-    func tracker() {
-        let page = ProcessStat.pageBytes
-        let tick = ProcessStat.ticksPerSecond
-        func stat(cpuSeconds: Double, pages: UInt64) -> ProcessStat {
-            let line = "1 (s) S 1 1 1 0 -1 0 0 0 0 0 \(UInt64(cpuSeconds * tick)) 0 0 0 20 0 1 0 1 1 \(pages) 0"
-            return ProcessStat(parsing: line)!
-        }
+    func tracker() throws {
         var tracker = ServerResourceTracker(sampleInterval: .milliseconds(250))
-        tracker.record([10: stat(cpuSeconds: 1, pages: 100), 11: stat(cpuSeconds: 0, pages: 300)], atSeconds: 1)
+        tracker.record(
+            [10: try stat(cpuSeconds: 1, pages: 100), 11: try stat(cpuSeconds: 0, pages: 300)], atSeconds: 1)
         // Process 11 has exited; 10 grew, then 12 started.
-        tracker.record([10: stat(cpuSeconds: 2, pages: 500), 12: stat(cpuSeconds: 1, pages: 50)], atSeconds: 2)
+        tracker.record([10: try stat(cpuSeconds: 2, pages: 500), 12: try stat(cpuSeconds: 1, pages: 50)], atSeconds: 2)
         let summary = tracker.summary
         #expect(summary.processes == 3)
         #expect(summary.peakProcessRSSBytes == 500 * page)
@@ -42,25 +45,74 @@ struct ResourceSamplingTests {
         #expect(summary.timeline.last?.cpuCores == 2)
     }
 
-    @Test("the harness is judged saturated by scheduling lag or pinned CPU, and says which")
+    @Test("the figures are judged unreliable by scheduling lag or pinned CPU, and the verdict names who saturated")
     func saturation() {
         var calm = HarnessHealth()
         calm.schedulingLag.recordMicroseconds(200, count: 99)
         calm.cpuSeconds = 1
         calm.wallSeconds = 10
         calm.cores = 2
+        calm.machineBusySeconds = 4
+        calm.serverCPUSeconds = 2
         calm.judge()
-        #expect(calm.saturation == nil)
+        #expect(calm.saturation == nil && calm.headline == nil)
 
         var late = calm
         late.schedulingLag.recordMicroseconds(50_000, count: 10)
         late.judge()
-        #expect(late.saturation?.hasPrefix("scheduling lag p99 50.0ms > 10.0ms") == true)
+        #expect(late.saturation == "scheduling lag p99 50.0ms > 10.0ms, with CPU to spare")
+        #expect(late.saturatedBy == .harness)
 
         var busy = calm
         busy.cpuSeconds = 19
         busy.judge()
-        #expect(busy.saturation == "CPU 95% of 2 cores")
+        #expect(busy.saturation == "mcpload used CPU 95% of 2 cores")
+        #expect(busy.headline == "harness saturated")
+
+        // The servers under test took the machine: mcpload is not to blame, and says so.
+        var crowded = late
+        crowded.machineBusySeconds = 19
+        crowded.serverCPUSeconds = 15
+        crowded.judge()
+        #expect(
+            crowded.saturation
+                == "the machine's CPU was 95% busy (of 2 cores): servers under test 75%, mcpload 5%, "
+                + "other processes 15%; scheduling lag p99 50.0ms > 10.0ms")
+        #expect(crowded.headline == "machine saturated")
+    }
+
+    @Test("only seconds with requests are judged: a busy start-up before the first request distorts nothing")
+    func loadWindowOnly() {
+        var window = LoadWindow()
+        window.start(at: 0, serverCPUSeconds: 0)
+        // Ten servers starting: timers a quarter of a second late, no request yet.
+        window.recordLag(.milliseconds(250))
+        window.closeSecond(withRequests: false, at: 1, serverCPUSeconds: 3)
+        window.recordLag(.microseconds(100))
+        window.closeSecond(withRequests: true, at: 2, serverCPUSeconds: 3.5)
+        var harness = window.harness
+        harness.cores = 2
+        harness.judge()
+        #expect(harness.schedulingLag.count == 1)
+        #expect(harness.wallSeconds == 1)
+        #expect(harness.serverCPUSeconds == 0.5)
+        #expect(harness.saturation == nil)
+    }
+
+    @Test("the server tracker stays bounded under churn: exited processes fold into totals, the largest are kept")
+    func trackerBounded() throws {
+        var tracker = ServerResourceTracker(sampleInterval: .milliseconds(250))
+        for index in 0..<1000 {
+            let pid = Int32(100 + index)
+            tracker.record([pid: try stat(cpuSeconds: 1, pages: UInt64(index % 97))], atSeconds: Double(index))
+        }
+        tracker.record([:], atSeconds: 1000)
+        let summary = tracker.summary
+        #expect(summary.processes == 1000)
+        #expect(summary.cpuSeconds == 1000)
+        #expect(summary.perProcess.count == ServerResources.processLimit)
+        #expect(summary.perProcess.first?.peakRSSBytes == 96 * page)
+        #expect(summary.timeline.count == 1001)
     }
 }
 

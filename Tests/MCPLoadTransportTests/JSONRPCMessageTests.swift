@@ -26,6 +26,40 @@ struct JSONRPCMessageTests {
     }
 
     @Test(
+        "ids beyond 64 bits or fractional, and messages that are not JSON-RPC 2.0, are protocol failures, not traps",
+        arguments: [
+            #"{"jsonrpc":"2.0","id":1e19,"result":{}}"#, #"{"jsonrpc":"2.0","id":9223372036854775808,"result":{}}"#,
+            #"{"jsonrpc":"2.0","id":1e400,"result":{}}"#, #"{"jsonrpc":"2.0","id":-1e400,"result":{}}"#,
+            #"{"jsonrpc":"2.0","id":1.5,"result":{}}"#, #"{"jsonrpc":"2.0","id":true,"result":{}}"#,
+            #"{"jsonrpc":"1.0","id":1,"result":{}}"#, #"{"id":1,"result":{}}"#, #"{"jsonrpc":2,"id":1,"result":{}}"#,
+        ])
+    func hostile(text: String) {
+        do {
+            _ = try parse(text)
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.failureClass == .protocol)
+        }
+    }
+
+    @Test("a whole number written as a double is still an id")
+    func wholeDoubleID() throws {
+        #expect(try parse(#"{"jsonrpc":"2.0","id":3.0,"result":1}"#) == .response(id: .number(3), result: 1))
+    }
+
+    @Test("a failure quoting the server's line hides the run's secrets, even one cut by the quote's end")
+    func redactedPreview() {
+        let secret = "tok-0123456789abcdefghij"
+        let line = #"{"jsonrpc":"2.0","id":1,"oops":""# + String(repeating: "z", count: 100) + secret + #""}"#
+        do {
+            _ = try JSONRPCMessage.parse(Array(line.utf8), redactor: Redactor(secrets: [secret]))
+            Issue.record("accepted")
+        } catch {
+            #expect(!error.message.contains("tok-0123"))
+        }
+    }
+
+    @Test(
         "invalid UTF-8, invalid JSON and non-JSON-RPC objects are protocol failures",
         arguments: [
             [0x7B, 0xFF, 0xFE, 0x7D], Array("{\"jsonrpc\":".utf8), Array("[1,2]".utf8), Array("{\"id\":1}".utf8),

@@ -1,43 +1,83 @@
-/// mcpload's own health during a run: whether its figures can be trusted.
+/// mcpload's own health during a run: whether its figures can be trusted, and if not, why.
 ///
-/// A load generator that cannot keep up (its event loop wakes late, its CPU is pinned) delays
+/// A load generator that cannot keep up (its timers wake late, its CPU is pinned) delays
 /// requests itself and reports that delay as the server's latency. The verdict says so, so a
-/// saturated harness is never mistaken for a failing server.
+/// saturated harness is never mistaken for a failing server. It is judged over the load window
+/// only (the seconds in which requests were made): ten servers starting at once may keep the
+/// machine busy before the first request, which distorts nothing. And it says who saturated:
+/// mcpload itself, or the machine (the servers under test, or other processes).
 public struct HarnessHealth: Sendable, Equatable, Codable {
-    /// How late a fixed-period ticker woke, in microseconds: the delay any timer or task of
-    /// the run may have suffered.
+    /// How late a fixed-period ticker woke during the load window, in microseconds: the delay
+    /// any timer or task of the run may have suffered.
     public var schedulingLag = LatencyHistogram()
-    /// mcpload's own CPU time (user + system) over the run, and the wall time it spanned.
+    /// mcpload's own CPU time (user + system) during the load window, and the window's length.
     public var cpuSeconds: Double = 0
     public var wallSeconds: Double = 0
     public var cores: Int = 1
-    /// Why the harness was saturated; nil when it was not.
+    /// CPU time the whole machine was busy during the load window (all processes), and of that,
+    /// the servers mcpload started; nil where the system does not say (not Linux).
+    public var machineBusySeconds: Double?
+    public var serverCPUSeconds: Double?
+    /// Why the figures are unreliable, naming who saturated; nil when they are not.
     public var saturation: String?
+    /// Who saturated: mcpload itself, or the machine it ran on.
+    public var saturatedBy: Party?
+
+    public enum Party: String, Sendable, Equatable, Codable {
+        case harness
+        case machine
+    }
 
     public init() {}
 
+    /// "machine saturated" or "harness saturated", for headlines; nil when the figures hold.
+    public var headline: String? {
+        guard saturation != nil else { return nil }
+        return "\(saturatedBy == .machine ? "machine" : "harness") saturated"
+    }
+
     /// Lag at the 99th percentile beyond this means timers ran late enough to distort latencies.
     public static let lagLimitMicroseconds: UInt64 = 10_000
-    /// CPU use beyond this share of all cores means the harness had nothing left to give.
+    /// CPU use beyond this share of all cores means nothing was left to give.
     public static let cpuLimit = 0.9
 
     /// mcpload's CPU use as a share of all cores (0...1).
-    public var cpuShare: Double {
-        wallSeconds > 0 && cores > 0 ? cpuSeconds / (wallSeconds * Double(cores)) : 0
+    public var cpuShare: Double { share(cpuSeconds) }
+
+    /// The machine's CPU use as a share of all cores (0...1), when known.
+    public var machineShare: Double? { machineBusySeconds.map(share) }
+
+    private func share(_ seconds: Double) -> Double {
+        wallSeconds > 0 && cores > 0 ? seconds / (wallSeconds * Double(cores)) : 0
     }
 
-    /// Sets ``saturation`` from the measurements.
+    private func percent(_ seconds: Double) -> String {
+        "\(Int(clampingDouble: (share(seconds) * 100).rounded()))%"
+    }
+
+    /// Sets ``saturation`` and ``saturatedBy`` from the measurements.
     public mutating func judge() {
-        var reasons: [String] = []
+        saturation = nil
+        saturatedBy = nil
         let lag = schedulingLag.microseconds(atPercentile: 99)
-        if schedulingLag.count > 0, lag > Self.lagLimitMicroseconds {
-            reasons.append(
-                "scheduling lag p99 \(DurationText.formatMicroseconds(Double(lag))) > "
-                    + DurationText.formatMicroseconds(Double(Self.lagLimitMicroseconds)))
-        }
+        let late = schedulingLag.count > 0 && lag > Self.lagLimitMicroseconds
+        let lagText =
+            "scheduling lag p99 \(DurationText.formatMicroseconds(Double(lag))) > "
+            + DurationText.formatMicroseconds(Double(Self.lagLimitMicroseconds))
         if cpuShare >= Self.cpuLimit {
-            reasons.append("CPU \(Int((cpuShare * 100).rounded()))% of \(cores) cores")
+            saturatedBy = .harness
+            saturation = "mcpload used CPU \(percent(cpuSeconds)) of \(cores) cores" + (late ? ", \(lagText)" : "")
+        } else if let machine = machineBusySeconds, share(machine) >= Self.cpuLimit {
+            saturatedBy = .machine
+            let servers = serverCPUSeconds ?? 0
+            let others = max(0, machine - servers - cpuSeconds)
+            saturation =
+                "the machine's CPU was \(percent(machine)) busy (of \(cores) cores): servers under test "
+                + "\(percent(servers)), mcpload \(percent(cpuSeconds)), other processes \(percent(others))"
+                + (late ? "; \(lagText)" : "")
+        } else if late {
+            saturatedBy = .harness
+            saturation = lagText + ", with CPU to spare"
         }
-        saturation = reasons.isEmpty ? nil : reasons.joined(separator: ", ")
     }
 }

@@ -18,7 +18,7 @@ enum OpenModelDriver {
                 let clock = ContinuousClock()
                 let started = clock.now
                 let lateness = await arrivals.dispatch(pacer, from: started, control: scheduled.control, clock: clock)
-                var recorder = Recorder(virtualClient: 0, steps: [])
+                var recorder = scheduled.makeRecorder(virtualClient: 0)
                 recorder.pacing = PacingStatistics(
                     targetRate: pacer.expectedArrivals / max(pacer.duration.seconds, 1e-9),
                     scheduled: UInt64(pacer.expectedArrivals.rounded(.down)),

@@ -10,7 +10,8 @@ import Darwin
 #endif
 
 /// Watches a run from beside it: a ticker measures how late mcpload's own timers wake
-/// (scheduling lag), and every few ticks the server processes' memory and CPU are read.
+/// (scheduling lag), every few ticks the server processes' memory and CPU are read, and every
+/// second the live counters become a second of the timeline.
 enum ResourceSampler {
     static let tick = Duration.milliseconds(10)
     /// Server processes are sampled every this many ticks: /proc reads cost more than a wake-up.
@@ -31,29 +32,30 @@ enum ResourceSampler {
     ) async -> (Value, Report) {
         let clock = ContinuousClock()
         let started = clock.now
-        let cpuBefore = processCPUSeconds()
         return await withTaskGroup(of: SamplerState?.self) { group in
             group.addTask { await sample(live, from: started, clock: clock) }
             let value = await body()
             group.cancelAll()
             var state = SamplerState(sampleInterval: tick * ticksPerServerSample)
             for await finished in group { if let finished { state = finished } }
-            var harness = state.harness
-            harness.cpuSeconds = processCPUSeconds() - cpuBefore
-            harness.wallSeconds = (clock.now - started).seconds
-            harness.cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-            harness.judge()
             // The last, partial second: what happened after the last full one.
             state.closeSecond(live.counts(), at: (clock.now - started).seconds)
-            return (value, Report(harness: harness, servers: state.servers.summary, timeline: state.timeline))
+            state.window.harness.cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            state.window.harness.judge()
+            return (
+                value,
+                Report(harness: state.window.harness, servers: state.servers.summary, timeline: state.timeline)
+            )
         }
     }
 
     private struct SamplerState: Sendable {
-        var harness = HarnessHealth()
+        var window = LoadWindow()
         var servers: ServerResourceTracker
         var timeline = Timeline()
         var previous = LiveCounters.Counts()
+        /// The timeline's next second, counted here: its buckets may span several.
+        var nextSecond = 0
 
         init(sampleInterval: Duration) {
             servers = ServerResourceTracker(sampleInterval: sampleInterval)
@@ -64,23 +66,25 @@ enum ResourceSampler {
         mutating func closeSecond(_ counts: LiveCounters.Counts, at seconds: Double) {
             var failures: [FailureClass: UInt64] = [:]
             for (index, failureClass) in FailureClass.allCases.enumerated() {
-                let count = counts.failuresByClass[index] - previous.failuresByClass[index]
+                let count = counts.failuresByClass[index] &- previous.failuresByClass[index]
                 if count > 0 { failures[failureClass] = count }
             }
             var latency: [[UInt64]] = []
             for index in counts.latencyBuckets.indices {
-                let count = counts.latencyBuckets[index] - previous.latencyBuckets[index]
+                let count = counts.latencyBuckets[index] &- previous.latencyBuckets[index]
                 if count > 0 { latency.append([UInt64(index), count]) }
             }
-            let requests = counts.requests - previous.requests
-            let at = timeline.seconds.last.map { $0.at + 1 } ?? 0
-            if requests > 0 || at < Int(seconds.rounded(.down)) {
-                timeline.seconds.append(
+            let requests = counts.requests &- previous.requests
+            if requests > 0 || nextSecond < Int(clampingDouble: seconds.rounded(.down)) {
+                timeline.append(
                     .init(
-                        at: at, requests: requests, failures: failures, latencyBuckets: latency,
+                        at: nextSecond, requests: requests, failures: failures, latencyBuckets: latency,
                         openSessions: counts.openSessions))
+                nextSecond += 1
             }
             previous = counts
+            window.closeSecond(
+                withRequests: requests > 0, at: seconds, serverCPUSeconds: servers.cumulativeCPUSeconds)
         }
     }
 
@@ -88,6 +92,7 @@ enum ResourceSampler {
         _ live: LiveCounters, from started: ContinuousClock.Instant, clock: ContinuousClock
     ) async -> SamplerState {
         var state = SamplerState(sampleInterval: tick * ticksPerServerSample)
+        state.window.start(at: 0, serverCPUSeconds: 0)
         var deadline = started + tick
         var ticks = 0
         while true {
@@ -97,7 +102,7 @@ enum ResourceSampler {
                 return state
             }
             let now = clock.now
-            state.harness.schedulingLag.record(now - deadline)
+            state.window.recordLag(now - deadline)
             ticks += 1
             if ticks % ticksPerServerSample == 0 {
                 var stats: [Int32: ProcessStat] = [:]
@@ -111,8 +116,43 @@ enum ResourceSampler {
             deadline = max(deadline + tick, now)
         }
     }
+}
 
-    private static func processCPUSeconds() -> Double {
+/// The seconds in which requests were made, and what mcpload, the servers and the machine used
+/// of the CPU meanwhile: what the harness is judged on. Seconds spent starting servers before
+/// the first request, or stopping them after the last, are left out.
+struct LoadWindow: Sendable {
+    var harness = HarnessHealth()
+    /// Lag of the second under way, judged once the second is known to have had requests.
+    private var secondLag = LatencyHistogram()
+    /// Where the second under way started: run time, mcpload's CPU, the machine's, the servers'.
+    private var secondStart = (at: 0.0, cpu: 0.0, machine: nil as Double?, servers: 0.0)
+
+    mutating func start(at seconds: Double, serverCPUSeconds: Double) {
+        secondStart = (seconds, Self.processCPUSeconds(), MachineCPU.busySeconds(), serverCPUSeconds)
+    }
+
+    mutating func recordLag(_ lag: Duration) {
+        secondLag.record(lag)
+    }
+
+    mutating func closeSecond(withRequests: Bool, at seconds: Double, serverCPUSeconds: Double) {
+        let cpu = Self.processCPUSeconds()
+        let machine = MachineCPU.busySeconds()
+        if withRequests {
+            harness.schedulingLag.merge(secondLag)
+            harness.wallSeconds += max(0, seconds - secondStart.at)
+            harness.cpuSeconds += max(0, cpu - secondStart.cpu)
+            harness.serverCPUSeconds = (harness.serverCPUSeconds ?? 0) + max(0, serverCPUSeconds - secondStart.servers)
+            if let machine, let before = secondStart.machine {
+                harness.machineBusySeconds = (harness.machineBusySeconds ?? 0) + max(0, machine - before)
+            }
+        }
+        secondLag = LatencyHistogram()
+        secondStart = (seconds, cpu, machine, serverCPUSeconds)
+    }
+
+    static func processCPUSeconds() -> Double {
         var usage = rusage()
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }

@@ -75,10 +75,13 @@ public enum HTMLReport {
             )
         }
         if !saturated.isEmpty {
+            let byMachine = saturated.contains { $0.harness?.saturatedBy == .machine }
             lines.append(
-                #"<p class="verdict warn">Harness saturated: figures unreliable ("#
+                #"<p class="verdict warn">\#(byMachine ? "Machine" : "Harness") saturated: figures unreliable ("#
                     + Markup.escape(saturated.compactMap { $0.harness?.saturation }.joined(separator: "; "))
-                    + "). mcpload itself was the bottleneck; the server may be faster than these figures.</p>")
+                    + (byMachine
+                        ? "). The machine had no CPU to spare; its load, not only the server, shaped these figures.</p>"
+                        : "). mcpload itself was the bottleneck; the server may be faster than these figures.</p>"))
         }
         // A matrix's rows share one run id.
         var seen = Set<String>()

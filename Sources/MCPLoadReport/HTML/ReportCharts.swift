@@ -77,14 +77,14 @@ enum ReportCharts {
             .init(
                 name: "ok", color: color(0),
                 points: timeline.seconds.map {
-                    (Double($0.at), Double($0.requests - min($0.failureCount, $0.requests)))
+                    (Double($0.at), Double($0.requests - min($0.failureCount, $0.requests)) / Double($0.span))
                 })
         ]
         chart.barPositions = timeline.seconds.map { Double($0.at) }
         chart.barLayers = classes.map { failureClass in
             .init(
                 name: failureClass.rawValue, color: color(of: failureClass),
-                values: timeline.seconds.map { Double($0.failures[failureClass] ?? 0) })
+                values: timeline.seconds.map { Double($0.failures[failureClass] ?? 0) / Double($0.span) })
         }
         return chart
     }

@@ -3,20 +3,25 @@ import Foundation
 import MCPLoadCore
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Which failure class an HTTP client error belongs to.
 enum HTTPFailure {
     /// An HTTP error status as an `http_status` failure, with Retry-After and the start of the body.
-    static func status(of response: HTTPClientResponse) async -> Failure {
+    static func status(of response: HTTPClientResponse, redactor: Redactor) async -> Failure {
         let body = (try? await response.body.collect(upTo: PostAnswerReader.errorBodyPrefix)).map {
             Array($0.readableBytesView)
         }
         let head = HTTPResponseHead(version: response.version, status: response.status, headers: response.headers)
-        return status(head, body: body ?? [])
+        return status(head, body: body ?? [], redactor: redactor)
     }
 
-    /// An error answer whose body (its start) was already read.
-    static func status(_ head: HTTPResponseHead, body: [UInt8]) -> Failure {
+    /// How much of an error answer's body (or JSON-RPC error message) a failure message quotes.
+    static let quotedCharacters = 200
+
+    /// An error answer whose body (its start) was already read. What it quotes of the body is
+    /// redacted before it is cut, so no secret the server echoed is left half-hidden.
+    static func status(_ head: HTTPResponseHead, body: [UInt8], redactor: Redactor) -> Failure {
         var message = "HTTP \(head.status.code) \(head.status.reasonPhrase)"
         let retryAfterText = head.headers.first(name: "Retry-After")
         if let retryAfterText { message += ", Retry-After: \(retryAfterText)" }
@@ -26,7 +31,8 @@ enum HTTPFailure {
         }
         let code = Int64(head.status.code)
         if !body.isEmpty {
-            if case .errorResponse(_, let errorCode, let text, _)? = try? JSONRPCMessage.parse(body) {
+            if case .errorResponse(_, let errorCode, let fullText, _)? = try? JSONRPCMessage.parse(body) {
+                let text = redactor.excerpt(fullText, limit: quotedCharacters)
                 // 2026-07-28 sends its header-mismatch, capability and version errors this way:
                 // those are the server's real answer, classified by code. Any other status
                 // (404: session expired, 429, 503) stays an HTTP failure.
@@ -36,9 +42,19 @@ enum HTTPFailure {
                 return Failure(
                     .httpStatus, code: code, "\(message), error \(errorCode): \(text)", retryAfter: retryAfter)
             }
-            message += ": " + String(decoding: body.prefix(200), as: UTF8.self)
+            message += ": " + redactor.excerpt(body, limit: quotedCharacters)
         }
         return Failure(.httpStatus, code: code, message, retryAfter: retryAfter)
+    }
+
+    /// Whether `error` says a connection could not be made (refused, unreachable, timed out).
+    private static func isConnectFailure(_ error: any Error) -> Bool {
+        if case .connectTimeout? = error as? ChannelError { return true }
+        if error is NIOConnectionError { return true }
+        if let io = error as? IOError {
+            return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT, EADDRNOTAVAIL].contains(io.errnoCode)
+        }
+        return false
     }
 
     static func classify(_ error: any Error) -> Failure {
@@ -57,11 +73,11 @@ enum HTTPFailure {
                 return Failure(.transport, "\(client)")
             }
         }
-        // Connection refused and friends surface as NIO errors before anything is sent.
-        let description = String(describing: error)
-        if description.localizedCaseInsensitiveContains("connect") || description.contains("ECONNREFUSED") {
-            return Failure(.notSent, "could not connect: \(description)")
+        // Connection refused and friends surface as NIO errors before anything is sent. A reset
+        // of an established connection ("Connection reset by peer") is not one of them.
+        if isConnectFailure(error) {
+            return Failure(.notSent, "could not connect: \(error)")
         }
-        return Failure(.transport, description)
+        return Failure(.transport, "\(error)")
     }
 }

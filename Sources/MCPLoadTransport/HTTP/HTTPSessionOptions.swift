@@ -1,3 +1,4 @@
+import MCPLoadCore
 import NIOHTTP1
 
 /// What every HTTP session of a run shares: where, how big, which extra headers.
@@ -15,6 +16,8 @@ public struct HTTPSessionOptions: Sendable {
     public var connectTimeout: Duration
     /// An answer silent this long (no bytes, an SSE stream included) fails as a timeout.
     public var streamIdleTimeout: Duration?
+    /// Hides the run's secrets in what an answer's body puts into a failure message.
+    public var redactor = Redactor.none
 
     public struct HeaderField: Sendable, Hashable {
         public var name: String

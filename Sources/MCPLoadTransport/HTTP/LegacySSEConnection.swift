@@ -7,9 +7,10 @@ import NIOHTTP1
 /// messages are POSTed to the endpoint the server named; everything the server says arrives on
 /// the session's long-lived GET stream.
 public final class LegacySSEConnection: MessageTransport {
-    public let inbound: AsyncStream<InboundEvent>
+    public let inbound: InboundQueue
     private let connections: SessionConnections
     private let maxMessageBytes: Int
+    private let redactor: Redactor
     /// Every POST's headers but the length.
     private let postHeaders: HTTPHeaders
     /// Where messages are POSTed, from the stream's `endpoint` event.
@@ -17,11 +18,12 @@ public final class LegacySSEConnection: MessageTransport {
 
     public var abortsStalledWrites: Bool { false }
 
-    init(options: HTTPSessionOptions, messageEndpoint: String, inbound: AsyncStream<InboundEvent>) throws(Failure) {
+    init(options: HTTPSessionOptions, messageEndpoint: String, inbound: InboundQueue) throws(Failure) {
         let origin = try HTTPOrigin(endpoint: messageEndpoint)
         connections = SessionConnections(
             origin: origin, connectTimeout: options.connectTimeout, idleTimeout: options.streamIdleTimeout)
         maxMessageBytes = options.maxMessageBytes
+        redactor = options.redactor
         postHeaders = options.headers(to: origin, postingJSON: true)
         self.messageEndpoint = messageEndpoint
         self.inbound = inbound
@@ -38,7 +40,7 @@ public final class LegacySSEConnection: MessageTransport {
             head, body: ByteBuffer(bytes: message),
             reader: PostAnswerReader(sink: nil, maxMessageBytes: maxMessageBytes))
         guard (200..<300).contains(answer.head.status.code) else {
-            throw HTTPFailure.status(answer.head, body: answer.errorBody)
+            throw HTTPFailure.status(answer.head, body: answer.errorBody, redactor: redactor)
         }
     }
 
@@ -65,14 +67,16 @@ public enum LegacySSETransport {
         } catch {
             throw HTTPFailure.classify(error)
         }
-        guard response.status.code == 200 else { throw await HTTPFailure.status(of: response) }
+        guard response.status.code == 200 else {
+            throw await HTTPFailure.status(of: response, redactor: options.redactor)
+        }
 
-        let (inbound, messages) = AsyncStream.makeStream(of: InboundEvent.self)
+        let inbound = InboundQueue()
         let (endpoints, announce) = AsyncStream.makeStream(of: String.self)
         let outcome = await withTaskGroup(of: Void.self, returning: Result<Value, Failure>.self) { group in
             group.addTask {
                 await readStream(
-                    response.body, maxMessageBytes: maxMessageBytes, endpoints: announce, messages: messages)
+                    response.body, maxMessageBytes: maxMessageBytes, endpoints: announce, messages: inbound)
             }
             group.addTask {
                 // Bounds the wait for the `endpoint` event.
@@ -109,24 +113,27 @@ public enum LegacySSETransport {
 
     private static func readStream(
         _ body: HTTPClientResponse.Body, maxMessageBytes: Int,
-        endpoints: AsyncStream<String>.Continuation, messages: AsyncStream<InboundEvent>.Continuation
+        endpoints: AsyncStream<String>.Continuation, messages: InboundQueue
     ) async {
         var parser = SSEParser(maxEventBytes: maxMessageBytes)
         var reason = "the SSE stream ended"
         do {
             for try await buffer in body {
+                var room = true
                 parser.append(buffer.readableBytesView) { output in
                     switch output {
                     case .event(let event) where event.type == "endpoint":
                         endpoints.yield(event.data)
                     case .event(let event) where event.type == "message":
-                        messages.yield(.frame(.line(event.bytes)))
+                        room = messages.yield(.frame(.line(event.bytes))) && room
                     case .event:
                         break
                     case .oversize(let byteCount):
-                        messages.yield(.frame(.oversize(byteCount: byteCount)))
+                        room = messages.yield(.frame(.oversize(byteCount: byteCount))) && room
                     }
                 }
+                // The next chunk waits until the session caught up: that holds the server back.
+                if !room { await messages.waitForRoom() }
             }
         } catch {
             reason = "the SSE stream failed: \(error)"

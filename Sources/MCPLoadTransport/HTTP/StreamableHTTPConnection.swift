@@ -10,8 +10,7 @@ import NIOHTTP1
 /// followed by ``InboundEvent/responseStreamEnded(_:)``. The session id from the initialize
 /// response and the negotiated protocol version ride on every later request.
 public final class StreamableHTTPConnection: MessageTransport {
-    public let inbound: AsyncStream<InboundEvent>
-    private let continuation: AsyncStream<InboundEvent>.Continuation
+    public let inbound = InboundQueue()
     /// AsyncHTTPClient carries the long-lived GET streams (listening, resuming).
     private let client: HTTPClient
     /// Our own connections carry the POSTs and the DELETE: the hot path.
@@ -37,7 +36,6 @@ public final class StreamableHTTPConnection: MessageTransport {
 
     init(client: HTTPClient, options: HTTPSessionOptions) throws(Failure) {
         let origin = try HTTPOrigin(endpoint: options.endpoint)
-        (inbound, continuation) = AsyncStream.makeStream(of: InboundEvent.self)
         self.client = client
         self.options = options
         connections = SessionConnections(
@@ -67,10 +65,12 @@ public final class StreamableHTTPConnection: MessageTransport {
         var request = HTTPClientRequest(url: endpoint)
         request.method = .GET
         request.headers = headers(accepting: "text/event-stream")
-        guard let response = try? await client.execute(request, timeout: .hours(1)) else { return }
+        // Part of the session's setup: bounded by its timeout, as the rest of the setup is.
+        let limit = TimeAmount.nanoseconds(options.setupTimeout.nanoseconds)
+        guard let response = try? await client.execute(request, timeout: limit) else { return }
         let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
         let opened = response.status.code == 200 && contentType.hasPrefix("text/event-stream")
-        continuation.yield(.listeningStream(opened: opened))
+        inbound.yield(.listeningStream(opened: opened))
         listenerAnswered.continuation.yield()
         guard opened else { return }
         // The stream ending, or the session's end cancelling it, is how a listening stream closes.
@@ -78,8 +78,8 @@ public final class StreamableHTTPConnection: MessageTransport {
     }
 
     public func abort() async {
-        continuation.yield(.closed("aborted"))
-        continuation.finish()
+        inbound.yield(.closed("aborted"))
+        inbound.finish()
     }
 
     public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
@@ -91,7 +91,7 @@ public final class StreamableHTTPConnection: MessageTransport {
             for (name, value) in Self.routingHeaders(for: message) { head.headers.add(name: name, value: value) }
         }
         let state = state
-        let reader = PostAnswerReader(sink: continuation, maxMessageBytes: maxMessageBytes, answering: id) { head in
+        let reader = PostAnswerReader(sink: inbound, maxMessageBytes: maxMessageBytes, answering: id) { head in
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
         let answer = try await connections.send(head, body: ByteBuffer(bytes: message), reader: reader)
@@ -100,13 +100,13 @@ public final class StreamableHTTPConnection: MessageTransport {
             if let failure = answer.failure { throw failure }
             if let id, !answer.streamEndDelivered {
                 if let events = answer.events { try await resumeIfUnanswered(id, events) }
-                continuation.yield(.responseStreamEnded(id))
+                inbound.yield(.responseStreamEnded(id))
             }
         case 202:
             // Accepted: right for notifications and responses; a request that gets it has no answer.
-            if let id, !answer.streamEndDelivered { continuation.yield(.responseStreamEnded(id)) }
+            if let id, !answer.streamEndDelivered { inbound.yield(.responseStreamEnded(id)) }
         default:
-            throw HTTPFailure.status(answer.head, body: answer.errorBody)
+            throw HTTPFailure.status(answer.head, body: answer.errorBody, redactor: options.redactor)
         }
     }
 
@@ -130,7 +130,7 @@ public final class StreamableHTTPConnection: MessageTransport {
     func close() async {
         defer {
             connections.closeAll()
-            continuation.finish()
+            inbound.finish()
         }
         guard sessionID != nil else { return }
         let head = requestHead(
@@ -182,7 +182,7 @@ public final class StreamableHTTPConnection: MessageTransport {
                 resumptions += 1
                 if let delay = stream.parser.retry { try await Task.sleep(for: min(delay, .seconds(5))) }
                 guard let resumed = try await resume(from: lastEventID) else { break }
-                continuation.yield(.streamResumed)
+                inbound.yield(.streamResumed)
                 stream = try await deliverEvents(resumed.body, continuing: stream)
             }
         } catch {
@@ -196,7 +196,10 @@ public final class StreamableHTTPConnection: MessageTransport {
         _ body: HTTPClientResponse.Body, continuing stream: SSEAnswerStream
     ) async throws -> SSEAnswerStream {
         var stream = stream
-        for try await buffer in body { stream.feed(buffer.readableBytesView, to: continuation) }
+        for try await buffer in body {
+            // Not reading the next chunk until the session caught up is what holds the server back.
+            if !stream.feed(buffer.readableBytesView, to: inbound) { await inbound.waitForRoom() }
+        }
         stream.bodyEnded()
         return stream
     }
@@ -207,7 +210,7 @@ public final class StreamableHTTPConnection: MessageTransport {
         request.method = .GET
         request.headers = headers(accepting: "text/event-stream")
         request.headers.add(name: "Last-Event-ID", value: lastEventID)
-        let response = try await client.execute(request, timeout: .hours(1))
+        let response = try await client.execute(request, timeout: .nanoseconds(options.setupTimeout.nanoseconds))
         guard response.status.code == 200 else { return nil }
         return response
     }

@@ -100,7 +100,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             keepAlive = keepAlive && head.isKeepAlive
             reader?.begin(head)
         case .body(let buffer):
-            if !readingInterimHead { reader?.read(buffer) }
+            if !readingInterimHead, reader?.read(buffer) == false, let sink = reader?.sink {
+                ReadPause.pause(context.channel, until: sink)
+            }
         case .end:
             if readingInterimHead {
                 readingInterimHead = false
@@ -140,8 +142,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
                 if case .handshakeFailed? = error as? NIOSSLError {
                     // Nothing reached the server's application: the request was never sent.
                     Failure(.notSent, "TLS handshake failed: \(error)")
+                } else if requestWritten {
+                    // A reset or read error once the request was out: it was sent, and lost.
+                    Failure(.transport, "connection lost: \(error)")
                 } else {
-                    HTTPFailure.classify(error)
+                    Failure(.notSent, "the connection failed before the request was written: \(error)")
                 }
             }
         fail(failure, context: context)
