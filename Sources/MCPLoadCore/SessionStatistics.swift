@@ -8,6 +8,9 @@ public struct SessionStatistics: Sendable, Equatable, Codable {
     /// Sessions the server no longer knew (HTTP 404): each is followed by a new one.
     public var expired: UInt64 = 0
     public var setupFailures = FailureTally()
+
+    /// Sessions tried: opened or failed to open.
+    public var attempts: UInt64 { opened + setupFailures.total }
     public var setupLatency = LatencyHistogram()
     /// The protocol versions servers agreed to, with how many sessions each.
     public var protocolVersions: [String: UInt64] = [:]

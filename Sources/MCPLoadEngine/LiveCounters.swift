@@ -14,6 +14,8 @@ public final class LiveCounters: Sendable {
     private let failuresByClass: [ManagedAtomic<UInt64>]
     /// Sessions open right now.
     private let openSessions = ManagedAtomic<Int>(0)
+    /// Clients whose first session has opened, or failed to.
+    private let clientsSettled = ManagedAtomic<Int>(0)
 
     static let bucketCount = QuarterOctave.bucketCount
 
@@ -40,6 +42,8 @@ public final class LiveCounters: Sendable {
     static func bucket(ofMicroseconds micros: UInt64) -> Int { QuarterOctave.bucket(ofMicroseconds: micros) }
 
     func sessionOpened() { openSessions.wrappingIncrement(ordering: .relaxed) }
+    /// A client's first session opened or failed: it is past its start-up.
+    func clientSettled() { clientsSettled.wrappingIncrement(ordering: .relaxed) }
     func sessionClosed() { openSessions.wrappingDecrement(ordering: .relaxed) }
 
     /// Every counter as it stands, for the timeline's per-second deltas.
@@ -48,6 +52,7 @@ public final class LiveCounters: Sendable {
         var failuresByClass: [UInt64] = FailureClass.allCases.map { _ in 0 }
         var latencyBuckets: [UInt64] = Array(repeating: 0, count: LiveCounters.bucketCount)
         var openSessions = 0
+        var clientsSettled = 0
     }
 
     func counts() -> Counts {
@@ -55,7 +60,8 @@ public final class LiveCounters: Sendable {
             requests: requests.load(ordering: .relaxed),
             failuresByClass: failuresByClass.map { $0.load(ordering: .relaxed) },
             latencyBuckets: buckets.map { $0.load(ordering: .relaxed) },
-            openSessions: openSessions.load(ordering: .relaxed))
+            openSessions: openSessions.load(ordering: .relaxed),
+            clientsSettled: clientsSettled.load(ordering: .relaxed))
     }
 
     /// What has happened so far.

@@ -10,7 +10,7 @@ public enum LoadRunner {
         var recorders: [Recorder] = []
         var setupFailure: Failure?
         let watched = plan.scenario.thresholds.filter(\.abortOnFail)
-        let (outcome, health) = await ResourceSampler.measuring(plan.live) {
+        let (outcome, health) = await ResourceSampler.measuring(plan.live, warmUpClients: warmUpClients(plan)) {
             () async -> (Result<[Recorder], Failure>, String?) in
             await withTaskGroup(of: String?.self) { group in
                 if !watched.isEmpty {
@@ -69,6 +69,13 @@ public enum LoadRunner {
         result.abortedByThreshold = abortReason
         result.thresholds = ThresholdEvaluator.evaluate(plan.scenario.thresholds, on: result)
         return result
+    }
+
+    /// Clients that keep their session (closed model, per client) start their servers first:
+    /// the harness is judged once all of them have, not while ten servers start at once.
+    private static func warmUpClients(_ plan: RunPlan) -> Int? {
+        guard plan.scenario.load.pacer == nil, plan.scenario.session.strategy == .perClient else { return nil }
+        return plan.scenario.load.virtualClients
     }
 
     /// Opens what the whole run shares (an HTTP client; the HTTP demo server) around the driver.

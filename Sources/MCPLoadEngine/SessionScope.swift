@@ -58,10 +58,12 @@ struct SessionScope: Sendable {
             progress.recorder.recordSessionOpened(
                 setup: clock.now - setupStarted, protocolVersion: established.protocolVersion)
             plan.live.sessionOpened()
+            if progress.recorder.session.attempts == 1 { plan.live.clientSettled() }
             progress.consecutiveSetupFailures = 0
             return lifecycle
         case .failure(let failure):
             progress.recorder.recordSessionFailed(failure)
+            if progress.recorder.session.attempts == 1 { plan.live.clientSettled() }
             progress.consecutiveSetupFailures += 1
             progress.abandonIteration()
             return nil

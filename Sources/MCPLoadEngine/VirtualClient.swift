@@ -40,6 +40,7 @@ struct VirtualClient: Sendable {
                 let failure = (error as? Failure) ?? Failure(.notSent, "cannot start server: \(error)")
                 plan.logger.info("client \(index): \(plan.redactor.redact(failure.message))")
                 progress.recorder.recordSessionFailed(failure)
+                if progress.recorder.session.attempts == 1 { plan.live.clientSettled() }
                 progress.consecutiveSetupFailures += 1
                 progress.abandonIteration()
             }

@@ -208,3 +208,44 @@ struct BoundedTimelineTests {
         #expect(timeline.seconds.count == before + 1)
     }
 }
+
+@Suite("Bounded leak fingerprints")
+struct BoundedLeakFingerprintsTests {
+    @Test("recent values are recognised, old ones forgotten; distinct values counted exactly, then estimated")
+    func generations() {
+        var fingerprints = LeakFingerprints()
+        let total = 10 * LeakFingerprints.generationSize
+        for value in 1...UInt64(total) { fingerprints.insert(value &* 0x9E37_79B9_7F4A_7C15) }
+        #expect(fingerprints.contains(UInt64(total) &* 0x9E37_79B9_7F4A_7C15))
+        #expect(!fingerprints.contains(1 &* 0x9E37_79B9_7F4A_7C15))
+        let (count, exact) = fingerprints.distinct
+        #expect(!exact)
+        // One standard error is 1.6%; four of them bound this deterministic case comfortably.
+        #expect(abs(Double(count) - Double(total)) / Double(total) < 0.065)
+    }
+
+    @Test("below a generation the count is exact, and a re-inserted value is not new")
+    func exactWhileSmall() {
+        var fingerprints = LeakFingerprints()
+        for value in 1...UInt64(100) { fingerprints.insert(value) }
+        let again = fingerprints.insert(50)
+        #expect(!again)
+        #expect(fingerprints.distinct == (100, true))
+    }
+
+    @Test("distinct values merge exactly across clients until the limit, then through sketches")
+    func mergeAcrossClients() {
+        var run = DistinctValues()
+        for client in 0..<4 {
+            var fingerprints = LeakFingerprints()
+            for value in 0..<UInt64(500) { fingerprints.insert(UInt64(client % 2) * 1_000_000 + value + 1) }
+            run.merge(fingerprints.distinctValues)
+        }
+        #expect(run.isExact && run.count == 1000)
+        var big = DistinctValues()
+        var set = FingerprintSet()
+        for value in 1...UInt64(DistinctValues.exactLimit + 1) { set.insert(value &* 0xBF58_476D_1CE4_E5B9) }
+        big.merge(.exact(set))
+        #expect(!big.isExact)
+    }
+}

@@ -30,6 +30,8 @@ extension ProcessTests {
                 ["--iterations", "-1"],
                 ["--no-such-flag"],
                 ["--target-command", " "],
+                ["--duration", "0s"], ["--duration", "1000000h"], ["--vus", "9223372036854775807"],
+                ["--transport", "http", "--header", "X-Token: abc\r\nInjected: yes"],
             ])
         func badFlags(flags: [String]) throws {
             let directory = try CommandLineSupport.temporaryDirectory()
@@ -37,6 +39,38 @@ extension ProcessTests {
             let finished = try CommandLineSupport.mcpload(["run", "s.yaml"] + flags, in: directory)
             #expect(finished.status == 2, "\(finished.errors)")
             #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
+        }
+
+        @Test("a malformed --header is refused without echoing its value, which is usually a credential")
+        func headerNotEchoed() throws {
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            for header in ["Bearer sk-live-9z8y7x6w5v4u3t2s1r", "X-Token: sk-live-9z8y7x6w5v4u3t2s1r\nX: y"] {
+                let finished = try CommandLineSupport.mcpload(
+                    ["run", "s.yaml", "--transport", "http", "--header", header], in: directory)
+                #expect(finished.status == 2)
+                #expect(!(finished.output + finished.errors).contains("9z8y7x6w"), "\(finished.errors)")
+            }
+        }
+
+        @Test("a result that cannot be written is an error of its own (exit 4), never a silent success")
+        func unwritableResults() throws {
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write(
+                "target: { builtin: demo }\nload: { iterations: 1 }\nsteps: [ping]\n", to: directory + "/s.yaml")
+            // result.json cannot be written where a folder of that name stands.
+            try FileManager.default.createDirectory(
+                atPath: directory + "/out/result.json", withIntermediateDirectories: true)
+            let single = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out"], in: directory)
+            #expect(single.status == 4, "\(single.errors)")
+            #expect(single.errors.contains("could not write the results in out"))
+            // A matrix's comparison, likewise.
+            try FileManager.default.createDirectory(
+                atPath: directory + "/matrix/comparison.txt", withIntermediateDirectories: true)
+            let matrix = try CommandLineSupport.mcpload(
+                ["run", "s.yaml", "--out", "matrix", "--transport", "stdio,http"], in: directory)
+            #expect(matrix.status == 4, "\(matrix.errors)")
+            #expect(matrix.errors.contains("comparison.txt"))
         }
 
         @Test("run writes result.json where --out says, with flags overriding the scenario")

@@ -63,6 +63,17 @@ struct ResourceSamplingTests {
         #expect(late.saturation == "scheduling lag p99 50.0ms > 10.0ms, with CPU to spare")
         #expect(late.saturatedBy == .harness)
 
+        // Ten servers busy in bursts: 40% busy on average, but mcpload's timers wait for a CPU.
+        var contended = late
+        contended.machineBusySeconds = 8
+        contended.serverCPUSeconds = 7
+        contended.judge()
+        #expect(
+            contended.saturation
+                == "scheduling lag p99 50.0ms > 10.0ms: other processes kept mcpload waiting for a CPU (the "
+                + "machine's CPU was 40% busy (of 2 cores): servers under test 35%, mcpload 5%, other processes 0%)")
+        #expect(contended.headline == "machine saturated")
+
         var busy = calm
         busy.cpuSeconds = 19
         busy.judge()

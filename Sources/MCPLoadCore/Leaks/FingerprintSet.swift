@@ -57,6 +57,11 @@ public struct FingerprintSet: Sendable, Equatable {
         insert(fingerprint) ? count : nil
     }
 
+    /// Every fingerprint in the set, in no particular order.
+    public var members: [UInt64] {
+        slots.filter { $0 != 0 } + (containsZero ? [0] : [])
+    }
+
     public mutating func formUnion(_ other: FingerprintSet) {
         if other.containsZero { insert(0) }
         for slot in other.slots where slot != 0 { insert(slot) }

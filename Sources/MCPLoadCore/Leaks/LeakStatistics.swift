@@ -65,20 +65,23 @@ public struct LeakStatistics: Sendable, Equatable, Codable {
     public var isEmpty: Bool { detectors.values.allSatisfy { $0.exposed == 0 && $0.retransmitted == 0 } }
 }
 
-/// One client's leak counts, with the fingerprints that make distinct values countable when
-/// clients merge. Lives in the client's recorder: no lock.
+/// One client's leak counts, with the fingerprints that tell re-sends and distinct values.
+/// Lives in the client's recorder: no lock. Merged, it holds the clients' distinct values.
 public struct LeakTally: Sendable {
     public var counts: [LeakDetector: LeakStatistics.DetectorCounts] = [:]
-    public var fingerprints: [LeakDetector: FingerprintSet] = [:]
+    /// This client's fingerprints, per detector (bounded: see ``LeakFingerprints``).
+    public var fingerprints: [LeakDetector: LeakFingerprints] = [:]
+    /// Distinct values of the clients merged into this tally.
+    private var merged: [LeakDetector: DistinctValues] = [:]
 
     public init() {}
 
     /// One access to each table per hit: this runs for every sensitive value in every answer.
     public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
-        let distinct = fingerprints[hit.detector, default: FingerprintSet()].insertCounting(fingerprint)
+        let isNew = fingerprints[hit.detector, default: LeakFingerprints()].insert(fingerprint)
         // Previews of the first few distinct values only: distinct values can share a preview
         // (`an…com`), and making one for every new value would cost more than the counting.
-        let firstFew = distinct.map { $0 <= Self.exampleCandidates } ?? false
+        let firstFew = isNew && (fingerprints[hit.detector]?.exactCount ?? .max) <= Self.exampleCandidates
         counts[hit.detector, default: .init()].noteExposed(
             step: step, crossSession: crossSession, newValue: firstFew ? hit.value : nil)
     }
@@ -111,16 +114,34 @@ public struct LeakTally: Sendable {
             }
             counts[detector] = mine
         }
-        for (detector, theirs) in other.fingerprints {
-            fingerprints[detector, default: FingerprintSet()].formUnion(theirs)
+        foldFingerprints()
+        for (detector, theirs) in other.distinctValues {
+            merged[detector, default: DistinctValues()].merge(theirs)
         }
+    }
+
+    /// This tally's own fingerprints move into its merged distinct values: once clients are
+    /// merged, nobody asks about re-sends any more.
+    private mutating func foldFingerprints() {
+        for (detector, own) in fingerprints {
+            merged[detector, default: DistinctValues()].merge(own.distinctValues)
+        }
+        fingerprints = [:]
+    }
+
+    /// Distinct values per detector: merged clients' and this client's own.
+    private var distinctValues: [LeakDetector: DistinctValues] {
+        var all = merged
+        for (detector, own) in fingerprints { all[detector, default: DistinctValues()].merge(own.distinctValues) }
+        return all
     }
 
     /// The statistics a result keeps: counts, distinct values, previews; no fingerprints.
     public var statistics: LeakStatistics {
         var statistics = LeakStatistics()
+        let distinct = distinctValues
         for (detector, var entry) in counts {
-            entry.uniqueValues = UInt64(fingerprints[detector]?.count ?? 0)
+            entry.uniqueValues = distinct[detector]?.count ?? 0
             statistics.detectors[detector] = entry
         }
         return statistics

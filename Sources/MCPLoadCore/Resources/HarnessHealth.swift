@@ -40,6 +40,9 @@ public struct HarnessHealth: Sendable, Equatable, Codable {
     public static let lagLimitMicroseconds: UInt64 = 10_000
     /// CPU use beyond this share of all cores means nothing was left to give.
     public static let cpuLimit = 0.9
+    /// Late timers with other processes using at least this share of the cores were delayed by
+    /// them (waiting for a CPU), not by mcpload.
+    public static let contentionLimit = 0.25
 
     /// mcpload's CPU use as a share of all cores (0...1).
     public var cpuShare: Double { share(cpuSeconds) }
@@ -64,20 +67,30 @@ public struct HarnessHealth: Sendable, Equatable, Codable {
         let lagText =
             "scheduling lag p99 \(DurationText.formatMicroseconds(Double(lag))) > "
             + DurationText.formatMicroseconds(Double(Self.lagLimitMicroseconds))
+        let machine = machineBusySeconds
         if cpuShare >= Self.cpuLimit {
             saturatedBy = .harness
             saturation = "mcpload used CPU \(percent(cpuSeconds)) of \(cores) cores" + (late ? ", \(lagText)" : "")
-        } else if let machine = machineBusySeconds, share(machine) >= Self.cpuLimit {
+        } else if let machine, share(machine) >= Self.cpuLimit {
             saturatedBy = .machine
-            let servers = serverCPUSeconds ?? 0
-            let others = max(0, machine - servers - cpuSeconds)
+            saturation = "the machine's CPU was \(machineUse(machine))" + (late ? "; \(lagText)" : "")
+        } else if late, let machine, share(machine - cpuSeconds) >= Self.contentionLimit {
+            // Busy in bursts though not on average: mcpload's timers waited for a CPU.
+            saturatedBy = .machine
             saturation =
-                "the machine's CPU was \(percent(machine)) busy (of \(cores) cores): servers under test "
-                + "\(percent(servers)), mcpload \(percent(cpuSeconds)), other processes \(percent(others))"
-                + (late ? "; \(lagText)" : "")
+                "\(lagText): other processes kept mcpload waiting for a CPU (the machine's CPU was "
+                + "\(machineUse(machine)))"
         } else if late {
             saturatedBy = .harness
             saturation = lagText + ", with CPU to spare"
         }
+    }
+
+    /// `71% busy (of 2 cores): servers under test 60%, mcpload 9%, other processes 2%`.
+    private func machineUse(_ machine: Double) -> String {
+        let servers = serverCPUSeconds ?? 0
+        let others = max(0, machine - servers - cpuSeconds)
+        return "\(percent(machine)) busy (of \(cores) cores): servers under test \(percent(servers)), "
+            + "mcpload \(percent(cpuSeconds)), other processes \(percent(others))"
     }
 }

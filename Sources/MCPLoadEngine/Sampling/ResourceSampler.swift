@@ -27,16 +27,18 @@ enum ResourceSampler {
     }
 
     /// Runs `body` with the sampler as a sibling child task, stopped when the body returns.
+    /// With `warmUpClients`, the load window opens only once that many clients have settled
+    /// their first session: starting servers is set-up, not load.
     static func measuring<Value: Sendable>(
-        _ live: LiveCounters, _ body: @Sendable () async -> Value
+        _ live: LiveCounters, warmUpClients: Int? = nil, _ body: @Sendable () async -> Value
     ) async -> (Value, Report) {
         let clock = ContinuousClock()
         let started = clock.now
         return await withTaskGroup(of: SamplerState?.self) { group in
-            group.addTask { await sample(live, from: started, clock: clock) }
+            group.addTask { await sample(live, from: started, clock: clock, warmUpClients: warmUpClients) }
             let value = await body()
             group.cancelAll()
-            var state = SamplerState(sampleInterval: tick * ticksPerServerSample)
+            var state = SamplerState(sampleInterval: tick * ticksPerServerSample, warmUpClients: warmUpClients)
             for await finished in group { if let finished { state = finished } }
             // The last, partial second: what happened after the last full one.
             state.closeSecond(live.counts(), at: (clock.now - started).seconds)
@@ -56,9 +58,11 @@ enum ResourceSampler {
         var previous = LiveCounters.Counts()
         /// The timeline's next second, counted here: its buckets may span several.
         var nextSecond = 0
+        let warmUpClients: Int?
 
-        init(sampleInterval: Duration) {
+        init(sampleInterval: Duration, warmUpClients: Int?) {
             servers = ServerResourceTracker(sampleInterval: sampleInterval)
+            self.warmUpClients = warmUpClients
         }
 
         /// Appends the second that ends `atSeconds` into the run: the counters' change since
@@ -83,15 +87,16 @@ enum ResourceSampler {
                 nextSecond += 1
             }
             previous = counts
+            let warm = warmUpClients.map { counts.clientsSettled >= $0 } ?? true
             window.closeSecond(
-                withRequests: requests > 0, at: seconds, serverCPUSeconds: servers.cumulativeCPUSeconds)
+                withRequests: requests > 0 && warm, at: seconds, serverCPUSeconds: servers.cumulativeCPUSeconds)
         }
     }
 
     private static func sample(
-        _ live: LiveCounters, from started: ContinuousClock.Instant, clock: ContinuousClock
+        _ live: LiveCounters, from started: ContinuousClock.Instant, clock: ContinuousClock, warmUpClients: Int?
     ) async -> SamplerState {
-        var state = SamplerState(sampleInterval: tick * ticksPerServerSample)
+        var state = SamplerState(sampleInterval: tick * ticksPerServerSample, warmUpClients: warmUpClients)
         state.window.start(at: 0, serverCPUSeconds: 0)
         var deadline = started + tick
         var ticks = 0
