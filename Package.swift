@@ -1,12 +1,18 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+/// `MCPLOAD_FUZZ=1` (scripts/fuzz): our own targets with libFuzzer's coverage and
+/// AddressSanitizer, dependencies as they are, and `mcpload-fuzz` linked against libFuzzer.
+let fuzzing = Context.environment["MCPLOAD_FUZZ"] != nil
+let fuzzFlags: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
+
 /// Every target of ours builds in Swift 6 mode with warnings as errors: a warning
 /// ignored today is a bug shipped tomorrow.
-let strictSettings: [SwiftSetting] = [
-    .swiftLanguageMode(.v6),
-    .treatAllWarnings(as: .error),
-]
+let strictSettings: [SwiftSetting] =
+    [
+        .swiftLanguageMode(.v6),
+        .treatAllWarnings(as: .error),
+    ] + fuzzFlags
 
 let package = Package(
     name: "mcpload",
@@ -92,6 +98,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Fuzzing: every parser of outside input as a libFuzzer target (scripts/fuzz).
+        .target(
+            name: "MCPLoadFuzz",
+            dependencies: [
+                "MCPLoadCore",
+                "MCPLoadTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "CLibFuzzer"),
+        .executableTarget(
+            name: "mcpload-fuzz",
+            dependencies: ["MCPLoadFuzz", "CLibFuzzer"],
+            swiftSettings: strictSettings,
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+        ),
         .testTarget(
             name: "MCPLoadCoreTests",
             dependencies: ["MCPLoadCore"],
@@ -101,6 +126,7 @@ let package = Package(
             name: "MCPLoadTransportTests",
             dependencies: [
                 "MCPLoadTransport",
+                "MCPLoadFuzz",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -142,7 +142,9 @@ public struct JSONParser: ~Copyable {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
-        guard let number = Double(text) else { throw error("invalid number") }
+        // `1e400` is valid JSON syntax but no double: as infinity it would be written back as
+        // text that is not JSON (history carry re-sends answers), so it is refused here.
+        guard let number = Double(text), number.isFinite else { throw error("number out of range") }
         return .double(number)
     }
 

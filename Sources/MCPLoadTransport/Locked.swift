@@ -2,14 +2,14 @@ import Synchronization
 
 /// A value shared by reference between threads, behind a lock: for state an event loop's
 /// handler fills and a task reads afterwards (a `Mutex` alone cannot be captured or shared).
-final class Locked<Value: Sendable>: Sendable {
+package final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
 
-    init(_ value: Value) {
+    package init(_ value: Value) {
         mutex = Mutex(value)
     }
 
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+    package func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
         mutex.withLock { body(&$0) }
     }
 }

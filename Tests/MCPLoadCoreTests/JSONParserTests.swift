@@ -35,6 +35,13 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try parse(text) }
     }
 
+    @Test(
+        "numbers beyond a double's range are refused: as infinity they would be written back as text that is not JSON (found by the fuzzer)",
+        arguments: ["1e400", "-1e400", "[1444444914449111e0452]", "{\"a\": 9e999}"])
+    func outOfRange(text: String) {
+        #expect(throws: JSONParseError.self) { try parse(text) }
+    }
+
     @Test("rejects invalid UTF-8 inside strings and bytes outside any value")
     func invalidUTF8() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }

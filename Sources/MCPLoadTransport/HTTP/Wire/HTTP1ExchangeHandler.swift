@@ -4,11 +4,20 @@ import NIOHTTP1
 import NIOSSL
 
 /// One request on an ``HTTP1Connection`` and where its answer goes.
-struct HTTP1Exchange: Sendable {
+package struct HTTP1Exchange: Sendable {
     var head: HTTPRequestHead
     var body: ByteBuffer?
     var reader: PostAnswerReader
     var answer: EventLoopPromise<PostAnswer>
+
+    package init(
+        head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader, answer: EventLoopPromise<PostAnswer>
+    ) {
+        self.head = head
+        self.body = body
+        self.reader = reader
+        self.answer = answer
+    }
 }
 
 /// Asks the handler to give up on one exchange, if it is still the one under way: a task
@@ -24,10 +33,10 @@ struct CancelExchange: Sendable {
 /// With an idle timeout, an answer that is silent that long (no bytes at all, an SSE stream
 /// included) fails as a timeout. The timer runs only while a request is out, so a connection
 /// waiting between requests is not mistaken for a silent answer.
-final class HTTP1ExchangeHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTP1Exchange
-    typealias OutboundOut = HTTPClientRequestPart
+package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
+    package typealias InboundIn = HTTPClientResponsePart
+    package typealias OutboundIn = HTTP1Exchange
+    package typealias OutboundOut = HTTPClientRequestPart
 
     private let idleTimeout: TimeAmount?
     /// Why the connection ended, when no request was out to be told: the next request, whose
@@ -43,12 +52,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private var lastRead = NIODeadline.now()
     private var silenceCheck: Scheduled<Void>?
 
-    init(idleTimeout: TimeAmount?, endedBetweenRequests: Locked<Failure?>) {
+    package init(idleTimeout: TimeAmount?, endedBetweenRequests: Locked<Failure?>) {
         self.idleTimeout = idleTimeout
         self.endedBetweenRequests = endedBetweenRequests
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
         guard answer == nil else {
             // The connection pool hands a connection to one request at a time; this is a bug guard.
@@ -90,7 +99,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         }
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard answer != nil else { return }  // nothing was asked: there is nobody to tell
         if idleTimeout != nil { lastRead = .now() }
         switch unwrapInboundIn(data) {
@@ -112,7 +121,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard let cancel = event as? CancelExchange else {
             context.fireUserInboundEventTriggered(event)
             return
@@ -122,7 +131,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         let failure =
             requestWritten
             ? Failure(.transport, "connection lost: the server closed the connection")
@@ -131,7 +140,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let failure =
             switch error as? HTTPParserError {
             case .invalidEOFState?:

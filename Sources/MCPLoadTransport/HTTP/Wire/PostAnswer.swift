@@ -4,7 +4,7 @@ import NIOHTTP1
 
 /// A POST's answer once its body is over. Messages it carried were already handed to the
 /// session's inbound stream as they arrived, on the event loop.
-struct PostAnswer: Sendable {
+package struct PostAnswer: Sendable {
     var head: HTTPResponseHead
     /// The start of an error answer's body, for its failure message.
     var errorBody: [UInt8] = []
@@ -20,7 +20,7 @@ struct PostAnswer: Sendable {
 /// Reads one POST's answer on the event loop, as its parts arrive: a JSON answer is collected
 /// (bounded) and delivered whole, an SSE answer is parsed and each message delivered as it
 /// completes, an error answer keeps the start of its body. Everything else is dropped unread.
-struct PostAnswerReader {
+package struct PostAnswerReader {
     /// Where a Streamable HTTP session's answers go; nil for a POST whose answers come
     /// elsewhere (legacy SSE, DELETE), which only says whether it was taken.
     let sink: InboundQueue?
@@ -45,7 +45,7 @@ struct PostAnswerReader {
     /// The start of an error answer's body that is kept for its message.
     static let errorBodyPrefix = 4096
 
-    init(
+    package init(
         sink: InboundQueue?, maxMessageBytes: Int, answering: JSONRPCID? = nil,
         sawHead: (@Sendable (HTTPResponseHead) -> Void)? = nil
     ) {

@@ -1,0 +1,1 @@
+// The header declares libFuzzer's driver; its definition comes from libFuzzer's runtime.
