@@ -44,10 +44,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // epoll for the process-exit watcher (Swift's Glibc module leaves it out).
+        .target(name: "CMCPLoadSystem"),
         .target(
             name: "MCPLoadTransport",
             dependencies: [
                 "MCPLoadCore",
+                "CMCPLoadSystem",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

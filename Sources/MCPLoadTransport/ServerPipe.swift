@@ -23,7 +23,7 @@ final class ServerPipe: Sendable {
     /// The channel reading it, and why reading was stopped from outside, if it was.
     private let reader = Locked<Reader>(Reader())
     /// Completed once reading has ended, for whoever waits for the last bytes.
-    let finished = OneShot<Void>()
+    let finished = Completion()
 
     private struct Reader: Sendable {
         var channel: (any Channel)?
@@ -81,7 +81,7 @@ final class ServerPipe: Sendable {
         maxLineBytes: Int, pausingFor queue: InboundQueue? = nil,
         emit: @escaping @Sendable (LineFramer.Frame) -> Bool
     ) async -> End {
-        defer { finished.complete(()) }
+        defer { finished.complete() }
         guard
             let descriptor = readEnd.withLock({ end in
                 defer { end = nil }

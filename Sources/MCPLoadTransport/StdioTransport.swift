@@ -97,14 +97,14 @@ public enum StdioTransport {
             group.addTask {
                 await StderrTail.collect(stderr, keeping: launch.stderrTailLines)
             }
+            let pidfd = Self.processDescriptor(of: execution)
             group.addTask {
-                await waitForExit(of: execution)
-                // Its output is complete once it has gone, unless a process it started (and
-                // left running, or that escaped its group) still holds the pipes: then reading
-                // ends after a grace period, so neither the session nor the run waits on it.
-                await drain(
-                    [stdout, stderr], within: launch.shutdownGrace,
-                    because: "the server exited, but a process it started holds its output open")
+                // A server that exits mid-session: its output is complete once it has gone,
+                // unless a process it started (left running, or escaped from its group) still
+                // holds the pipes; then reading ends after a grace period, and the session
+                // learns that its server is gone instead of waiting on the child.
+                guard await ProcessExits.shared.waitForExit(pidfd: pidfd) else { return nil }
+                await drain([stdout, stderr], within: launch.shutdownGrace, because: Self.heldOpen)
                 return nil
             }
             let outcome: Result<Value, any Error>
@@ -123,6 +123,8 @@ public enum StdioTransport {
             // only while it has members, so its id cannot have been reused yet.)
             kill(-pid, SIGKILL)
             ProcessTree.kill(descendants)
+            // The server has exited: whatever still holds its pipes, the wait for them is bounded.
+            await drain([stdout, stderr], within: launch.shutdownGrace, because: Self.heldOpen)
             var tail: [String] = []
             while let finished = try await group.next() {
                 if let lines = finished { tail = lines }
@@ -131,17 +133,17 @@ public enum StdioTransport {
         }
     }
 
-    /// Returns when the server process has exited, whether or not its pipes have closed.
-    ///
-    /// swift-subprocess watches every child's exit (a pidfd on Linux) but offers no call that
-    /// only waits for it. A teardown does wait, and stops at the exit: one whose single step
-    /// sends the harmless `SIGCONT` and then waits longer than any run is exactly that wait.
-    private static func waitForExit(
+    private static let heldOpen = "the server exited, but a process it started holds its output open"
+
+    /// The server's pidfd, where the platform has one (-1 otherwise).
+    private static func processDescriptor(
         of execution: Execution<CustomWriteInput, FileDescriptorOutput, FileDescriptorOutput>
-    ) async {
-        await execution.teardown(using: [
-            .send(signal: .resume, toProcessGroup: false, allowedDurationToNextStep: DurationText.maximum)
-        ])
+    ) -> CInt {
+        #if os(Linux)
+        execution.processIdentifier.processDescriptor
+        #else
+        -1
+        #endif
     }
 
     /// Waits for `pipes` to end, at most `grace`; stops reading those still open after it.

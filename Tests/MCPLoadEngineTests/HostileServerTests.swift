@@ -47,6 +47,7 @@ extension ProcessTests {
             Row(mode: "echo-secret", http: true, status: 1, failures: [.httpStatus: 8]),
             // A broken connection ends its session: each iteration's second step is never tried.
             Row(mode: "reset-mid-body", http: true, status: 1, failures: [.transport: 4]),
+            Row(mode: "flood", http: true, status: 1, failures: [.timeout: 8]),
         ]
 
         @Test("a misbehaving server costs counted failures of the true class, never the run", arguments: rows)
@@ -120,6 +121,31 @@ extension ProcessTests {
                   cwd: "\(servers)"
                 \(shape)
                 """
+        }
+
+        @Test("a listening stream that is never answered costs its setup timeout, not an hour, and the session goes on")
+        func silentListeningStream() async throws {
+            let directory = try CommandLineSupport.temporaryDirectory()
+            let servers = try CommandLineSupport.temporaryDirectory()
+            let port = try TestSupport.freePort()
+            try CommandLineSupport.write(
+                """
+                target:
+                  transport: http
+                  command: [python3, "\(TestSupport.fixtures)/hostile_server.py", hang-get, --http, "\(port)"]
+                  url: "http://127.0.0.1:\(port)/mcp"
+                  cwd: "\(servers)"
+                load: { vus: 2, iterations: 2 }
+                session: { listen: true, setupTimeout: 1s }
+                steps: [list_tools]
+                """, to: directory + "/s.yaml")
+            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            #expect(finished.status == 0, "\(finished.output)\(finished.errors)")
+            let result = try RunResult.decode(
+                from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
+            #expect(result.totals.failures.total == 0 && result.totals.attempts == 4)
+            #expect(result.protocolTraffic.listeningStreamsRefused == 2)
+            try await CommandLineSupport.waitUntil { TestSupport.processes(in: servers).isEmpty }
         }
 
         @Test("mcpload killed with SIGKILL mid-run takes its servers with it: stdio, and HTTP started with command")

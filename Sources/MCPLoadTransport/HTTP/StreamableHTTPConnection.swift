@@ -67,7 +67,11 @@ public final class StreamableHTTPConnection: MessageTransport {
         request.headers = headers(accepting: "text/event-stream")
         // Part of the session's setup: bounded by its timeout, as the rest of the setup is.
         let limit = TimeAmount.nanoseconds(options.setupTimeout.nanoseconds)
-        guard let response = try? await client.execute(request, timeout: limit) else { return }
+        guard let response = try? await client.execute(request, timeout: limit) else {
+            // Silent, refused or broken: the session goes on without its stream, and says so.
+            inbound.yield(.listeningStream(opened: false))
+            return
+        }
         let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
         let opened = response.status.code == 200 && contentType.hasPrefix("text/event-stream")
         inbound.yield(.listeningStream(opened: opened))

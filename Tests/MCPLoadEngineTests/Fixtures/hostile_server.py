@@ -22,8 +22,10 @@ installed. Modes:
     grandchild-quiet   (stdio) starts a process with its output elsewhere, left running
     ignore-term        (stdio) ignores SIGTERM and stdin's end, so only SIGKILL stops it
     exit-after-init    (stdio) exits after the handshake, leaving a process holding stdout
-    flood              (stdio) floods notifications without end once initialized
+    flood              floods notifications without end once initialized (HTTP: in every
+                       request's SSE answer)
     reset-mid-body     (HTTP) sends the answer's head and half its body, then resets
+    hang-get           (HTTP) accepts the listening stream's GET and never answers it
 """
 import json
 import os
@@ -129,6 +131,9 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        if MODE == "hang-get" and "text/event-stream" in self.headers.get("Accept", ""):
+            time.sleep(3600)
+            return
         self.send_response(405)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -153,6 +158,19 @@ class Handler(BaseHTTPRequestHandler):
         if MODE == "echo-secret":
             # The token starts before byte 200 of the body and ends after it.
             self.reply(401, "unauthorized: " + "z" * 180 + " token " + token + " " + PAD, "text/plain")
+            return
+        if MODE == "flood":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            event = b"event: message\ndata: " + json.dumps(
+                {"jsonrpc": "2.0", "method": "notifications/message", "params": {"data": PAD}}).encode() + b"\n\n"
+            try:
+                while True:
+                    self.wfile.write(event * 64)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
             return
         if MODE == "reset-mid-body":
             text = answer_text(message, token).encode()
