@@ -12,14 +12,10 @@ public struct Recorder: Sendable {
     public var iterationsAbandoned: UInt64 = 0
     /// The last lines the server wrote to stderr, for the report.
     public var stderrTail: [String] = []
-    /// What the fan-in proxy saw (shared-process topology): recorded once, by the run.
-    public var fanIn: FanInStatistics?
     /// What the leak scanner found in this client's traffic (nil when scanning is off).
     public var leaks: LeakTally?
     /// The `tools/list` answers this client's sessions got, for the tool-surface audit.
     public var toolSurface: ToolSurfaceTally?
-    /// The open model's dispatcher: recorded once, by the run.
-    public var pacing: PacingStatistics?
     /// Open model: how late each of this client's iterations started against its schedule.
     public var startLag: LatencyHistogram?
 

@@ -4,7 +4,7 @@ extension RunResult {
     /// How many servers' stderr tails a result keeps: enough to see a pattern, not a log archive.
     public static let stderrTailLimit = 5
 
-    /// Merges the clients' recorders once, at the end of the run.
+    /// Merges the clients' recorders, and what the run measured itself, once, at the end.
     public init(
         runID: String,
         scenario: ScenarioInfo,
@@ -12,15 +12,17 @@ extension RunResult {
         statusReason: String?,
         startedAt: Date,
         finishedAt: Date,
-        recorders: [Recorder]
+        recorders: [Recorder],
+        run: RunMeasurements = RunMeasurements()
     ) {
         var steps: [StepStatistics] = []
-        var session = SessionStatistics()
-        var traffic = ProtocolStatistics()
+        var session = run.sessions
+        var traffic = run.protocolTraffic
         var iterations = IterationCounts(completed: 0, abandoned: 0)
         var tails: [StderrTail] = []
-        var fanIn: FanInStatistics?
-        var pacing: PacingStatistics?
+        if !run.stderrTail.isEmpty { tails.append(StderrTail(virtualClient: 0, lines: run.stderrTail)) }
+        let fanIn = run.fanIn
+        var pacing = run.pacing
         var leaks: LeakTally?
         var toolSurface: ToolSurfaceTally?
         var startLag: LatencyHistogram?
@@ -36,15 +38,11 @@ extension RunResult {
             traffic.merge(recorder.protocolTraffic)
             iterations.completed += recorder.iterationsCompleted
             iterations.abandoned += recorder.iterationsAbandoned
-            if let proxy = recorder.fanIn { fanIn = (fanIn ?? FanInStatistics()).merged(with: proxy) }
             if let tally = recorder.leaks {
                 if leaks == nil { leaks = tally } else { leaks?.merge(tally) }
             }
             if let tally = recorder.toolSurface {
                 if toolSurface == nil { toolSurface = tally } else { toolSurface?.merge(tally) }
-            }
-            if let own = recorder.pacing {
-                if pacing == nil { pacing = own } else { pacing?.merge(own) }
             }
             if let lag = recorder.startLag {
                 startLag = startLag ?? LatencyHistogram()

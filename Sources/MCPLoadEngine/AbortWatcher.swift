@@ -4,13 +4,12 @@ import MCPLoadCore
 /// run the moment one breaks: a load test need not keep hammering a server that has failed it.
 enum AbortWatcher {
     /// Runs until cancelled or until a threshold breaks; returns why it drained the run, if it did.
-    static func watch(
-        _ thresholds: [Threshold], live: LiveCounters, control: RunControl, clock: ContinuousClock = ContinuousClock()
-    ) async -> String? {
+    static func watch(_ thresholds: [Threshold], live: LiveCounters, control: RunControl) async -> String? {
+        let clock = control.clock
         let started = clock.now
         while true {
             do {
-                try await Task.sleep(for: .seconds(1))
+                try await clock.sleep(for: .seconds(1))
             } catch {
                 return nil
             }

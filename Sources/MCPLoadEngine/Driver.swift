@@ -1,27 +1,36 @@
 import MCPLoadCore
+import MCPLoadTransport
 
 /// Runs the load: every virtual client is a child task of one task group (the open model adds
 /// a dispatcher beside them: ``OpenModelDriver``).
-public enum Driver {
+enum Driver {
+    /// What the clients measured, and what the run measured itself (the pool's sessions, the
+    /// open model's dispatcher).
+    struct Outcome: Sendable {
+        var clients: [Recorder]
+        var run = RunMeasurements()
+    }
+
     /// Starts the clients (spread over the ramp-up), waits for all of them, returns their recorders.
-    static func run(_ plan: RunPlan, connector: SessionConnector) async -> [Recorder] {
+    static func run(_ plan: RunPlan, connector: SessionConnector) async -> Outcome {
         if let pacer = plan.scenario.load.pacer {
             return await OpenModelDriver.run(plan, pacer: pacer, connector: connector)
         }
         guard case .pool(let size) = plan.scenario.session.strategy else {
+            return Outcome(
+                clients: await runClients(plan) { index in
+                    await ClientExecutor(index: index, plan: plan, sessions: .connector(connector)).run()
+                })
+        }
+        let (recorders, pool) = await SessionPool.withSessions(size: size, plan: plan, connector: connector) {
+            sessions in
+            guard !sessions.isEmpty else { return [Recorder]() }
             return await runClients(plan) { index in
-                await VirtualClient(index: index, plan: plan, connector: connector).run()
+                let session = sessions[(index - 1) % sessions.count]
+                return await ClientExecutor(index: index, plan: plan, sessions: .shared(session)).run()
             }
         }
-        let (recorders, poolRecorder) = await SessionPool.withSessions(size: size, plan: plan, connector: connector) {
-            clients in
-            guard !clients.isEmpty else { return [Recorder]() }
-            return await runClients(plan) { index in
-                await VirtualClient(index: index, plan: plan, connector: connector)
-                    .run(sharing: clients[(index - 1) % clients.count])
-            }
-        }
-        return recorders + [poolRecorder]
+        return Outcome(clients: recorders, run: pool)
     }
 
     /// Starts the clients (spread over the ramp-up) as children of one task group; collects their recorders.
@@ -33,7 +42,7 @@ public enum Driver {
             for index in 1...load.virtualClients {
                 let delay = load.rampUp * (Double(index - 1) / Double(load.virtualClients))
                 group.addTask {
-                    if delay > .zero { try? await Task.sleep(for: delay) }
+                    if delay > .zero { try? await plan.clock.sleep(for: delay) }
                     return await client(index)
                 }
             }

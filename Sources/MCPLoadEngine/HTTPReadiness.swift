@@ -10,30 +10,32 @@ enum HTTPReadiness {
         for endpoint: String, headers: [(name: String, value: String)], client: HTTPClient, server: StdioConnection,
         within timeout: Duration
     ) async -> Result<Void, Failure> {
-        await withTaskGroup(of: Result<Void, Failure>.self) { group in
-            group.addTask {
-                // A server that exits while we wait will never listen.
-                for await event in server.inbound {
-                    if case .closed = event { break }
+        let outcome = await withTimeout(timeout) { () -> Result<Void, Failure> in
+            await withTaskGroup(of: Result<Void, Failure>.self) { group in
+                group.addTask {
+                    // A server that exits while we wait will never listen.
+                    for await event in server.inbound {
+                        if case .closed = event { break }
+                    }
+                    return .failure(Failure(.notSent, "the server exited before listening on \(endpoint)"))
                 }
-                return .failure(Failure(.notSent, "the server exited before listening on \(endpoint)"))
-            }
-            group.addTask {
-                let deadline = ContinuousClock.now + timeout
-                while ContinuousClock.now < deadline {
-                    var probe = HTTPClientRequest(url: endpoint)
-                    probe.method = .GET
-                    for header in headers { probe.headers.add(name: header.name, value: header.value) }
-                    if (try? await client.execute(probe, timeout: .seconds(1))) != nil { return .success(()) }
-                    // Polling is the only way to learn that an unrelated process started listening.
-                    try? await Task.sleep(for: probeInterval)
+                group.addTask {
+                    while !Task.isCancelled {
+                        var probe = HTTPClientRequest(url: endpoint)
+                        probe.method = .GET
+                        for header in headers { probe.headers.add(name: header.name, value: header.value) }
+                        if (try? await client.execute(probe, timeout: .seconds(1))) != nil { return .success(()) }
+                        // Polling is the only way to learn that an unrelated process started listening.
+                        try? await Task.sleep(for: probeInterval)
+                    }
+                    return .failure(Failure(.notSent, "the readiness check was cancelled"))
                 }
-                return .failure(
-                    Failure(.notSent, "nothing answered at \(endpoint) within \(DurationText.format(timeout))"))
+                let first = await group.next() ?? .failure(Failure(.notSent, "readiness check ended"))
+                group.cancelAll()
+                return first
             }
-            let first = await group.next() ?? .failure(Failure(.notSent, "readiness check ended"))
-            group.cancelAll()
-            return first
         }
+        return outcome
+            ?? .failure(Failure(.notSent, "nothing answered at \(endpoint) within \(DurationText.format(timeout))"))
     }
 }

@@ -8,31 +8,24 @@ enum ListeningAnnouncement {
     ) async throws(Failure)
         -> String
     {
-        let found = await withTaskGroup(of: Result<String, Failure>?.self) { group in
-            group.addTask {
-                for await event in inbound {
-                    switch event {
-                    case .frame(.line(let line)):
-                        let text = String(decoding: line, as: UTF8.self)
-                        if let range = text.range(of: "listening on ") {
-                            return .success(String(text[range.upperBound...]))
-                        }
-                    case .closed(let reason):
-                        return .failure(Failure(.notSent, "the server exited before listening (\(reason))"))
-                    default:
-                        continue
+        let found = await withTimeout(timeout) { () -> Result<String, Failure> in
+            for await event in inbound {
+                switch event {
+                case .frame(.line(let line)):
+                    let text = String(decoding: line, as: UTF8.self)
+                    if let range = text.range(of: "listening on ") {
+                        return .success(String(text[range.upperBound...]))
                     }
+                case .closed(let reason):
+                    return .failure(Failure(.notSent, "the server exited before listening (\(reason))"))
+                default:
+                    continue
                 }
-                return nil
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return .failure(
-                    Failure(.notSent, "the server did not say where it listens within \(DurationText.format(timeout))"))
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? .failure(Failure(.notSent, "the server ended its output before listening"))
+            return .failure(Failure(.notSent, "the server ended its output before listening"))
+        }
+        guard let found else {
+            throw Failure(.notSent, "the server did not say where it listens within \(DurationText.format(timeout))")
         }
         return try found.get()
     }

@@ -7,16 +7,18 @@ public enum LoadRunner {
     public static func run(_ plan: RunPlan, runID: String = makeRunID(), scenarioFile: String? = nil) async -> RunResult
     {
         let startedAt = Date()
-        var recorders: [Recorder] = []
+        var driven = Driver.Outcome(clients: [])
         var setupFailure: Failure?
         let watched = plan.scenario.thresholds.filter(\.abortOnFail)
-        let (outcome, health) = await ResourceSampler.measuring(plan.live, warmUpClients: warmUpClients(plan)) {
-            () async -> (Result<[Recorder], Failure>, String?) in
+        let (outcome, health) = await ResourceSampler.measuring(
+            plan.live, clock: plan.clock, warmUpClients: warmUpClients(plan)
+        ) {
+            () async -> (Result<Driver.Outcome, Failure>, String?) in
             await withTaskGroup(of: String?.self) { group in
                 if !watched.isEmpty {
                     group.addTask { await AbortWatcher.watch(watched, live: plan.live, control: plan.control) }
                 }
-                let driven: Result<[Recorder], Failure>
+                let driven: Result<Driver.Outcome, Failure>
                 do throws(Failure) {
                     driven = .success(try await drive(plan))
                 } catch {
@@ -28,13 +30,14 @@ public enum LoadRunner {
                 return (driven, abortReason)
             }
         }
-        let (driven, abortReason) = outcome
-        switch driven {
-        case .success(let clients): recorders = clients
+        let abortReason = outcome.1
+        switch outcome.0 {
+        case .success(let outcome): driven = outcome
         case .failure(let failure): setupFailure = failure
         }
+        let recorders = driven.clients
         let finishedAt = Date()
-        let opened = recorders.reduce(0) { $0 + $1.session.opened }
+        let opened = recorders.reduce(0) { $0 + $1.session.opened } + driven.run.sessions.opened
         let status: RunResult.Status
         let reason: String?
         if let setupFailure {
@@ -61,7 +64,8 @@ public enum LoadRunner {
             statusReason: reason,
             startedAt: startedAt,
             finishedAt: finishedAt,
-            recorders: recorders
+            recorders: recorders,
+            run: driven.run
         ).redacted(by: plan.redactor)
         result.harness = health.harness
         result.serverResources = health.servers
@@ -79,7 +83,7 @@ public enum LoadRunner {
     }
 
     /// Opens what the whole run shares (an HTTP client; the HTTP demo server) around the driver.
-    private static func drive(_ plan: RunPlan) async throws(Failure) -> [Recorder] {
+    private static func drive(_ plan: RunPlan) async throws(Failure) -> Driver.Outcome {
         let session = plan.scenario.session
         switch plan.target {
         case .stdio(let launch):
@@ -119,9 +123,9 @@ public enum LoadRunner {
     /// server exits, within the setup timeout.
     private static func overHTTP(
         _ plan: RunPlan, endpoint: String, kind: HTTPKind, awaitingServer server: StdioConnection? = nil
-    ) async throws(Failure) -> [Recorder] {
+    ) async throws(Failure) -> Driver.Outcome {
         let session = plan.scenario.session
-        let outcome: Result<[Recorder], Failure>
+        let outcome: Result<Driver.Outcome, Failure>
         do {
             outcome = try await StreamableHTTPTransport.withClient(
                 // A session with a stream (legacy SSE, a listening stream) holds one connection for

@@ -1,3 +1,4 @@
+import MCPLoadCore
 import Synchronization
 
 /// What every virtual client consults between iterations: may another one start?
@@ -6,12 +7,21 @@ import Synchronization
 /// the drain that a first Ctrl-C requests, and the run's bounds.
 public final class RunControl: Sendable {
     public let iterationsPerClient: Int?
-    public let deadline: ContinuousClock.Instant?
+    /// The run's clock, which every part of the engine reads.
+    public let clock: any EngineClock
+    /// When the run's duration is over, on its clock.
+    public let deadline: Duration?
     private let draining = Atomic<Bool>(false)
 
-    public init(iterationsPerClient: Int?, duration: Duration?, clock: ContinuousClock = ContinuousClock()) {
+    public init(iterationsPerClient: Int?, duration: Duration?, clock: any EngineClock = RunClock()) {
         self.iterationsPerClient = iterationsPerClient
+        self.clock = clock
         self.deadline = duration.map { clock.now + $0 }
+    }
+
+    /// Whether the run's duration is over.
+    public var deadlinePassed: Bool {
+        deadline.map { clock.now >= $0 } ?? false
     }
 
     /// Stop starting iterations; those under way finish. Idempotent.
@@ -25,7 +35,7 @@ public final class RunControl: Sendable {
     public func mayStartIteration(after iterations: Int) -> Bool {
         if isDraining { return false }
         if let iterationsPerClient, iterations >= iterationsPerClient { return false }
-        if let deadline, ContinuousClock.now >= deadline { return false }
+        if deadlinePassed { return false }
         return true
     }
 }

@@ -11,6 +11,10 @@ public final class RunPlan: Sendable {
     public let scenario: Scenario
     public let target: ResolvedTarget
     public let control: RunControl
+    /// The run's time: every sleep and every "now" of the engine (a manual clock in tests).
+    public let clock: any EngineClock
+    /// What each client's state machine knows of the scenario and the load model.
+    let clientConfiguration: ClientStateMachine.Configuration
     /// Session lifecycle events (info: failed setups and abnormal server exits; debug: every session).
     public let logger: Logger
     /// HTTP headers with `${ENV}` resolved; their values are secrets as far as output goes.
@@ -36,6 +40,12 @@ public final class RunPlan: Sendable {
         self.scenario = scenario
         self.target = target
         self.control = control
+        clock = control.clock
+        clientConfiguration = ClientStateMachine.Configuration(
+            steps: scenario.steps.map(ClientStateMachine.StepKind.init), strategy: scenario.session.strategy,
+            retry: scenario.retry, thinkTime: scenario.load.thinkTime,
+            iterationsPerClient: scenario.load.pacer == nil ? scenario.load.iterations : nil,
+            isOpenModel: scenario.load.pacer != nil)
         self.logger = logger
         self.headers = headers
         arrivals = nil
@@ -53,6 +63,8 @@ public final class RunPlan: Sendable {
         scenario = plan.scenario
         target = plan.target
         control = plan.control
+        clock = plan.clock
+        clientConfiguration = plan.clientConfiguration
         logger = plan.logger
         headers = plan.headers
         redactor = plan.redactor
@@ -83,6 +95,13 @@ public final class RunPlan: Sendable {
         }
         guard !control.isDraining, let due = await arrivals.nextIteration(for: index) else { return nil }
         return IterationStart(due: due)
+    }
+
+    /// What the run is doing, as a client's decisions need it.
+    var runContext: ClientStateMachine.RunContext {
+        ClientStateMachine.RunContext(
+            draining: control.isDraining, deadlinePassed: control.deadlinePassed,
+            scheduleOver: arrivals?.isOver ?? false, now: clock.now)
     }
 
     /// Resolves the scenario's target. `builtin: demo` runs DEMO (the mcpload executable itself)

@@ -9,6 +9,10 @@ enum SessionConnector: Sendable {
     case legacySSE(client: HTTPClient, options: HTTPSessionOptions)
     /// Through the fan-in proxy to a shared server process.
     case fanIn(SharedServers)
+    /// A transport in memory from `open` (a scripted server in a test): no process, no socket.
+    /// `open` throws when the scripted server refuses the session; the transport is closed when
+    /// the session ends.
+    case inMemory(open: @Sendable () throws(Failure) -> InMemoryTransport)
 
     /// What a session left behind besides its own result.
     struct Closing: Sendable {
@@ -31,6 +35,11 @@ enum SessionConnector: Sendable {
             return (try await LegacySSETransport.withSession(client: client, options: options, body), Closing())
         case .fanIn(let servers):
             return (await servers.nextProxy().withClient(body), Closing())
+        case .inMemory(let open):
+            let transport = try open()
+            let value = await body(transport)
+            transport.close("the session ended")
+            return (value, Closing())
         }
     }
 }

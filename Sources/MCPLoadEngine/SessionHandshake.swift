@@ -20,8 +20,9 @@ struct SessionHandshake {
             ?? ["name": .string(MCPProtocol.clientName), "version": .string(MCPProtocol.clientVersion)]
     }
 
-    func perform(on client: JSONRPCClient, timeout: Duration) async -> Result<Established, Failure> {
-        let clock = ContinuousClock()
+    func perform(
+        on client: JSONRPCClient, timeout: Duration, clock: any EngineClock
+    ) async -> Result<Established, Failure> {
         let deadline = clock.now + timeout
         switch protocolVersion {
         case MCPProtocol.statelessVersion:

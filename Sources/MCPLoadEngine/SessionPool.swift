@@ -7,13 +7,18 @@ import MCPLoadTransport
 /// clients run and all of them close, in reverse order, on every path out.
 enum SessionPool {
     /// Opens up to `size` sessions, runs `body` with the clients of those that opened, and
-    /// returns its value with the pool's own measurements (session setup, traffic) as client 0.
+    /// returns its value with the pool's own measurements (session setup, traffic).
     static func withSessions<Value: Sendable>(
         size: Int, plan: RunPlan, connector: SessionConnector,
         _ body: @escaping @Sendable ([JSONRPCClient]) async -> Value
-    ) async -> (Value, Recorder) {
+    ) async -> (Value, RunMeasurements) {
         let recorder = plan.makeRecorder(virtualClient: 0)
-        return await open(remaining: size, opened: [], recorder: recorder, plan: plan, connector: connector, body)
+        let (value, pool) = await open(
+            remaining: size, opened: [], recorder: recorder, plan: plan, connector: connector, body)
+        var measurements = RunMeasurements()
+        measurements.sessions = pool.session
+        measurements.protocolTraffic = pool.protocolTraffic
+        return (value, measurements)
     }
 
     private static func open<Value: Sendable>(
@@ -21,17 +26,18 @@ enum SessionPool {
         _ body: @escaping @Sendable ([JSONRPCClient]) async -> Value
     ) async -> (Value, Recorder) {
         guard remaining > 0 else { return (await body(opened), recorder) }
-        let clock = ContinuousClock()
+        let clock = plan.clock
         let started = clock.now
         do {
             let ((value, next), _) = try await connector.withSession { transport in
-                let client = JSONRPCClient(transport: transport, redactor: plan.redactor)
+                let client = JSONRPCClient(transport: transport, redactor: plan.redactor, clock: plan.clock)
                 return await withTaskGroup(of: Void.self) { group in
                     group.addTask { await client.run() }
                     var recorder = recorder
                     let handshake = SessionHandshake(
                         scenario: plan.scenario, context: TemplateContext(virtualClient: 0, iteration: 1))
-                    let outcome = await handshake.perform(on: client, timeout: plan.scenario.session.setupTimeout)
+                    let outcome = await handshake.perform(
+                        on: client, timeout: plan.scenario.session.setupTimeout, clock: clock)
                     let value: Value
                     switch outcome {
                     case .success(let established):

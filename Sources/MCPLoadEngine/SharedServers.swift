@@ -19,50 +19,55 @@ final class SharedServers: Sendable {
     }
 
     /// Starts the servers and their proxies, runs the clients through them, stops everything on
-    /// every path. The proxies' counts and the servers' stderr come back as client 0's recorder.
-    static func run(_ plan: RunPlan, launch: StdioLaunch, settings: FanInSettings) async throws(Failure) -> [Recorder] {
-        var recorder = plan.makeRecorder(virtualClient: 0)
-        recorder.fanIn = FanInStatistics()
-        let (clients, servers) = try await withServers(
-            remaining: settings.processes, proxies: [], launch: launch, settings: settings, recorder: recorder
+    /// every path. The proxies' counts and the servers' stderr are the run's own measurements.
+    static func run(
+        _ plan: RunPlan, launch: StdioLaunch, settings: FanInSettings
+    ) async throws(Failure)
+        -> Driver.Outcome
+    {
+        var servers = RunMeasurements()
+        servers.fanIn = FanInStatistics()
+        var (outcome, measured) = try await withServers(
+            remaining: settings.processes, proxies: [], launch: launch, settings: settings, measured: servers
         ) { proxies in
             await Driver.run(plan, connector: .fanIn(SharedServers(proxies: proxies)))
         }
-        return clients + [servers]
+        measured.stderrTail = Array(measured.stderrTail.suffix(20))
+        outcome.run.merge(measured)
+        return outcome
     }
 
     /// Each server's scope is nested in the previous one's, so all stay up while the clients run
     /// and all stop, in reverse order, on the way out.
     private static func withServers(
-        remaining: Int, proxies: [FanInProxy], launch: StdioLaunch, settings: FanInSettings, recorder: Recorder,
-        _ body: @escaping @Sendable ([FanInProxy]) async -> [Recorder]
-    ) async throws(Failure) -> ([Recorder], Recorder) {
-        guard remaining > 0 else { return (await body(proxies), recorder) }
+        remaining: Int, proxies: [FanInProxy], launch: StdioLaunch, settings: FanInSettings,
+        measured: RunMeasurements, _ body: @escaping @Sendable ([FanInProxy]) async -> Driver.Outcome
+    ) async throws(Failure) -> (Driver.Outcome, RunMeasurements) {
+        guard remaining > 0 else { return (await body(proxies), measured) }
         do {
             let completion = try await StdioTransport.withServer(launch) { connection in
                 let (inner, statistics) = await FanInProxy.withProxy(inFrontOf: connection, settings: settings) {
-                    proxy -> Result<([Recorder], Recorder), Failure> in
+                    proxy -> Result<(Driver.Outcome, RunMeasurements), Failure> in
                     do throws(Failure) {
                         return .success(
                             try await withServers(
                                 remaining: remaining - 1, proxies: proxies + [proxy], launch: launch,
-                                settings: settings, recorder: recorder, body))
+                                settings: settings, measured: measured, body))
                     } catch {
                         return .failure(error)
                     }
                 }
-                var (clients, recorder) = try inner.get()
-                recorder.fanIn?.merge(statistics)
-                recorder.fanIn?.serverProcesses += 1
-                return (clients, recorder)
+                var (outcome, measured) = try inner.get()
+                measured.fanIn?.merge(statistics)
+                measured.fanIn?.serverProcesses += 1
+                return (outcome, measured)
             }
-            var (clients, recorder) = completion.value
-            var lines = completion.stderrTail
+            var (outcome, measured) = completion.value
+            measured.stderrTail += completion.stderrTail
             if !completion.termination.isEmpty && completion.termination != "exited(0)" {
-                lines.append("[shared server process ended: \(completion.termination)]")
+                measured.stderrTail.append("[shared server process ended: \(completion.termination)]")
             }
-            recorder.appendStderr(lines)
-            return (clients, recorder)
+            return (outcome, measured)
         } catch let failure as Failure {
             throw failure
         } catch {

@@ -4,32 +4,42 @@ import Synchronization
 /// (``OneShot`` hands a value to one waiter, which is all a request needs; a server's pipe ending
 /// is awaited by both the session's end and the watch on the server's exit.)
 final class Completion: Sendable {
-    private enum State {
-        case pending([CheckedContinuation<Void, Never>])
-        case done
+    private struct State {
+        var done = false
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
-    private let state = Mutex(State.pending([]))
+    private let state = Mutex(State())
 
     /// Marks the moment as come and wakes every waiter; later calls do nothing.
     func complete() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard case .pending(let waiters) = state else { return [] }
-            state = .done
-            return waiters
+            guard !state.done else { return [] }
+            state.done = true
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Returns once the moment has come, or the waiting task is cancelled.
     func wait() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Bool in
-                guard case .pending(var waiters) = state else { return true }
-                waiters.append(continuation)
-                state = .pending(waiters)
-                return false
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.done || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if done { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 }

@@ -35,7 +35,8 @@ public struct JSONRPCReply: Sendable {
 /// One instance per session; its ``run()`` loop must be running for requests to complete.
 public actor JSONRPCClient {
     private let transport: any MessageTransport
-    private let clock = ContinuousClock()
+    /// The run's clock: latencies and request deadlines are read from it.
+    private let clock: any EngineClock
     private var nextID: Int64 = 1
     /// The requests in flight, each with where its arrival goes; an arrival removes its slot.
     private var slots: [JSONRPCID: OneShot<Arrival>] = [:]
@@ -57,16 +58,17 @@ public actor JSONRPCClient {
 
     private struct Arrival: Sendable {
         var answer: JSONRPCAnswer
-        var at: ContinuousClock.Instant
+        var at: Duration
         var bytes: Int
     }
 
     /// Hides the run's secrets in what failure messages quote of the server's lines.
     private let redactor: Redactor
 
-    public init(transport: any MessageTransport, redactor: Redactor = .none) {
+    public init(transport: any MessageTransport, redactor: Redactor = .none, clock: any EngineClock = RunClock()) {
         self.transport = transport
         self.redactor = redactor
+        self.clock = clock
     }
 
     /// Tells the transport which protocol version the handshake agreed on (nil: none yet).
@@ -159,8 +161,8 @@ public actor JSONRPCClient {
         let arrived = await withTaskGroup(of: Void.self) { group in
             if !watched {
                 // The deadline covers the write too: a server that stopped reading blocks it.
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
+                group.addTask { [clock] in
+                    try? await clock.sleep(for: timeout)
                     await self.expire(id, after: timeout)
                 }
             }
@@ -169,10 +171,10 @@ public actor JSONRPCClient {
             group.addTask { await self.writeRequest(message, id: id) }
             let arrived = await withTaskCancellationHandler {
                 await arrival.wait()
-            } onCancel: {
+            } onCancel: { [clock] in
                 // A cancelled run must not wait for answers.
                 let failure = Failure(.timeout, "cancelled while waiting for the answer")
-                arrival.complete(Arrival(answer: .failed(failure), at: .now, bytes: 0))
+                arrival.complete(Arrival(answer: .failed(failure), at: clock.now, bytes: 0))
             }
             group.cancelAll()
             return arrived
@@ -225,7 +227,7 @@ public actor JSONRPCClient {
                 deadlines.woke()
                 continue
             }
-            try? await Task.sleep(until: wake, clock: clock)
+            try? await clock.sleep(until: wake)
             deadlines.woke()
             for (id, timeout) in deadlines.takeExpired(at: clock.now) { await expire(id, after: timeout) }
         }
@@ -273,7 +275,7 @@ public actor JSONRPCClient {
         }
     }
 
-    private func receive(_ event: InboundEvent, at instant: ContinuousClock.Instant) async {
+    private func receive(_ event: InboundEvent, at instant: Duration) async {
         switch event {
         case .frame(.line(let line)):
             await handle(line, at: instant)
@@ -291,7 +293,7 @@ public actor JSONRPCClient {
         }
     }
 
-    private func handle(_ line: [UInt8], at instant: ContinuousClock.Instant) async {
+    private func handle(_ line: [UInt8], at instant: Duration) async {
         let message: JSONRPCMessage
         do {
             message = try JSONRPCMessage.parse(line, redactor: redactor)
@@ -312,7 +314,7 @@ public actor JSONRPCClient {
         }
     }
 
-    private func settle(_ id: JSONRPCID, _ answer: JSONRPCAnswer, at instant: ContinuousClock.Instant, bytes: Int) {
+    private func settle(_ id: JSONRPCID, _ answer: JSONRPCAnswer, at instant: Duration, bytes: Int) {
         if deliver(Arrival(answer: answer, at: instant, bytes: bytes), to: id) { return }
         guard !sentByThisSession(id) else {
             traffic.unmatchedResponses += 1
@@ -345,7 +347,7 @@ public actor JSONRPCClient {
 
     /// A line that cannot be tied to a request fails every request in flight: the server's
     /// answer to them is what went wrong. With nothing in flight it is only counted.
-    private func failInFlight(_ failure: Failure, at instant: ContinuousClock.Instant, bytes: Int = 0) {
+    private func failInFlight(_ failure: Failure, at instant: Duration, bytes: Int = 0) {
         let inFlight = Array(slots.keys)
         guard !inFlight.isEmpty else {
             traffic.invalidMessages += 1

@@ -9,13 +9,13 @@
 /// before it) is not covered, and its caller times it itself.
 struct RequestDeadlines {
     struct Deadline {
-        var at: ContinuousClock.Instant
+        var at: Duration
         var timeout: Duration
     }
 
     private var pending: [JSONRPCID: Deadline] = [:]
     /// Until when the watcher sleeps; nil while it is awake (it will see every deadline).
-    private var watcherWakesAt: ContinuousClock.Instant?
+    private var watcherWakesAt: Duration?
     private(set) var watcherRunning = false
     /// The watcher waits for the first request; nothing to sleep for before.
     private(set) var watcherWaitsForFirst = false
@@ -47,7 +47,7 @@ struct RequestDeadlines {
     }
 
     /// When the watcher should wake next, recorded as its sleep; nil: wait for the first request.
-    mutating func sleep(from now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+    mutating func sleep(from now: Duration) -> Duration? {
         let wake = pending.values.lazy.map(\.at).min() ?? period.map { now + $0 }
         watcherWakesAt = wake
         watcherWaitsForFirst = wake == nil
@@ -60,7 +60,7 @@ struct RequestDeadlines {
     }
 
     /// The requests whose deadline has passed, removed.
-    mutating func takeExpired(at now: ContinuousClock.Instant) -> [(JSONRPCID, Duration)] {
+    mutating func takeExpired(at now: Duration) -> [(JSONRPCID, Duration)] {
         let expired = pending.filter { $0.value.at <= now }
         for id in expired.keys { pending[id] = nil }
         return expired.map { ($0.key, $0.value.timeout) }

@@ -148,21 +148,10 @@ public enum StdioTransport {
 
     /// Waits for `pipes` to end, at most `grace`; stops reading those still open after it.
     private static func drain(_ pipes: [ServerPipe], within grace: Duration, because reason: String) async {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for pipe in pipes { await pipe.finished.wait() }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: grace)
-                return false
-            }
-            // The waiting task ends only when the pipes do: stopping them is what ends it.
-            if await group.next() == false {
-                for pipe in pipes { pipe.stopReading(because: reason) }
-            }
-            group.cancelAll()
+        let ended: Void? = await withTimeout(grace) {
+            for pipe in pipes { await pipe.finished.wait() }
         }
+        if ended == nil { for pipe in pipes { pipe.stopReading(because: reason) } }
     }
 
     /// stdin is already closed; a well-behaved server exits within the first grace period.

@@ -167,8 +167,8 @@ extension ProcessTests {
             for second in timeline.seconds { failures.merge(second.failures, uniquingKeysWith: +) }
             #expect(failures == result.totals.failures.byClass)
             #expect(failures[.jsonrpcError] ?? 0 > 0)
-            // Every client's session was open through the first full second.
-            #expect(timeline.seconds[1].openSessions == 4)
+            // Every client's session was open at some second's end.
+            #expect(timeline.seconds.map(\.openSessions).max() == 4)
             let successes = timeline.seconds.reduce(UInt64(0)) { total, second in
                 total + second.latencyBuckets.reduce(0) { $0 + $1[1] }
             }

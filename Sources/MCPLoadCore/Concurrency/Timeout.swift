@@ -1,7 +1,7 @@
 /// Runs `body` for at most `limit` of `clock`'s time: its value, or nil when the time ran out
-/// first, in which case `body` is cancelled and awaited before this returns.
-public func withTimeout<Value: Sendable, C: Clock>(
-    _ limit: C.Duration, clock: C, _ body: @escaping @Sendable () async -> Value
+/// first. Either way the other is cancelled and awaited, so `body` must end when cancelled.
+public func withTimeout<Value: Sendable>(
+    _ limit: Duration, clock: any EngineClock = RunClock(), _ body: @escaping @Sendable () async -> Value
 ) async -> Value? {
     await withTaskGroup(of: Value?.self) { group in
         group.addTask { await body() }
@@ -13,11 +13,4 @@ public func withTimeout<Value: Sendable, C: Clock>(
         group.cancelAll()
         return first
     }
-}
-
-/// ``withTimeout(_:clock:_:)`` on the continuous clock.
-public func withTimeout<Value: Sendable>(
-    _ limit: Duration, _ body: @escaping @Sendable () async -> Value
-) async -> Value? {
-    await withTimeout(limit, clock: ContinuousClock(), body)
 }

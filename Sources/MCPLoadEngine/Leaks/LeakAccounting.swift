@@ -6,25 +6,25 @@ enum LeakAccounting {
     /// (retransmitted); the answer for everything it exposes, and for other clients' canaries.
     static func record(
         request: JSONValue?, answer: JSONValue?, step: String, scanner: LeakScanner, plan: RunPlan,
-        virtualClient: Int, progress: inout ClientProgress
+        virtualClient: Int, recorder: inout Recorder
     ) {
         // Mutated in place: a copy taken out and written back would copy the tally's sets of
         // fingerprints on every request, a cost that grows with every distinct value seen.
-        if progress.recorder.leaks == nil { progress.recorder.leaks = LeakTally() }
+        if recorder.leaks == nil { recorder.leaks = LeakTally() }
         // Nothing exposed to this client yet: nothing it sends can be a re-send.
-        if let request, progress.recorder.leaks?.hasExposures == true {
+        if let request, recorder.leaks?.hasExposures == true {
             for hit in scanner.scan(request)
-            where progress.recorder.leaks?.wasExposed(
+            where recorder.leaks?.wasExposed(
                 LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt), by: hit.detector) == true
             {
-                progress.recorder.leaks?.retransmitted(hit, step: step)
+                recorder.leaks?.retransmitted(hit, step: step)
             }
         }
         if let answer {
             for hit in scanner.scan(answer) {
                 let fingerprint = LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)
                 let owner = hit.detector == .canary ? plan.canaries.owner(of: hit.value) : nil
-                progress.recorder.leaks?.exposed(
+                recorder.leaks?.exposed(
                     hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false, step: step)
             }
         }

@@ -6,15 +6,15 @@ final class ArrivalInbox: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var due: ContinuousClock.Instant?
-        var waiter: CheckedContinuation<ContinuousClock.Instant?, Never>?
+        var due: Duration?
+        var waiter: CheckedContinuation<Duration?, Never>?
         var closed = false
     }
 
     /// Hands the client an iteration due at `instant`. The dispatcher gives a client one at a
     /// time, only while it waits idle, so none is ever overwritten.
-    func deliver(_ instant: ContinuousClock.Instant) {
-        let waiter = state.withLock { state -> CheckedContinuation<ContinuousClock.Instant?, Never>? in
+    func deliver(_ instant: Duration) {
+        let waiter = state.withLock { state -> CheckedContinuation<Duration?, Never>? in
             guard !state.closed else { return nil }
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -28,7 +28,7 @@ final class ArrivalInbox: Sendable {
 
     /// No more iterations: a waiting client gets nil and stops.
     func close() {
-        let waiter = state.withLock { state -> CheckedContinuation<ContinuousClock.Instant?, Never>? in
+        let waiter = state.withLock { state -> CheckedContinuation<Duration?, Never>? in
             state.closed = true
             defer { state.waiter = nil }
             return state.waiter
@@ -37,9 +37,9 @@ final class ArrivalInbox: Sendable {
     }
 
     /// The next iteration's due instant; nil once the run is over.
-    func next() async -> ContinuousClock.Instant? {
+    func next() async -> Duration? {
         await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> ContinuousClock.Instant?? in
+            let ready = state.withLock { state -> Duration?? in
                 if let due = state.due {
                     state.due = nil
                     return .some(due)

@@ -17,7 +17,7 @@ final class OpenArrivals: Sendable {
     }
 
     /// Called by client `index` when it is ready for its next iteration; nil: the run is over.
-    func nextIteration(for index: Int) async -> ContinuousClock.Instant? {
+    func nextIteration(for index: Int) async -> Duration? {
         idle.withLock { $0.append(index) }
         let waiter = ready.withLock { ready -> CheckedContinuation<Void, Never>? in
             ready.checkedIn += 1
@@ -52,13 +52,8 @@ final class OpenArrivals: Sendable {
 
     /// Waits for every client, at most `limit`: a client whose server will not start must not
     /// hold the schedule back for ever.
-    func waitUntilEveryClientIsReady(within limit: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitUntilEveryClientIsReady() }
-            group.addTask { try? await Task.sleep(for: limit) }
-            await group.next()
-            group.cancelAll()
-        }
+    func waitUntilEveryClientIsReady(within limit: Duration, clock: any EngineClock) async {
+        _ = await withTimeout(limit, clock: clock) { await self.waitUntilEveryClientIsReady() }
     }
 
     /// Whether the schedule is over: no more iterations will be handed out.
@@ -66,7 +61,7 @@ final class OpenArrivals: Sendable {
 
     /// Starts the iteration due at `instant` on an idle client, or counts it dropped when none
     /// is: an open model never delays a start it cannot make.
-    func dispatch(dueAt instant: ContinuousClock.Instant) {
+    func dispatch(dueAt instant: Duration) {
         dispatched.add(1, ordering: .relaxed)
         guard let client = idle.withLock({ $0.popLast() }) else {
             dropped.add(1, ordering: .relaxed)
@@ -86,14 +81,14 @@ final class OpenArrivals: Sendable {
     /// Dispatches every arrival of `pacer` at its due instant until the schedule ends or the
     /// run drains; returns how late the dispatcher woke for each (its own lag).
     func dispatch(
-        _ pacer: Pacer, from start: ContinuousClock.Instant, control: RunControl, clock: ContinuousClock
+        _ pacer: Pacer, from start: Duration, control: RunControl, clock: any EngineClock
     ) async -> LatencyHistogram {
         var lateness = LatencyHistogram()
         var arrival = 0
         while !control.isDraining, let offset = pacer.offset(ofArrival: arrival) {
             let due = start + offset
             do {
-                try await Task.sleep(until: due, clock: clock)
+                try await clock.sleep(until: due)
             } catch {
                 break
             }

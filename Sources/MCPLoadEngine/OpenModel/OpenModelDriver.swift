@@ -4,22 +4,25 @@ import MCPLoadCore
 /// pacer's rate, whether or not earlier ones finished. A due start that finds every client busy
 /// is dropped and counted.
 enum OpenModelDriver {
-    static func run(_ plan: RunPlan, pacer: Pacer, connector: SessionConnector) async -> [Recorder] {
+    static func run(_ plan: RunPlan, pacer: Pacer, connector: SessionConnector) async -> Driver.Outcome {
         let clients = plan.scenario.load.virtualClients
         let arrivals = OpenArrivals(clients: clients)
         let scheduled = plan.scheduled(by: arrivals)
-        return await withTaskGroup(of: Recorder.self, returning: [Recorder].self) { group in
+        return await withTaskGroup(of: Part.self, returning: Driver.Outcome.self) { group in
             for index in 1...clients {
-                group.addTask { await VirtualClient(index: index, plan: scheduled, connector: connector).run() }
+                group.addTask {
+                    .client(await ClientExecutor(index: index, plan: scheduled, sessions: .connector(connector)).run())
+                }
             }
             group.addTask {
                 // Per-client sessions open before the schedule starts; give them their setup time.
-                await arrivals.waitUntilEveryClientIsReady(within: scheduled.scenario.session.setupTimeout)
-                let clock = ContinuousClock()
+                await arrivals.waitUntilEveryClientIsReady(
+                    within: scheduled.scenario.session.setupTimeout, clock: scheduled.clock)
+                let clock = scheduled.clock
                 let started = clock.now
                 let lateness = await arrivals.dispatch(pacer, from: started, control: scheduled.control, clock: clock)
-                var recorder = scheduled.makeRecorder(virtualClient: 0)
-                recorder.pacing = PacingStatistics(
+                var run = RunMeasurements()
+                run.pacing = PacingStatistics(
                     targetRate: pacer.expectedArrivals / max(pacer.duration.seconds, 1e-9),
                     scheduled: UInt64(pacer.expectedArrivals.rounded(.down)),
                     dispatched: arrivals.dispatchedCount, dropped: arrivals.droppedCount,
@@ -27,11 +30,22 @@ enum OpenModelDriver {
                     scheduleSeconds: scheduled.control.isDraining
                         ? (clock.now - started).seconds : pacer.duration.seconds,
                     dispatchLag: lateness)
-                return recorder
+                return .dispatcher(run)
             }
-            var recorders: [Recorder] = []
-            for await recorder in group { recorders.append(recorder) }
-            return recorders
+            var outcome = Driver.Outcome(clients: [])
+            for await part in group {
+                switch part {
+                case .client(let recorder): outcome.clients.append(recorder)
+                case .dispatcher(let run): outcome.run.merge(run)
+                }
+            }
+            return outcome
         }
+    }
+
+    /// What a child task of the open model brings back.
+    private enum Part: Sendable {
+        case client(Recorder)
+        case dispatcher(RunMeasurements)
     }
 }

@@ -30,9 +30,8 @@ enum ResourceSampler {
     /// With `warmUpClients`, the load window opens only once that many clients have settled
     /// their first session: starting servers is set-up, not load.
     static func measuring<Value: Sendable>(
-        _ live: LiveCounters, warmUpClients: Int? = nil, _ body: @Sendable () async -> Value
+        _ live: LiveCounters, clock: any EngineClock, warmUpClients: Int? = nil, _ body: @Sendable () async -> Value
     ) async -> (Value, Report) {
-        let clock = ContinuousClock()
         let started = clock.now
         return await withTaskGroup(of: SamplerState?.self) { group in
             group.addTask { await sample(live, from: started, clock: clock, warmUpClients: warmUpClients) }
@@ -94,7 +93,7 @@ enum ResourceSampler {
     }
 
     private static func sample(
-        _ live: LiveCounters, from started: ContinuousClock.Instant, clock: ContinuousClock, warmUpClients: Int?
+        _ live: LiveCounters, from started: Duration, clock: any EngineClock, warmUpClients: Int?
     ) async -> SamplerState {
         var state = SamplerState(sampleInterval: tick * ticksPerServerSample, warmUpClients: warmUpClients)
         state.window.start(at: 0, serverCPUSeconds: 0)
@@ -102,7 +101,7 @@ enum ResourceSampler {
         var ticks = 0
         while true {
             do {
-                try await Task.sleep(until: deadline, clock: clock)
+                try await clock.sleep(until: deadline)
             } catch {
                 return state
             }

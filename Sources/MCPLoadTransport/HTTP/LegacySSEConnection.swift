@@ -78,17 +78,12 @@ public enum LegacySSETransport {
                 await readStream(
                     response.body, maxMessageBytes: maxMessageBytes, endpoints: announce, messages: inbound)
             }
-            group.addTask {
-                // Bounds the wait for the `endpoint` event.
-                try? await Task.sleep(for: setupTimeout)
-                announce.finish()
+            // The `endpoint` event, within the setup timeout.
+            let firstEndpoint = await withTimeout(setupTimeout) { () -> String? in
+                for await endpoint in endpoints { return endpoint }
+                return nil
             }
-            var firstEndpoint: String?
-            for await endpoint in endpoints {
-                firstEndpoint = endpoint
-                break
-            }
-            guard let endpoint = firstEndpoint else {
+            guard let endpoint = firstEndpoint ?? nil else {
                 group.cancelAll()
                 return .failure(
                     Failure(

@@ -141,14 +141,9 @@ public final class StreamableHTTPConnection: MessageTransport {
             .DELETE, headers: options.headers(to: connections.origin, postingJSON: false),
             session: state.withLock { $0 })
         // A server that never answers must not hold the session's end for long.
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                _ = try? await self.connections.send(
-                    head, body: nil, reader: PostAnswerReader(sink: nil, maxMessageBytes: 0))
-            }
-            group.addTask { try? await Task.sleep(for: .seconds(5)) }
-            await group.next()
-            group.cancelAll()
+        _ = await withTimeout(.seconds(5)) {
+            _ = try? await self.connections.send(
+                head, body: nil, reader: PostAnswerReader(sink: nil, maxMessageBytes: 0))
         }
     }
 

@@ -1,0 +1,49 @@
+import MCPLoadCore
+
+/// What a virtual client keeps besides its decisions: its measurements, the values it captured,
+/// the iteration's transcript (for `history:`), its canary. The executor owns it; the state
+/// machine says, through its effects, when parts of it start over.
+struct ClientData: Sendable {
+    var recorder: Recorder
+    /// Values captured by earlier steps; they persist across iterations.
+    var captured: [String: JSONValue] = [:]
+    /// This client's `{{canary}}`.
+    var canary = ""
+    /// `history:`: the iteration's exchanges so far, carried by its next requests, and their
+    /// serialised size.
+    private(set) var transcript: [JSONValue] = []
+    private(set) var transcriptBytes = 0
+
+    init(recorder: Recorder, canary: String) {
+        self.recorder = recorder
+        self.canary = canary
+    }
+
+    /// Adds an exchange to the transcript, keeping its size current.
+    mutating func record(exchange entry: JSONValue) {
+        transcriptBytes = HistoryCarry.size(afterAppending: entry, toSize: transcriptBytes, count: transcript.count)
+        transcript.append(entry)
+    }
+
+    mutating func clearTranscript() {
+        transcript = []
+        transcriptBytes = 0
+    }
+
+    /// Notes what a transition of the machine asks besides its action.
+    mutating func apply(_ effects: ClientStateMachine.Effects, live: LiveCounters) {
+        if effects.iterationCompleted { recorder.iterationsCompleted += 1 }
+        if effects.iterationAbandoned { recorder.iterationsAbandoned += 1 }
+        if effects.clearTranscript { clearTranscript() }
+        if effects.sessionExpired { recorder.session.expired += 1 }
+        if effects.clientSettled { live.clientSettled() }
+        if effects.iterationBegan, let lag = effects.startLag {
+            recorder.startLag = recorder.startLag ?? LatencyHistogram()
+            recorder.startLag?.record(lag)
+        }
+    }
+
+    func templateContext(virtualClient: Int, iteration: Int) -> TemplateContext {
+        TemplateContext(virtualClient: virtualClient, iteration: iteration + 1, captured: captured, canary: canary)
+    }
+}

@@ -1,0 +1,100 @@
+import MCPLoadCore
+import MCPLoadTransport
+
+/// Runs one virtual client: performs each action of its ``ClientStateMachine`` (ask for an
+/// iteration, open a session, send a step, sleep, close the session) and feeds back what
+/// happened. It measures and records, but decides nothing: every "what next" is the machine's.
+struct ClientExecutor: Sendable {
+    typealias Action = ClientStateMachine.Action
+    typealias Event = ClientStateMachine.Event
+
+    /// 1-based, as `{{vu}}` shows it.
+    let index: Int
+    let plan: RunPlan
+    let sessions: SessionSource
+
+    /// Runs to completion and hands back everything this client measured.
+    func run() async -> Recorder {
+        var machine = ClientStateMachine(plan.clientConfiguration)
+        var data = ClientData(
+            recorder: plan.makeRecorder(virtualClient: index), canary: plan.canaries.canary(of: index))
+        var action = machine.start(plan.runContext)
+        data.apply(machine.effects, live: plan.live)
+        while !Task.isCancelled {
+            let event: Event
+            switch action {
+            case .finish:
+                return data.recorder
+            case .openSession:
+                // The whole session: opened, its steps, closed; then what the machine says.
+                action = await session(&machine, &data)
+                continue
+            case .awaitIteration:
+                event = await awaitIteration(after: machine.progress.iteration)
+            case .pause(let duration, _):
+                try? await plan.clock.sleep(for: duration)
+                event = .pauseEnded
+            case .closeSession:
+                // No session is open (it never started): there is nothing to close.
+                event = .sessionClosed
+            case .send:
+                assertionFailure("a step to send with no session open")
+                return data.recorder
+            }
+            action = machine.handle(event, plan.runContext)
+            data.apply(machine.effects, live: plan.live)
+        }
+        return data.recorder
+    }
+
+    /// Leave to start an iteration, from the load model.
+    func awaitIteration(after iterations: Int) async -> Event {
+        guard let start = await plan.nextIteration(for: index, after: iterations) else { return .iterationRefused }
+        return .iterationGranted(start)
+    }
+
+    /// One session, opened, run and closed; returns the action after it closed.
+    private func session(_ machine: inout ClientStateMachine, _ data: inout ClientData) async -> Action {
+        switch sessions {
+        case .connector(let connector):
+            return await newSession(through: connector, &machine, &data)
+        case .shared(let client):
+            return await sharedSession(client, &machine, &data)
+        }
+    }
+
+    /// The steps on an open session, until the machine asks to close it.
+    func steps(
+        on client: JSONRPCClient, from first: Action, _ machine: inout ClientStateMachine, _ data: inout ClientData
+    ) async {
+        var action = first
+        while !Task.isCancelled {
+            let event: Event
+            switch action {
+            case .closeSession:
+                return
+            case .send(let attempt):
+                event = await send(attempt, on: client, progress: machine.progress, &data)
+            case .pause(let duration, _):
+                try? await plan.clock.sleep(for: duration)
+                event = .pauseEnded
+            case .awaitIteration:
+                event = await awaitIteration(after: machine.progress.iteration)
+            case .openSession, .finish:
+                assertionFailure("\(action) while a session is open")
+                return
+            }
+            action = machine.handle(event, plan.runContext)
+            data.apply(machine.effects, live: plan.live)
+        }
+    }
+}
+
+/// Where a client's sessions come from.
+enum SessionSource: Sendable {
+    /// Opened by the client itself, one after another: a spawned server or a connection, and
+    /// the handshake.
+    case connector(SessionConnector)
+    /// A session of the run's pool (`pool: N`), opened by the run and shared.
+    case shared(JSONRPCClient)
+}
