@@ -36,9 +36,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
+        // JSON values, their parser and writer, and JSON-RPC messages: what the client and the
+        // demo server both speak, with no dependency of its own.
+        .target(name: "MCPLoadJSONRPC", swiftSettings: strictSettings),
         .target(
             name: "MCPLoadCore",
             dependencies: [
+                "MCPLoadJSONRPC",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -50,6 +54,7 @@ let package = Package(
             name: "MCPLoadTransport",
             dependencies: [
                 "MCPLoadCore",
+                "MCPLoadJSONRPC",
                 "CMCPLoadSystem",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -65,23 +70,23 @@ let package = Package(
             name: "MCPLoadEngine",
             dependencies: [
                 "MCPLoadCore",
+                "MCPLoadJSONRPC",
                 "MCPLoadTransport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ],
             swiftSettings: strictSettings
         ),
         .target(
             name: "MCPLoadReport",
-            dependencies: ["MCPLoadCore"],
+            dependencies: ["MCPLoadCore", "MCPLoadJSONRPC"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "MCPLoadDemoServer",
             dependencies: [
                 "MCPLoadCore",
-                "MCPLoadTransport",
+                "MCPLoadJSONRPC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,6 +97,7 @@ let package = Package(
             name: "mcpload",
             dependencies: [
                 "MCPLoadCore",
+                "MCPLoadJSONRPC",
                 "MCPLoadTransport",
                 "MCPLoadEngine",
                 "MCPLoadReport",
@@ -106,6 +112,7 @@ let package = Package(
             name: "MCPLoadFuzz",
             dependencies: [
                 "MCPLoadCore",
+                "MCPLoadJSONRPC",
                 "MCPLoadTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -122,13 +129,14 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPLoadCoreTests",
-            dependencies: ["MCPLoadCore"],
+            dependencies: ["MCPLoadCore", "MCPLoadJSONRPC"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MCPLoadTransportTests",
             dependencies: [
                 "MCPLoadTransport",
+                "MCPLoadJSONRPC",
                 "MCPLoadFuzz",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -141,13 +149,13 @@ let package = Package(
             name: "MCPLoadEngineTests",
             // Depends on the executable so `swift test` builds the `mcpload` binary that
             // the end-to-end tests spawn as a real stdio server.
-            dependencies: ["MCPLoadEngine", "MCPLoadReport", "mcpload"],
+            dependencies: ["MCPLoadEngine", "MCPLoadJSONRPC", "MCPLoadReport", "mcpload"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MCPLoadReportTests",
-            dependencies: ["MCPLoadReport"],
+            dependencies: ["MCPLoadReport", "MCPLoadJSONRPC"],
             exclude: ["Golden"],
             swiftSettings: strictSettings
         ),

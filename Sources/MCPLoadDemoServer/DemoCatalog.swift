@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// The demo server's tools, resource and prompt: small, predictable, and enough to exercise
 /// every step type. Its tools pass the tool-surface audit: tight schemas, annotations, plain text.

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Logging
 import MCPLoadCore
-import MCPLoadTransport
 
 /// The demo server over HTTP: Streamable HTTP (MCP 2025-03-26 and later) at `/mcp`, stateful
 /// or stateless, answering with SSE streams or plain JSON, with HTTP fault knobs; and the

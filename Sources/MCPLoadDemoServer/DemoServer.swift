@@ -1,5 +1,5 @@
 import MCPLoadCore
-import MCPLoadTransport
+import MCPLoadJSONRPC
 
 #if canImport(Glibc)
 import Glibc
@@ -92,7 +92,7 @@ public enum DemoServer {
         do {
             return try JSONRPCMessage.parse(line)
         } catch {
-            let isJSON = (try? JSONValue.decode(line)) != nil
+            let isJSON = error.isJSON
             output.write(
                 JSONRPCEncoder.error(
                     id: .null,

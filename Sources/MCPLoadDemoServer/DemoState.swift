@@ -1,5 +1,5 @@
 import MCPLoadCore
-import MCPLoadTransport
+import MCPLoadJSONRPC
 
 /// The demo server's shared state: the fault schedule and its own requests to the client.
 actor DemoState {

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MCPLoadCore
-import MCPLoadTransport
+import MCPLoadJSONRPC
 
 /// The legacy HTTP+SSE transport (MCP 2024-11-05): `GET /sse` opens a session stream whose
 /// first event names the endpoint to POST messages to; answers come back on the stream.

@@ -1,6 +1,6 @@
 import Foundation
 import MCPLoadCore
-import MCPLoadTransport
+import MCPLoadJSONRPC
 
 /// Sessions of the legacy HTTP+SSE transport (MCP 2024-11-05): each GET stream is a session,
 /// and POSTed requests are answered on that stream.

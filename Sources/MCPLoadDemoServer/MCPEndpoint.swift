@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MCPLoadCore
-import MCPLoadTransport
+import MCPLoadJSONRPC
 
 /// The `/mcp` endpoint of the HTTP demo server: sessions, status faults, JSON or SSE answers.
 struct MCPEndpoint: Sendable {

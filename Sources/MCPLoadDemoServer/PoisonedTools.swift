@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// `--poison` and `--rug-pull`: tool definitions built the way published tool-poisoning attacks
 /// build them, so the audit has something real to find. Each one's findings are listed beside

@@ -1,5 +1,5 @@
 import MCPLoadCore
-import MCPLoadTransport
+import MCPLoadJSONRPC
 
 /// Where a request's side messages go while it is handled: notifications and the server's own
 /// requests. stdio writes them to stdout; an SSE response streams them before the answer; a

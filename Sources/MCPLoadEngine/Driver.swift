@@ -38,6 +38,8 @@ enum Driver {
         _ plan: RunPlan, _ client: @escaping @Sendable (Int) async -> Recorder
     ) async -> [Recorder] {
         let load = plan.scenario.load
+        // Otherwise the last client to set up its session starts it (``RunPlan/clientSettled()``).
+        if plan.clientsSettingUp == nil { plan.control.startLoad() }
         return await withTaskGroup(of: Recorder.self, returning: [Recorder].self) { group in
             for index in 1...load.virtualClients {
                 let delay = load.rampUp * (Double(index - 1) / Double(load.virtualClients))

@@ -43,7 +43,8 @@ public final class LiveCounters: Sendable {
 
     func sessionOpened() { openSessions.wrappingIncrement(ordering: .relaxed) }
     /// A client's first session opened or failed: it is past its start-up.
-    func clientSettled() { clientsSettled.wrappingIncrement(ordering: .relaxed) }
+    /// Returns how many clients have settled, this one included.
+    func clientSettled() -> Int { clientsSettled.wrappingIncrementThenLoad(ordering: .relaxed) }
     func sessionClosed() { openSessions.wrappingDecrement(ordering: .relaxed) }
 
     /// Every counter as it stands, for the timeline's per-second deltas.

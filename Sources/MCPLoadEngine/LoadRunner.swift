@@ -11,7 +11,7 @@ public enum LoadRunner {
         var setupFailure: Failure?
         let watched = plan.scenario.thresholds.filter(\.abortOnFail)
         let (outcome, health) = await ResourceSampler.measuring(
-            plan.live, clock: plan.clock, warmUpClients: warmUpClients(plan)
+            plan.live, clock: plan.clock, servers: plan.control.children, warmUpClients: warmUpClients(plan)
         ) {
             () async -> (Result<Driver.Outcome, Failure>, String?) in
             await withTaskGroup(of: String?.self) { group in
@@ -87,18 +87,16 @@ public enum LoadRunner {
         let session = plan.scenario.session
         switch plan.target {
         case .stdio(let launch):
-            return await Driver.run(plan, connector: .stdio(launch))
+            return await Driver.run(plan, connector: .stdio(launch, plan.control.children))
         case .sharedStdio(let launch, let settings):
             return try await SharedServers.run(plan, launch: launch, settings: settings)
         case .http(let endpoint, let kind):
             return try await overHTTP(plan, endpoint: endpoint, kind: kind)
         case .demoHTTP(let launch, let kind):
             do {
-                return try await StdioTransport.withServer(launch) { connection in
-                    let announced = try await ListeningAnnouncement.endpoint(
+                return try await StdioTransport.withServer(launch, in: plan.control.children) { connection in
+                    let endpoint = try await ListeningAnnouncement.endpoint(
                         from: connection.inbound, within: session.setupTimeout)
-                    // The demo server announces its Streamable HTTP endpoint; its SSE stream is beside it.
-                    let endpoint = kind == .legacySSE ? String(announced.dropLast("/mcp".count)) + "/sse" : announced
                     return try await overHTTP(plan, endpoint: endpoint, kind: kind)
                 }.value
             } catch let failure as Failure {
@@ -108,7 +106,7 @@ public enum LoadRunner {
             }
         case .httpServer(let launch, let endpoint, let kind):
             do {
-                return try await StdioTransport.withServer(launch) { connection in
+                return try await StdioTransport.withServer(launch, in: plan.control.children) { connection in
                     try await overHTTP(plan, endpoint: endpoint, kind: kind, awaitingServer: connection)
                 }.value
             } catch let failure as Failure {
@@ -125,36 +123,24 @@ public enum LoadRunner {
         _ plan: RunPlan, endpoint: String, kind: HTTPKind, awaitingServer server: StdioConnection? = nil
     ) async throws(Failure) -> Driver.Outcome {
         let session = plan.scenario.session
+        var options = HTTPSessionOptions(
+            endpoint: endpoint, maxMessageBytes: session.maxMessageBytes,
+            headers: plan.headers.map { .init(name: $0.name, value: $0.value) },
+            setupTimeout: session.setupTimeout)
+        options.listen = session.listen
+        options.connectTimeout = session.connectTimeout ?? session.setupTimeout
+        options.streamIdleTimeout = session.streamIdleTimeout
+        options.redactor = plan.redactor
         let outcome: Result<Driver.Outcome, Failure>
         do {
-            outcome = try await StreamableHTTPTransport.withClient(
-                // A session with a stream (legacy SSE, a listening stream) holds one connection for
-                // it and needs another to POST.
-                connectionsPerHost: plan.scenario.load.virtualClients
-                    * (kind == .legacySSE || session.listen ? 2 : 1),
-                connectTimeout: session.connectTimeout ?? session.setupTimeout,
-                idleTimeout: session.streamIdleTimeout
-            ) { client in
+            outcome = try await HTTPSessions.with(
+                kind, options: options, virtualClients: plan.scenario.load.virtualClients
+            ) { sessions in
                 if let server {
-                    let ready = await HTTPReadiness.wait(
-                        for: endpoint, headers: plan.headers, client: client, server: server,
-                        within: session.setupTimeout)
+                    let ready = await sessions.waitUntilListening(server, within: session.setupTimeout)
                     if case .failure(let failure) = ready { return .failure(failure) }
                 }
-                var options = HTTPSessionOptions(
-                    endpoint: endpoint, maxMessageBytes: session.maxMessageBytes,
-                    headers: plan.headers.map { .init(name: $0.name, value: $0.value) },
-                    setupTimeout: session.setupTimeout)
-                options.listen = session.listen
-                options.connectTimeout = session.connectTimeout ?? session.setupTimeout
-                options.streamIdleTimeout = session.streamIdleTimeout
-                options.redactor = plan.redactor
-                let connector: SessionConnector =
-                    switch kind {
-                    case .streamable: .http(client: client, options: options)
-                    case .legacySSE: .legacySSE(client: client, options: options)
-                    }
-                return .success(await Driver.run(plan, connector: connector))
+                return .success(await Driver.run(plan, connector: .http(sessions)))
             }
         } catch {
             throw Failure(.notSent, "HTTP client failed: \(error)")

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import MCPLoadTransport
 
 /// Decides which class an answer falls in, and whether it passes the step's checks. Pure.

@@ -91,10 +91,26 @@ public final class RunPlan: Sendable {
     /// the dispatcher hands the client an arrival.
     func nextIteration(for index: Int, after iterations: Int) async -> IterationStart? {
         guard let arrivals else {
+            await control.waitForLoadStart()
             return control.mayStartIteration(after: iterations) ? IterationStart(due: nil) : nil
         }
         guard !control.isDraining, let due = await arrivals.nextIteration(for: index) else { return nil }
         return IterationStart(due: due)
+    }
+
+    /// Clients whose sessions open before the load starts (closed model, per client, all
+    /// started at once): the load starts when the last of them has settled. Nil when the load
+    /// starts with the clients.
+    var clientsSettingUp: Int? {
+        let load = scenario.load
+        guard load.pacer == nil, scenario.session.strategy == .perClient, load.rampUp == .zero else { return nil }
+        return load.virtualClients
+    }
+
+    /// A client's start-up is over; the last one of ``clientsSettingUp`` starts the load.
+    func clientSettled() {
+        let settled = live.clientSettled()
+        if let clientsSettingUp, settled >= clientsSettingUp { control.startLoad() }
     }
 
     /// What the run is doing, as a client's decisions need it.
@@ -123,8 +139,10 @@ public final class RunPlan: Sendable {
         case (.httpCommand(let command, let endpoint), _):
             return .httpServer(launch(command), endpoint: endpoint, kind: kind)
         case (.builtinDemo(let arguments), .http), (.builtinDemo(let arguments), .sse):
+            let announce = kind == .legacySSE ? ["--announce-sse"] : []
             return .demoHTTP(
-                launch([demoExecutable, "demo-server", "--http", "0", "--exit-on-stdin-eof"] + arguments), kind: kind)
+                launch([demoExecutable, "demo-server", "--http", "0", "--exit-on-stdin-eof"] + announce + arguments),
+                kind: kind)
         case (.builtinDemo(let arguments), .stdio):
             return stdio(launch([demoExecutable, "demo-server", "--stdio"] + arguments), target.topology)
         case (.command(let words), _):
@@ -149,16 +167,8 @@ public enum ResolvedTarget: Sendable {
     case sharedStdio(StdioLaunch, FanInSettings)
     /// An HTTP server already running at `endpoint`.
     case http(endpoint: String, kind: HTTPKind)
-    /// The demo server started once for the run; it prints the endpoint it listens on.
+    /// The demo server started once for the run; it prints the endpoint (of `kind`) it listens on.
     case demoHTTP(StdioLaunch, kind: HTTPKind)
     /// A server started once for the run, ready when `endpoint` answers HTTP.
     case httpServer(StdioLaunch, endpoint: String, kind: HTTPKind)
-}
-
-/// The two ways MCP runs over HTTP.
-public enum HTTPKind: Sendable, Equatable {
-    /// Streamable HTTP: `endpoint` takes POSTs.
-    case streamable
-    /// Legacy HTTP+SSE: `endpoint` is the GET stream, which names where to POST.
-    case legacySSE
 }

@@ -1,12 +1,11 @@
-import AsyncHTTPClient
 import MCPLoadCore
 import MCPLoadTransport
 
 /// Opens one session's transport for a virtual client and closes it when the session ends.
 enum SessionConnector: Sendable {
-    case stdio(StdioLaunch)
-    case http(client: HTTPClient, options: HTTPSessionOptions)
-    case legacySSE(client: HTTPClient, options: HTTPSessionOptions)
+    case stdio(StdioLaunch, ChildProcesses)
+    /// Streamable HTTP or legacy HTTP+SSE.
+    case http(HTTPSessions)
     /// Through the fan-in proxy to a shared server process.
     case fanIn(SharedServers)
     /// A transport in memory from `open` (a scripted server in a test): no process, no socket.
@@ -26,13 +25,13 @@ enum SessionConnector: Sendable {
         _ body: @escaping @Sendable (any MessageTransport) async -> Value
     ) async throws -> (Value, Closing) {
         switch self {
-        case .stdio(let launch):
-            let completion = try await StdioTransport.withServer(launch) { connection in await body(connection) }
+        case .stdio(let launch, let children):
+            let completion = try await StdioTransport.withServer(launch, in: children) { connection in
+                await body(connection)
+            }
             return (completion.value, Closing(stderrTail: completion.stderrTail, termination: completion.termination))
-        case .http(let client, let options):
-            return (try await StreamableHTTPTransport.withSession(client: client, options: options, body), Closing())
-        case .legacySSE(let client, let options):
-            return (try await LegacySSETransport.withSession(client: client, options: options, body), Closing())
+        case .http(let sessions):
+            return (try await sessions.withSession(body), Closing())
         case .fanIn(let servers):
             return (await servers.nextProxy().withClient(body), Closing())
         case .inMemory(let open):

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import MCPLoadTransport
 
 /// The MCP lifecycle's opening: `initialize`, version negotiation, `notifications/initialized`.

@@ -28,7 +28,8 @@ final class SharedServers: Sendable {
         var servers = RunMeasurements()
         servers.fanIn = FanInStatistics()
         var (outcome, measured) = try await withServers(
-            remaining: settings.processes, proxies: [], launch: launch, settings: settings, measured: servers
+            remaining: settings.processes, proxies: [], launch: launch, children: plan.control.children,
+            settings: settings, measured: servers
         ) { proxies in
             await Driver.run(plan, connector: .fanIn(SharedServers(proxies: proxies)))
         }
@@ -40,19 +41,20 @@ final class SharedServers: Sendable {
     /// Each server's scope is nested in the previous one's, so all stay up while the clients run
     /// and all stop, in reverse order, on the way out.
     private static func withServers(
-        remaining: Int, proxies: [FanInProxy], launch: StdioLaunch, settings: FanInSettings,
-        measured: RunMeasurements, _ body: @escaping @Sendable ([FanInProxy]) async -> Driver.Outcome
+        remaining: Int, proxies: [FanInProxy], launch: StdioLaunch, children: ChildProcesses,
+        settings: FanInSettings, measured: RunMeasurements,
+        _ body: @escaping @Sendable ([FanInProxy]) async -> Driver.Outcome
     ) async throws(Failure) -> (Driver.Outcome, RunMeasurements) {
         guard remaining > 0 else { return (await body(proxies), measured) }
         do {
-            let completion = try await StdioTransport.withServer(launch) { connection in
+            let completion = try await StdioTransport.withServer(launch, in: children) { connection in
                 let (inner, statistics) = await FanInProxy.withProxy(inFrontOf: connection, settings: settings) {
                     proxy -> Result<(Driver.Outcome, RunMeasurements), Failure> in
                     do throws(Failure) {
                         return .success(
                             try await withServers(
                                 remaining: remaining - 1, proxies: proxies + [proxy], launch: launch,
-                                settings: settings, measured: measured, body))
+                                children: children, settings: settings, measured: measured, body))
                     } catch {
                         return .failure(error)
                     }

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import MCPLoadTransport
 
 /// Performs one request step on a session and measures it.

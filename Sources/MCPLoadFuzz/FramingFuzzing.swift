@@ -1,3 +1,4 @@
+import MCPLoadJSONRPC
 import MCPLoadTransport
 
 /// The stdio line framer and the SSE parser, fed in chunks however the input cuts them.

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import MCPLoadTransport
 
 /// The JSON parser, and the writer as its inverse: whatever parses, written and parsed again,

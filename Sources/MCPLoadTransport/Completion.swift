@@ -3,7 +3,7 @@ import Synchronization
 /// A moment any number of tasks can wait for: once it has come, waiting returns at once.
 /// (``OneShot`` hands a value to one waiter, which is all a request needs; a server's pipe ending
 /// is awaited by both the session's end and the watch on the server's exit.)
-final class Completion: Sendable {
+public final class Completion: Sendable {
     private struct State {
         var done = false
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -12,8 +12,10 @@ final class Completion: Sendable {
 
     private let state = Mutex(State())
 
+    public init() {}
+
     /// Marks the moment as come and wakes every waiter; later calls do nothing.
-    func complete() {
+    public func complete() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.done else { return [] }
             state.done = true
@@ -24,7 +26,7 @@ final class Completion: Sendable {
     }
 
     /// Returns once the moment has come, or the waiting task is cancelled.
-    func wait() async {
+    public func wait() async {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter += 1
             return state.nextWaiter

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// A transport backed by memory: what the client sends is handed to a test's closure, and the
 /// test plays the server by feeding inbound events. No process, no socket, no timing.

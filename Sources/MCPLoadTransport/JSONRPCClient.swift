@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// What came back for one request.
 public enum JSONRPCAnswer: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// The seam between a session and the wire: send one message, receive the server's messages.
 ///

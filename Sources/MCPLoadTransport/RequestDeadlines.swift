@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// When each request of a session gives up, for the one task that watches them all
 /// (``JSONRPCClient/run()``).
 ///

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import NIOCore
 import NIOPosix
 import Synchronization

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import Subprocess
 
 #if canImport(Glibc)

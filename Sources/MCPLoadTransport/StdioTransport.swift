@@ -28,7 +28,7 @@ public enum StdioTransport {
     ///
     /// - Throws: a `not_sent` ``Failure`` when the server cannot be started; whatever `body` throws.
     public static func withServer<Value: Sendable>(
-        _ launch: StdioLaunch,
+        _ launch: StdioLaunch, in children: ChildProcesses,
         body: @Sendable (StdioConnection) async throws -> Value
     ) async throws -> Completion<Value> {
         guard let executable = launch.command.first, !executable.isEmpty else {
@@ -67,7 +67,8 @@ public enum StdioTransport {
                 // The child has its copies now; ours must go for the pipes to end when it does.
                 stdout.closeChildEnd()
                 stderr.closeChildEnd()
-                return try await serve(execution, stdout: stdout, stderr: stderr, launch: launch, body: body)
+                return try await serve(
+                    execution, stdout: stdout, stderr: stderr, launch: launch, children: children, body: body)
             }
             var completion = execution.closureResult
             completion.termination = "\(execution.terminationStatus)"
@@ -79,12 +80,12 @@ public enum StdioTransport {
 
     private static func serve<Value: Sendable>(
         _ execution: Execution<CustomWriteInput, FileDescriptorOutput, FileDescriptorOutput>,
-        stdout: ServerPipe, stderr: ServerPipe, launch: StdioLaunch,
+        stdout: ServerPipe, stderr: ServerPipe, launch: StdioLaunch, children: ChildProcesses,
         body: @Sendable (StdioConnection) async throws -> Value
     ) async throws -> Completion<Value> {
         let pid = execution.processIdentifier.value
-        ChildProcessRegistry.register(pid)
-        defer { ChildProcessRegistry.unregister(pid) }
+        children.register(pid)
+        defer { children.unregister(pid) }
 
         let inbound = InboundQueue()
         let connection = StdioConnection(

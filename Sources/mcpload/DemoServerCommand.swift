@@ -35,6 +35,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "With --http: exit when stdin closes (how mcpload stops the server it started).")
     var exitOnStdinEof = false
 
+    @Flag(help: "With --http: print the legacy HTTP+SSE stream's URL (/sse) as where it listens, instead of /mcp.")
+    var announceSSE = false
+
     @Option(help: "With --http: a session's Nth request after initialize gets 404 (expired).")
     var expireSessionsAfter: Int?
 
@@ -146,14 +149,16 @@ struct DemoServerCommand: AsyncParsableCommand {
         }
         let host = self.host
         let exitOnStdinEof = self.exitOnStdinEof
+        let announcedPath = announceSSE ? "/sse" : "/mcp"
         let serverOptions = options
         let serverHTTPOptions = httpOptions
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await DemoHTTPServer.run(serverOptions, http: serverHTTPOptions) { port in
-                    // The line mcpload (and scripts) read to learn the port, written unbuffered.
+                    // The line mcpload (ListeningAnnouncement) and scripts read to learn the
+                    // port, written unbuffered.
                     FileHandle.standardOutput.write(
-                        Data("mcpload demo-server listening on http://\(host):\(port)/mcp\n".utf8))
+                        Data("mcpload demo-server listening on http://\(host):\(port)\(announcedPath)\n".utf8))
                 }
             }
             if exitOnStdinEof {

@@ -27,7 +27,7 @@ final class InterruptHandler {
                     FileHandle.standardError.write(
                         Data("\nmcpload: draining: finishing in-flight iterations (Ctrl-C again to stop now)\n".utf8))
                 } else {
-                    ChildProcessRegistry.killAll()
+                    state.watchedRun?.children.killAll()
                     FileHandle.standardError.write(Data("\nmcpload: stopped; server processes killed\n".utf8))
                     exit(128 + signalNumber)
                 }
@@ -76,4 +76,7 @@ private final class InterruptState: Sendable {
     }
 
     var interrupted: Bool { counts.withLock { $0.interrupts > 0 } }
+
+    /// The run under way, whose servers a second interrupt kills.
+    var watchedRun: RunControl? { counts.withLock { $0.control } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MCPLoadJSONRPC
 import Testing
 
 @testable import MCPLoadCore

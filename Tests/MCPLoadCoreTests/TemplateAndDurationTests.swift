@@ -1,3 +1,4 @@
+import MCPLoadJSONRPC
 import Testing
 
 @testable import MCPLoadCore

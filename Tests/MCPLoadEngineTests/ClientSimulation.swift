@@ -53,8 +53,10 @@ struct ClientSimulation {
             case .finish:
                 return
             case .awaitIteration:
-                // The load model starts nothing once the run drains.
-                if granted < iterations && !context.draining {
+                // The load model starts nothing once the run drains. The closed model counts
+                // the client's own iterations (abandoned ones too), the open model its arrivals.
+                let given = machine.configuration.isOpenModel ? granted : machine.progress.iteration
+                if given < iterations && !context.draining {
                     granted += 1
                     event = .iterationGranted(IterationStart(due: openModelDue))
                 } else {

@@ -10,13 +10,29 @@ enum CommandLineSupport {
 
     static func mcpload(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
-    ) throws -> Finished {
-        try command(TestSupport.mcploadExecutable, arguments, in: directory, environment: environment)
+    ) async throws -> Finished {
+        try await command(TestSupport.mcploadExecutable, arguments, in: directory, environment: environment)
     }
 
+    /// Runs `executable` to its end on a thread of its own: waiting for a process blocks, and a
+    /// blocked thread of Swift's cooperative pool (two on two cores) would stall every other
+    /// test's run in this process.
     static func command(
         _ executable: String, _ arguments: [String], in directory: String? = nil,
         environment: [String: String] = [:]
+    ) async throws -> Finished {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try runToEnd(executable, arguments, in: directory, environment: environment)
+                    })
+            }
+        }
+    }
+
+    private static func runToEnd(
+        _ executable: String, _ arguments: [String], in directory: String?, environment: [String: String]
     ) throws -> Finished {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

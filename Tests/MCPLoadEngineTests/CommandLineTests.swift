@@ -10,17 +10,17 @@ extension ProcessTests {
     struct CommandLineTests {
 
         @Test("validate prints file:line: message and exits 2 for a bad scenario, 0 for a good one")
-        func validate() throws {
+        func validate() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             let bad = directory + "/bad.yaml"
             try CommandLineSupport.write(
                 "target: { builtin: demo }\nsteps:\n  - ping\n  - cal_tool: { name: echo }\n", to: bad)
-            let rejected = try CommandLineSupport.mcpload(["validate", bad])
+            let rejected = try await CommandLineSupport.mcpload(["validate", bad])
             #expect(rejected.status == 2)
             #expect(rejected.errors.hasPrefix("\(bad):4: unknown step 'cal_tool'"))
             let good = directory + "/good.yaml"
             try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: good)
-            #expect(try CommandLineSupport.mcpload(["validate", good]).status == 0)
+            #expect(try await CommandLineSupport.mcpload(["validate", good]).status == 0)
         }
 
         @Test(
@@ -33,20 +33,20 @@ extension ProcessTests {
                 ["--duration", "0s"], ["--duration", "1000000h"], ["--vus", "9223372036854775807"],
                 ["--transport", "http", "--header", "X-Token: abc\r\nInjected: yes"],
             ])
-        func badFlags(flags: [String]) throws {
+        func badFlags(flags: [String]) async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(["run", "s.yaml"] + flags, in: directory)
+            let finished = try await CommandLineSupport.mcpload(["run", "s.yaml"] + flags, in: directory)
             #expect(finished.status == 2, "\(finished.errors)")
             #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
         }
 
         @Test("a malformed --header is refused without echoing its value, which is usually a credential")
-        func headerNotEchoed() throws {
+        func headerNotEchoed() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
             for header in ["Bearer sk-live-9z8y7x6w5v4u3t2s1r", "X-Token: sk-live-9z8y7x6w5v4u3t2s1r\nX: y"] {
-                let finished = try CommandLineSupport.mcpload(
+                let finished = try await CommandLineSupport.mcpload(
                     ["run", "s.yaml", "--transport", "http", "--header", header], in: directory)
                 #expect(finished.status == 2)
                 #expect(!(finished.output + finished.errors).contains("9z8y7x6w"), "\(finished.errors)")
@@ -54,32 +54,32 @@ extension ProcessTests {
         }
 
         @Test("a result that cannot be written is an error of its own (exit 4), never a silent success")
-        func unwritableResults() throws {
+        func unwritableResults() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { iterations: 1 }\nsteps: [ping]\n", to: directory + "/s.yaml")
             // result.json cannot be written where a folder of that name stands.
             try FileManager.default.createDirectory(
                 atPath: directory + "/out/result.json", withIntermediateDirectories: true)
-            let single = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out"], in: directory)
+            let single = try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out"], in: directory)
             #expect(single.status == 4, "\(single.errors)")
             #expect(single.errors.contains("could not write the results in out"))
             // A matrix's comparison, likewise.
             try FileManager.default.createDirectory(
                 atPath: directory + "/matrix/comparison.txt", withIntermediateDirectories: true)
-            let matrix = try CommandLineSupport.mcpload(
+            let matrix = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "matrix", "--transport", "stdio,http"], in: directory)
             #expect(matrix.status == 4, "\(matrix.errors)")
             #expect(matrix.errors.contains("comparison.txt"))
         }
 
         @Test("run writes result.json where --out says, with flags overriding the scenario")
-        func runWritesResult() throws {
+        func runWritesResult() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 1, iterations: 1 }\nsteps: [list_tools, ping]\n",
                 to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(
+            let finished = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--vus", "3", "--iterations", "4", "--out", "out"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             #expect(finished.output.contains("list_tools"))
@@ -90,12 +90,12 @@ extension ProcessTests {
         }
 
         @Test("--transport stdio,http,sse runs the scenario once per transport and prints the comparison")
-        func transportComparison() throws {
+        func transportComparison() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 3, iterations: 2 }\nsteps: [list_tools, ping]\n",
                 to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(
+            let finished = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--transport", "stdio,http,sse", "--out", "out"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             for transport in ["stdio", "http", "sse"] {
@@ -111,10 +111,10 @@ extension ProcessTests {
         }
 
         @Test("a transport the target cannot speak is bad input")
-        func impossibleTransport() throws {
+        func impossibleTransport() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write("target: { command: [cat] }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(
+            let finished = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--transport", "stdio,http"], in: directory)
             #expect(finished.status == 2)
             #expect(finished.errors.contains("--target-url"))
@@ -123,7 +123,7 @@ extension ProcessTests {
         @Test(
             "a bearer token from the environment authorizes every request and appears in no output, even when the server echoes it",
             arguments: [("http", true), ("sse", true), ("http", false)])
-        func bearerToken(transport: String, accepted: Bool) throws {
+        func bearerToken(transport: String, accepted: Bool) async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             let token = "tok-\(UUID().uuidString)"
             try CommandLineSupport.write(
@@ -137,7 +137,7 @@ extension ProcessTests {
                 load: { vus: 2, iterations: 2 }
                 steps: [list_tools, ping]
                 """, to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(
+            let finished = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "out", "-v"], in: directory, environment: ["MCP_TOKEN": token])
             let result = try RunResult.decode(
                 from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
@@ -159,21 +159,21 @@ extension ProcessTests {
         }
 
         @Test("a header that names an unset environment variable is bad input, named, before any load")
-        func missingHeaderVariable() throws {
+        func missingHeaderVariable() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 "target: { builtin: demo, transport: http }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(
+            let finished = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--header", "Authorization: Bearer ${MCPLOAD_SURELY_UNSET_1234}"], in: directory)
             #expect(finished.status == 2)
             #expect(finished.errors.contains("${MCPLOAD_SURELY_UNSET_1234}"))
         }
 
         @Test("a server that cannot start exits 3, with results still written")
-        func cannotStart() throws {
+        func cannotStart() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(
+            let finished = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--target-command", "/nonexistent/server --flag", "--out", "out"],
                 in: directory)
             #expect(finished.status == 3)
@@ -245,7 +245,7 @@ extension ProcessTests {
 
         @Test(
             "thresholds gate the exit code: 1 when one fails, 0 when all hold; each is listed with its measured value")
-        func thresholdGate() throws {
+        func thresholdGate() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 """
@@ -254,11 +254,11 @@ extension ProcessTests {
                 steps: [list_tools, { call_tool: { name: echo, arguments: { text: hi } } }]
                 thresholds: ["failure_rate(list_tools) == 0%", "errors.jsonrpc_error.-32603(call echo) == 4"]
                 """, to: directory + "/s.yaml")
-            let passing = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "pass"], in: directory)
+            let passing = try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "pass"], in: directory)
             #expect(passing.status == 0, "\(passing.output)")
             #expect(passing.output.contains("thresholds: all 2 passed"))
 
-            let failing = try CommandLineSupport.mcpload(
+            let failing = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "fail", "--threshold", "failure_rate < 10%"], in: directory)
             #expect(failing.status == 1, "\(failing.output)")
             #expect(failing.output.contains("thresholds: 1 of 3 FAILED"))
@@ -273,7 +273,7 @@ extension ProcessTests {
         @Test(
             "every run writes junit.xml that validates against the JUnit schema, and report.html that report --html renders again",
             .enabled(if: TestSupport.pythonVenv != nil, "run scripts/test (it installs xmlschema and junit-10.xsd)"))
-        func reportFiles() throws {
+        func reportFiles() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 """
@@ -283,14 +283,16 @@ extension ProcessTests {
                 steps: [{ call_tool: { name: echo, arguments: { text: hi }, expect: { contains: "<never> & \\"so\\"" } } }]
                 thresholds: ["failure_rate < 10%", "p99(call echo) < 60s"]
                 """, to: directory + "/s.yaml")
-            #expect(try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory).status == 1)
+            #expect(
+                try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory).status == 1
+            )
             let venv = try #require(TestSupport.pythonVenv)
             let schema = venv + "/share/junit-10.xsd"
             let golden = TestSupport.repositoryRoot.appendingPathComponent(
                 "Tests/MCPLoadReportTests/Golden/junit.xml"
             ).path
             for file in [directory + "/out/junit.xml", golden] {
-                let validation = try CommandLineSupport.command(
+                let validation = try await CommandLineSupport.command(
                     venv + "/bin/python",
                     [
                         "-c", "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])", schema,
@@ -306,7 +308,7 @@ extension ProcessTests {
             // The schema check is not vacuous: a file that breaks it is refused.
             try CommandLineSupport.write(
                 "<testsuites><testsuite name=\"x\"/></testsuites>", to: directory + "/broken.xml")
-            let refused = try CommandLineSupport.command(
+            let refused = try await CommandLineSupport.command(
                 venv + "/bin/python",
                 [
                     "-c", "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])", schema,
@@ -317,21 +319,22 @@ extension ProcessTests {
             let page = try String(contentsOfFile: directory + "/out/report.html", encoding: .utf8)
             #expect(page.contains(#"<p class="verdict fail">Failed: 2 of 2 thresholds broke"#))
             #expect(page.contains("<title>mcpload: junit &lt;&amp;&gt; &quot;quoted&quot;</title>"))
-            let rendered = try CommandLineSupport.mcpload(["report", "out/result.json", "--html"], in: directory)
+            let rendered = try await CommandLineSupport.mcpload(["report", "out/result.json", "--html"], in: directory)
             #expect(rendered.status == 0)
             #expect(rendered.output == page)
         }
 
         @Test("audit TARGET: exit 0 for the clean demo, 1 with findings (text, --json, audit.json), 2 for bad input")
-        func auditCommand() throws {
+        func auditCommand() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
-            let clean = try CommandLineSupport.mcpload(["audit", "demo", "--sessions", "2"], in: directory)
+            let clean = try await CommandLineSupport.mcpload(["audit", "demo", "--sessions", "2"], in: directory)
             #expect(clean.status == 0, "\(clean.errors)")
             #expect(clean.output.contains("demo: 2 of 2 sessions listed their tools"))
             #expect(clean.output.contains("tool surface: 5 tools"))
             #expect(clean.output.contains("no findings"))
 
-            let poisoned = try CommandLineSupport.mcpload(["audit", "demo --poison", "--out", "out"], in: directory)
+            let poisoned = try await CommandLineSupport.mcpload(
+                ["audit", "demo --poison", "--out", "out"], in: directory)
             #expect(poisoned.status == 1)
             #expect(poisoned.output.contains("12 findings: poisoning 6, schema 5, annotations 1"))
             #expect(poisoned.output.contains("get_weather  instruction-tag"))
@@ -341,38 +344,39 @@ extension ProcessTests {
                 ToolSurfaceAudit.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/audit.json")))
             #expect(saved.findings.count == 12)
 
-            let json = try CommandLineSupport.mcpload(
+            let json = try await CommandLineSupport.mcpload(
                 ["audit", "demo --poison", "--json", "--sessions", "1"], in: directory)
             #expect(json.status == 1)
             let printed = try JSONDecoder().decode(ToolSurfaceAudit.self, from: Data(json.output.utf8))
             #expect(printed.listings == 1 && printed.findings == saved.findings)
 
-            #expect(try CommandLineSupport.mcpload(["audit", "demo", "--sessions", "0"], in: directory).status == 2)
-            let wrongTransport = try CommandLineSupport.mcpload(
+            #expect(
+                try await CommandLineSupport.mcpload(["audit", "demo", "--sessions", "0"], in: directory).status == 2)
+            let wrongTransport = try await CommandLineSupport.mcpload(
                 ["audit", "http://127.0.0.1:1/mcp", "--transport", "stdio"], in: directory)
             #expect(wrongTransport.status == 2)
             #expect(wrongTransport.errors.contains("the target is a URL"))
-            let nothing = try CommandLineSupport.mcpload(["audit", "/nonexistent/server"], in: directory)
+            let nothing = try await CommandLineSupport.mcpload(["audit", "/nonexistent/server"], in: directory)
             #expect(nothing.status == 3)
             #expect(nothing.errors.contains("no session listed the tools"))
         }
 
         @Test("a run that would run out of file descriptors is refused before any load, counted per transport")
-        func descriptorBudget() throws {
+        func descriptorBudget() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             // A million clients is the most a run may have; with a listening stream each, an HTTP
             // run needs two million descriptors, more than Linux allows any process (nr_open).
             try CommandLineSupport.write(
                 "target: { builtin: demo }\nsession: { listen: true }\nsteps: [ping]\n", to: directory + "/s.yaml")
-            let stdio = try CommandLineSupport.mcpload(
+            let stdio = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--vus", "1000000", "--out", "out"], in: directory)
             #expect(stdio.status == 2)
             #expect(stdio.errors.contains("1000000 clients need about 6000064 open files (a server process each)"))
-            let http = try CommandLineSupport.mcpload(
+            let http = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--vus", "1000000", "--transport", "http", "--out", "out"], in: directory)
             #expect(http.status == 2)
             #expect(http.errors.contains("need about 2000064 open files (a connection each, over http)"))
-            let beyond = try CommandLineSupport.mcpload(
+            let beyond = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--vus", "9223372036854775807", "--out", "out"], in: directory)
             #expect(beyond.status == 2)
             #expect(beyond.errors.contains("--vus must be at most 1000000"))
@@ -380,7 +384,7 @@ extension ProcessTests {
         }
 
         @Test("compare BASE NEW: every step before → after, and --gate exits 1 when NEW is worse than allowed")
-        func compareWithGates() throws {
+        func compareWithGates() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 2, iterations: 20 }\nsteps: [ping]\n",
@@ -388,46 +392,48 @@ extension ProcessTests {
             try CommandLineSupport.write(
                 "target: { builtin: demo, args: [--latency, 30ms] }\nload: { vus: 2, iterations: 5 }\nsteps: [ping]\n",
                 to: directory + "/slow.yaml")
-            #expect(try CommandLineSupport.mcpload(["run", "fast.yaml", "--out", "fast"], in: directory).status == 0)
-            #expect(try CommandLineSupport.mcpload(["run", "slow.yaml", "--out", "slow"], in: directory).status == 0)
+            #expect(
+                try await CommandLineSupport.mcpload(["run", "fast.yaml", "--out", "fast"], in: directory).status == 0)
+            #expect(
+                try await CommandLineSupport.mcpload(["run", "slow.yaml", "--out", "slow"], in: directory).status == 0)
 
-            let held = try CommandLineSupport.mcpload(
+            let held = try await CommandLineSupport.mcpload(
                 ["compare", "fast/result.json", "slow/result.json", "--gate", "failure_rate +0.5pp"], in: directory)
             #expect(held.status == 0, "\(held.errors)")
             #expect(held.output.contains("gates: all 1 held"))
             #expect(held.output.contains("ping "))
 
-            let broken = try CommandLineSupport.mcpload(
+            let broken = try await CommandLineSupport.mcpload(
                 ["compare", "fast/result.json", "slow/result.json", "--gate", "p50(ping) +50%"], in: directory)
             #expect(broken.status == 1)
             #expect(broken.output.contains("gates: 1 of 1 BROKEN"))
             #expect(broken.output.contains("FAIL  p50(ping) +50%"))
 
-            let sideBySide = try CommandLineSupport.mcpload(
+            let sideBySide = try await CommandLineSupport.mcpload(
                 ["compare", "fast/result.json", "slow/result.json", "fast/result.json"], in: directory)
             #expect(sideBySide.status == 0)
             #expect(sideBySide.output.contains("3 ways"))
         }
 
         @Test("compare and report reject what is not a result, and read results written by earlier versions of v1")
-        func compareInputs() throws {
+        func compareInputs() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write("{}", to: directory + "/empty.json")
             let early = TestSupport.fixtures + "/early-v1-result.json"
-            let rejected = try CommandLineSupport.mcpload(["compare", "empty.json", early], in: directory)
+            let rejected = try await CommandLineSupport.mcpload(["compare", "empty.json", early], in: directory)
             #expect(rejected.status == 2)
             #expect(rejected.errors.contains("empty.json: not an mcpload result.json (missing 'schema')"))
-            #expect(try CommandLineSupport.mcpload(["compare", early], in: directory).status == 2)
-            let report = try CommandLineSupport.mcpload(["report", early], in: directory)
+            #expect(try await CommandLineSupport.mcpload(["compare", early], in: directory).status == 2)
+            let report = try await CommandLineSupport.mcpload(["report", early], in: directory)
             #expect(report.status == 0, "\(report.errors)")
             #expect(report.output.contains("quickstart: 20 clients"))
-            let gated = try CommandLineSupport.mcpload(
+            let gated = try await CommandLineSupport.mcpload(
                 ["compare", early, early, "--gate", "p99(list_tools) +0%"], in: directory)
             #expect(gated.status == 0, "\(gated.errors)")
         }
 
         @Test("a ceiling search steps the rate up until a step breaks a threshold, and reports the highest that held")
-        func ceilingSearch() throws {
+        func ceilingSearch() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             // One server that answers one request at a time in 10 ms: about 100 calls/s at most.
             try CommandLineSupport.write(
@@ -436,7 +442,7 @@ extension ProcessTests {
                 load: { model: ceiling, start: 40/s, step: 80/s, hold: 1s, max: 200/s, maxVUs: 20, until: ["p99 < 100ms", "dropped == 0"] }
                 steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
                 """, to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out"], in: directory)
+            let finished = try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             #expect(finished.output.contains("ceiling: 40.0/s held; stopped: 120.0/s broke a threshold"))
             let data = try #require(FileManager.default.contents(atPath: directory + "/out/ceiling.json"))
@@ -448,27 +454,28 @@ extension ProcessTests {
         }
 
         @Test("a run prints progress lines while it goes (plain lines when not a terminal), none with --quiet")
-        func progress() throws {
+        func progress() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 "target: { builtin: demo }\nload: { vus: 2, duration: 1s }\nsteps: [ping]\n", to: directory + "/s.yaml")
             let environment = ["MCPLOAD_PROGRESS_INTERVAL": "200ms"]
-            let shown = try CommandLineSupport.mcpload(
+            let shown = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "a"], in: directory, environment: environment)
             #expect(shown.status == 0)
-            let lines = shown.output.split(separator: "\n").filter {
-                $0.contains(" clients ") && $0.contains(" req/s ")
+            func progressLines(_ output: String) -> [Substring] {
+                output.split(separator: "\n").filter { $0.contains(" clients ") && $0.contains(" req/s ") }
             }
+            let lines = progressLines(shown.output)
             #expect(lines.count >= 2, "\(shown.output)")
             #expect(lines.first?.hasPrefix("  0.") == true)
-            let quiet = try CommandLineSupport.mcpload(
+            let quiet = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "b", "-q"], in: directory, environment: environment)
             #expect(quiet.status == 0)
-            #expect(!quiet.output.contains(" req/s "))
+            #expect(progressLines(quiet.output).isEmpty, "\(quiet.output)")
         }
 
         @Test("an abortOnFail threshold stops the run as soon as it breaks: status aborted, why, and exit 1")
-        func abortOnFail() throws {
+        func abortOnFail() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 """
@@ -477,7 +484,7 @@ extension ProcessTests {
                 steps: [{ call_tool: { name: echo, arguments: { text: hi } } }]
                 thresholds: [{ threshold: "failure_rate < 10%", abortOnFail: true }]
                 """, to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            let finished = try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
             #expect(finished.status == 1, "\(finished.output)")
             let result = try RunResult.decode(
                 from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))
@@ -492,7 +499,7 @@ extension ProcessTests {
         @Test(
             "no planted or leaked value appears raw in any output: stdout, result.json, summary.md, junit.xml, report.html"
         )
-        func leakRedaction() throws {
+        func leakRedaction() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(
                 """
@@ -503,7 +510,7 @@ extension ProcessTests {
                   # The check fails on purpose: its message quotes the canary it expected.
                   - call_tool: { name: echo, arguments: { text: "x" }, expect: { contains: "{{canary}}" } }
                 """, to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            let finished = try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
             #expect(finished.status == 0, "\(finished.errors)")
             #expect(finished.output.contains("leaks (sensitive values on the wire"))
             let outputs =
@@ -519,10 +526,10 @@ extension ProcessTests {
         }
 
         @Test("a matrix scenario runs the rows --rows names, one folder each, and compares them in one table")
-        func matrixRows() throws {
+        func matrixRows() async throws {
             let directory = try CommandLineSupport.temporaryDirectory()
             let scenario = TestSupport.repositoryRoot.appendingPathComponent("scenarios/stdio-20-connections.yaml").path
-            let finished = try CommandLineSupport.mcpload([
+            let finished = try await CommandLineSupport.mcpload([
                 "run", scenario, "--vus", "5", "--rows", "fixed proxy,Streamable HTTP", "--out", directory,
             ])
             #expect(finished.status == 0, "\(finished.errors)")
@@ -551,9 +558,9 @@ extension ProcessTests {
                     "matrix row 'naive proxy': --transport stdio"
                 ),
             ])
-        func matrixInputErrors(flags: [String], message: String) throws {
+        func matrixInputErrors(flags: [String], message: String) async throws {
             let scenario = TestSupport.repositoryRoot.appendingPathComponent("scenarios/stdio-20-connections.yaml").path
-            let finished = try CommandLineSupport.mcpload(["run", scenario] + flags)
+            let finished = try await CommandLineSupport.mcpload(["run", scenario] + flags)
             #expect(finished.status == 2)
             #expect(finished.errors.contains(message), "\(finished.errors)")
         }

@@ -5,9 +5,9 @@ import Testing
 
 @testable import MCPLoadEngine
 
-/// Every suite that starts processes is nested here and runs one at a time: their checks that
-/// no child process is left would otherwise see each other's children.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+/// Every suite that starts processes is nested here. They run side by side: each run checks
+/// that its own servers are gone (`ChildProcesses`, one per run), not the test process's.
+@Suite(.timeLimit(.minutes(5)))
 struct ProcessTests {}
 
 extension ProcessTests {
@@ -59,7 +59,6 @@ extension ProcessTests {
             #expect(steps["call add"]?.successes == 6)
             #expect(result.session.opened == 6)
             #expect(result.iterations.completed == 6 && result.iterations.abandoned == 0)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("a 429 with Retry-After is retried over HTTP; failures not named in `on` are final")
@@ -119,8 +118,6 @@ extension ProcessTests {
             #expect(result.session.protocolVersions == ["2025-11-25": 20])
             #expect(result.iterations.completed == 100)
             #expect(result.totals.bytesOut > 0 && result.totals.bytesIn > 0)
-            #expect(TestSupport.liveChildren().isEmpty)
-            #expect(ChildProcessRegistry.processIdentifiers.isEmpty)
         }
 
         @Test(
@@ -154,7 +151,6 @@ extension ProcessTests {
             let tail = result.servers.stderrTails.first?.lines ?? []
             #expect(tail.contains("mcpload demo: crashing as asked (--crash-after)"))
             #expect(tail.contains("[server process ended: exited(1)]"))
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("a hanging tool ends as `timeout`, and the hung server is still stopped")
@@ -172,7 +168,6 @@ extension ProcessTests {
             #expect(step.failedLatency.minMicroseconds >= 300_000)
             // The log notification the slow tool sends first is counted, not an error.
             #expect(result.protocolTraffic.notifications["notifications/message"] == 2)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("server requests during a call are answered, so the call completes")
@@ -233,7 +228,6 @@ extension ProcessTests {
             #expect(
                 result.steps[0].failures.examples.first?.message.contains("exceeds the limit") == true)
             #expect(result.steps[1].failures.examples.first?.message.contains("UTF-8") == true)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("reconnect opens a new session mid-iteration; notify sends without an answer")
@@ -255,7 +249,6 @@ extension ProcessTests {
             #expect(result.session.reopened == 4)
             #expect(result.session.closed == 6)
             #expect(result.iterations.completed == 4)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("a server that stops reading stdin cannot block a write past the request timeout")
@@ -275,7 +268,6 @@ extension ProcessTests {
             #expect(step.failures.byClass == [.timeout: 1])
             #expect(step.failures.examples.first?.message.contains("stopped reading") == true)
             #expect(result.status == .completed)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("a server that dies before the handshake fails setup as `transport`, with its exit in the stderr tail")
@@ -293,7 +285,6 @@ extension ProcessTests {
             #expect(result.steps.first?.attempts == 0)
             let tail = result.servers.stderrTails.first?.lines ?? []
             #expect(tail.suffix(2) == ["no config", "[server process ended: exited(3)]"])
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test(
@@ -338,15 +329,21 @@ extension ProcessTests {
     @Suite("Test support")
     struct TestSupportTests {
         @Test(
-            "liveChildren sees a running server and stops seeing it once the transport has stopped it")
+            "a run's child processes are seen running and as survivors while alive, and neither once stopped")
         func seesChildren() async throws {
             let launch = StdioLaunch(command: ["cat"], shutdownGrace: .milliseconds(200))
-            let completion = try await StdioTransport.withServer(launch) { connection in
-                TestSupport.liveChildren().contains(connection.processIdentifier)
-                    ? connection.processIdentifier : 0
+            let children = ChildProcesses()
+            let completion = try await StdioTransport.withServer(launch, in: children) { connection in
+                let pid = connection.processIdentifier
+                let seen =
+                    TestSupport.liveChildren().contains(pid) && children.running == [pid]
+                    && children.survivors() == [pid]
+                return seen ? pid : 0
             }
             #expect(completion.value != 0)
             #expect(!TestSupport.liveChildren().contains(completion.value))
+            #expect(children.running.isEmpty)
+            #expect(children.survivors().isEmpty)
         }
     }
 }

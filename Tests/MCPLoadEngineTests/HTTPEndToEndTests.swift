@@ -39,7 +39,6 @@ extension ProcessTests {
             #expect(result.steps.map(\.attempts) == [40, 40, 40, 40, 40])
             #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
             #expect(result.session.opened == 10 && result.session.closed == 10)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("legacy HTTP+SSE (2024-11-05): 10 clients, every request ok, each session its own stream")
@@ -123,7 +122,6 @@ extension ProcessTests {
             #expect(result.session.opened == sessions)
             #expect(result.session.closed == sessions)
             #expect(result.iterations.completed == 9)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test(
@@ -144,7 +142,6 @@ extension ProcessTests {
             #expect(result.session.opened == 2)
             #expect(result.session.closed == 2)
             #expect(result.iterations.completed == 18)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test(
@@ -249,7 +246,6 @@ extension ProcessTests {
                 // The demo server greets each listening stream with a log notification.
                 #expect((traffic.notifications["notifications/message"] ?? 0) > 0)
             }
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("a closed port: the run does not start, and says why")

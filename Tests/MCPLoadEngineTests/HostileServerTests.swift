@@ -57,7 +57,7 @@ extension ProcessTests {
             // one of them can be found in /proc afterwards.
             let servers = try CommandLineSupport.temporaryDirectory()
             try CommandLineSupport.write(try scenario(row, servers: servers), to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(
+            let finished = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--out", "out", "-q"], in: directory,
                 environment: ["HOSTILE_SECRET": Self.secret, "HOSTILE_TOKEN": Self.bearer])
             #expect(finished.status == row.status, "\(finished.output)\(finished.errors)")
@@ -139,7 +139,7 @@ extension ProcessTests {
                 session: { listen: true, setupTimeout: 1s }
                 steps: [list_tools]
                 """, to: directory + "/s.yaml")
-            let finished = try CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
+            let finished = try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)
             #expect(finished.status == 0, "\(finished.output)\(finished.errors)")
             let result = try RunResult.decode(
                 from: Data(contentsOf: URL(fileURLWithPath: directory + "/out/result.json")))

@@ -1,5 +1,6 @@
 import Foundation
 import MCPLoadCore
+import MCPLoadJSONRPC
 import Testing
 
 @testable import MCPLoadEngine
@@ -30,7 +31,6 @@ extension ProcessTests {
             #expect(result.steps.map(\.successes) == [20, 20, 20])
             #expect(result.session.opened == 5)
             #expect(result.session.protocolVersions.keys.allSatisfy(MCPProtocol.supportedVersions.contains))
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("per-client canaries echoed by a Python SDK server come back only to the client that sent them")
@@ -48,7 +48,6 @@ extension ProcessTests {
             #expect(canary.exposed == 15)
             #expect(canary.uniqueValues == 5)
             #expect(canary.crossSession == 0)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("the Python SDK's GET listening stream opens in every session when session.listen asks for it")
@@ -68,7 +67,6 @@ extension ProcessTests {
             #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
             #expect(result.session.opened == 10)
             #expect(result.protocolTraffic.listeningStreams == 10)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test(
@@ -94,7 +92,6 @@ extension ProcessTests {
             #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
             #expect(result.steps.map(\.successes) == [20, 20, 20])
             #expect(result.session.opened == 5)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("the Python SDK speaks 2026-07-28 over Streamable HTTP: stateless requests, 0 failures")
@@ -135,7 +132,6 @@ extension ProcessTests {
             #expect(result.status == .completed, "\(result.statusReason ?? "")")
             #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
             #expect(result.steps.map(\.successes) == [20, 20])
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("mcp-server-time: 3 clients, 0 failures, its two tools")
@@ -155,7 +151,6 @@ extension ProcessTests {
             #expect(result.status == .completed)
             #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
             #expect(result.steps.map(\.successes) == [9, 9])
-            #expect(TestSupport.liveChildren().isEmpty)
         }
     }
 }
@@ -186,7 +181,6 @@ extension ProcessTests {
             #expect(result.status == .completed, "\(result.statusReason ?? "")")
             #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
             #expect(result.steps.map(\.successes) == [20, 20])
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("mcp-proxy's legacy SSE front to a stdio server on the Python SDK 1.x: 5 clients, 0 failures")
@@ -208,7 +202,6 @@ extension ProcessTests {
             #expect(result.status == .completed, "\(result.statusReason ?? "")")
             #expect(result.totals.failures.total == 0, "\(result.steps.map(\.failures.examples))")
             #expect(result.steps.map(\.successes) == [20, 20])
-            #expect(TestSupport.liveChildren().isEmpty)
         }
     }
 }

@@ -120,7 +120,6 @@ extension ProcessTests {
             #expect((naive?.crossSession ?? 0) >= 1)
             #expect(fixed?.crossSession == 0)
             #expect(fixed?.exposed == 60)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test(

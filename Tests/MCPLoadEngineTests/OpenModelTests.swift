@@ -57,7 +57,6 @@ extension ProcessTests {
             // From the schedule is never shorter than from the send.
             #expect(step.latency.minMicroseconds >= step.uncorrectedLatency?.minMicroseconds ?? 0)
             #expect(result.session.opened == 10)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test("a server that never starts does not hang the open model: every start is dropped, the run ends")
@@ -73,7 +72,6 @@ extension ProcessTests {
             let pacing = try #require(result.pacing)
             #expect(pacing.dispatched == 5 && pacing.dropped == 5)
             #expect(result.totals.attempts == 0)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
 
         @Test(
@@ -112,7 +110,6 @@ extension ProcessTests {
             // One client busy 50 ms per call can take at most about one start in five.
             #expect(pacing.dropped >= 60)
             #expect(result.totals.attempts + pacing.dropped == 100)
-            #expect(TestSupport.liveChildren().isEmpty)
         }
     }
 }

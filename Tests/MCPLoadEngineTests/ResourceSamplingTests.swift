@@ -139,7 +139,10 @@ extension ProcessTests {
                 steps: [ping]
                 """)
             let servers = try #require(result.serverResources)
-            #expect(servers.processes == 3)
+            #expect(
+                servers.processes == 3,
+                "\(result.status) \(result.statusReason ?? "") opened \(result.session.opened) \(result.session.setupFailures.examples)"
+            )
             #expect(servers.peakProcessRSSBytes > 1 << 20)
             #expect(servers.peakTotalRSSBytes >= servers.peakProcessRSSBytes)
             #expect(!servers.timeline.isEmpty)
@@ -160,7 +163,10 @@ extension ProcessTests {
                   - ping
                 """)
             let timeline = try #require(result.timeline)
-            #expect(timeline.seconds.count >= 3)
+            #expect(
+                timeline.seconds.count >= 3,
+                "\(result.status) \(result.statusReason ?? "") opened \(result.session.opened) \(result.session.setupFailures.examples) attempts \(result.totals.attempts)"
+            )
             #expect(timeline.seconds.map(\.at) == Array(0..<timeline.seconds.count))
             #expect(timeline.seconds.reduce(0) { $0 + $1.requests } == result.totals.attempts)
             var failures: [FailureClass: UInt64] = [:]

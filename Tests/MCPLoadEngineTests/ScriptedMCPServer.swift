@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import MCPLoadTransport
 import Synchronization
 

@@ -2,6 +2,7 @@ import Foundation
 import MCPLoadCore
 import MCPLoadEngine
 import MCPLoadTransport
+import Testing
 
 /// Paths and helpers the end-to-end tests share.
 enum TestSupport {
@@ -55,7 +56,11 @@ enum TestSupport {
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: mcploadExecutable), control: control,
             headers: resolved?.headers ?? [], redactor: resolved?.redactor ?? .none)
-        return await LoadRunner.run(plan)
+        let result = await LoadRunner.run(plan)
+        // No server this run started may outlive it.
+        #expect(control.children.running.isEmpty)
+        #expect(control.children.survivors().isEmpty, "server processes outlived the run")
+        return result
     }
 
     /// Process ids of this process's children that are still alive (zombies excluded).

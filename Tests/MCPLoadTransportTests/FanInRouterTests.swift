@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import Testing
 
 @testable import MCPLoadTransport

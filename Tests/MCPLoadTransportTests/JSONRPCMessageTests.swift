@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import Testing
 
 @testable import MCPLoadTransport
@@ -6,7 +7,7 @@ import Testing
 @Suite("JSON-RPC messages")
 struct JSONRPCMessageTests {
     private func parse(_ text: String) throws(Failure) -> JSONRPCMessage {
-        try JSONRPCMessage.parse(Array(text.utf8))
+        try JSONRPCMessage.parse(Array(text.utf8), redactor: .none)
     }
 
     @Test("classifies responses, errors, requests and notifications")
@@ -66,9 +67,9 @@ struct JSONRPCMessageTests {
             Array("{\"id\":1,\"error\":{\"message\":\"no code\"}}".utf8),
         ])
     func invalid(bytes: [UInt8]) {
-        #expect(throws: Failure.self) { try JSONRPCMessage.parse(bytes) }
+        #expect(throws: JSONRPCMessage.Malformed.self) { try JSONRPCMessage.parse(bytes) }
         do {
-            _ = try JSONRPCMessage.parse(bytes)
+            _ = try JSONRPCMessage.parse(bytes, redactor: .none)
         } catch {
             #expect(error.failureClass == .protocol)
         }

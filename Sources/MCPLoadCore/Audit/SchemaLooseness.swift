@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// Loose input schemas: what lets a caller (or a model steered by a poisoned description) put
 /// anything into a call. Checked from the top of `inputSchema` down through nested objects and
 /// array items.

@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// The tool-surface audit of a run (or of `mcpload audit`): what every session had to download
 /// before it could call anything, and what in it should worry whoever connects a model to it.
 public struct ToolSurfaceAudit: Sendable, Equatable, Codable {

@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// What one client saw of a server's tools: every `tools/list` answer it got, reduced to the
 /// distinct definitions per tool and the distinct sets of tool names. Tallies merge, so the
 /// clients of a run (and shards) add up to the run's view, and a definition that changed between

@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// The detectors' matchers, on UTF-8 bytes. Each starts from its anchor byte at `index` and
 /// reports the range of the value it recognises; checks (Luhn, mod-97, a decodable JWT
 /// header) keep look-alikes out.

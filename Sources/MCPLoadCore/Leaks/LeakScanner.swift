@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// Finds sensitive values in MCP messages: on the JSON-decoded strings, so a value escaped on
 /// the wire (`\u0040`, `\/`) is found as the server meant it.
 ///

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// What a virtual client keeps besides its decisions: its measurements, the values it captured,
 /// the iteration's transcript (for `history:`), its canary. The executor owns it; the state
@@ -31,12 +32,12 @@ struct ClientData: Sendable {
     }
 
     /// Notes what a transition of the machine asks besides its action.
-    mutating func apply(_ effects: ClientStateMachine.Effects, live: LiveCounters) {
+    mutating func apply(_ effects: ClientStateMachine.Effects, run plan: RunPlan) {
         if effects.iterationCompleted { recorder.iterationsCompleted += 1 }
         if effects.iterationAbandoned { recorder.iterationsAbandoned += 1 }
         if effects.clearTranscript { clearTranscript() }
         if effects.sessionExpired { recorder.session.expired += 1 }
-        if effects.clientSettled { live.clientSettled() }
+        if effects.clientSettled { plan.clientSettled() }
         if effects.iterationBegan, let lag = effects.startLag {
             recorder.startLag = recorder.startLag ?? LatencyHistogram()
             recorder.startLag?.record(lag)

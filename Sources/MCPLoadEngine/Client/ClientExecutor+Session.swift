@@ -29,12 +29,12 @@ extension ClientExecutor {
             plan.logger.info("client \(index): \(plan.redactor.redact(failure.message))")
             data.recorder.recordSessionFailed(failure)
             let action = machine.handle(.sessionFailed(failure), plan.runContext)
-            data.apply(machine.effects, live: plan.live)
+            data.apply(machine.effects, run: plan)
             // Nothing was started, so the close the machine asks for is done already.
             guard action == .closeSession else { return action }
         }
         let action = machine.handle(.sessionClosed, plan.runContext)
-        data.apply(machine.effects, live: plan.live)
+        data.apply(machine.effects, run: plan)
         return action
     }
 
@@ -50,7 +50,7 @@ extension ClientExecutor {
             let opened = await handshake(
                 on: client, setupStarted: setupStarted, iteration: machine.progress.iteration, &data)
             let action = machine.handle(opened.map(Event.sessionFailed) ?? .sessionOpened, plan.runContext)
-            data.apply(machine.effects, live: plan.live)
+            data.apply(machine.effects, run: plan)
             await steps(on: client, from: action, &machine, &data)
             data.recorder.protocolTraffic.merge(await client.traffic)
             // Stops the reader: the session is over whether or not the server has hung up.
@@ -87,12 +87,12 @@ extension ClientExecutor {
         -> Action
     {
         var action = machine.handle(await client.closure == nil ? .sessionOpened : .sessionLost, plan.runContext)
-        data.apply(machine.effects, live: plan.live)
+        data.apply(machine.effects, run: plan)
         guard action != .finish else { return action }
         await steps(on: client, from: action, &machine, &data)
         // The pool's sessions are the run's to close.
         action = machine.handle(.sessionClosed, plan.runContext)
-        data.apply(machine.effects, live: plan.live)
+        data.apply(machine.effects, run: plan)
         return action
     }
 

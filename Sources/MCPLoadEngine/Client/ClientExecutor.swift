@@ -19,7 +19,7 @@ struct ClientExecutor: Sendable {
         var data = ClientData(
             recorder: plan.makeRecorder(virtualClient: index), canary: plan.canaries.canary(of: index))
         var action = machine.start(plan.runContext)
-        data.apply(machine.effects, live: plan.live)
+        data.apply(machine.effects, run: plan)
         while !Task.isCancelled {
             let event: Event
             switch action {
@@ -42,7 +42,7 @@ struct ClientExecutor: Sendable {
                 return data.recorder
             }
             action = machine.handle(event, plan.runContext)
-            data.apply(machine.effects, live: plan.live)
+            data.apply(machine.effects, run: plan)
         }
         return data.recorder
     }
@@ -85,7 +85,7 @@ struct ClientExecutor: Sendable {
                 return
             }
             action = machine.handle(event, plan.runContext)
-            data.apply(machine.effects, live: plan.live)
+            data.apply(machine.effects, run: plan)
         }
     }
 }

@@ -60,7 +60,9 @@ extension ClientStateMachine {
         }
         if progress.isMidIteration || progress.granted != nil { return open() }
         if configuration.opensSessionFirst {
-            return context.scheduleOver || context.draining ? finish() : open()
+            // The open model's schedule decides when work ends; the closed model's bounds do.
+            let over = configuration.isOpenModel ? context.scheduleOver || context.draining : !mayStartAnother(context)
+            return over ? finish() : open()
         }
         state = .awaitingIteration(inSession: false)
         return .awaitIteration
@@ -243,9 +245,12 @@ extension ClientStateMachine {
         return .openSession
     }
 
-    /// The first session tried, opened or not: the client's start-up is over.
+    /// The first session tried, opened or not (or the client done without one): the client's
+    /// start-up is over.
     private mutating func settle() {
-        if progress.sessionsTried == 1 { effects.clientSettled = true }
+        guard !progress.settled else { return }
+        progress.settled = true
+        effects.clientSettled = true
     }
 
     private mutating func close(then: AfterClose) -> Action {
@@ -259,6 +264,7 @@ extension ClientStateMachine {
     }
 
     private mutating func finish() -> Action {
+        settle()
         state = .finished
         return .finish
     }

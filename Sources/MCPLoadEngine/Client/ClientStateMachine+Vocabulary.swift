@@ -12,9 +12,10 @@ extension ClientStateMachine {
         /// The open model: a schedule starts iterations, so no think time paces them.
         var isOpenModel = false
 
-        /// Sessions are opened before any iteration is due (open model, per client): as a
-        /// server's clients keep theirs, so iterations measure calls and not spawns.
-        var opensSessionFirst: Bool { isOpenModel && strategy == .perClient }
+        /// A client that keeps its session opens it before it asks for an iteration: as a
+        /// server's clients keep theirs, so iterations measure calls and not spawns, and the
+        /// load starts once every client is set up.
+        var opensSessionFirst: Bool { strategy == .perClient }
     }
 
     /// What a step asks of the client, without what it sends.

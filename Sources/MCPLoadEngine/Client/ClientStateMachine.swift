@@ -79,8 +79,10 @@ struct ClientStateMachine {
         var startLag: Duration?
         /// Attempts to open a session that failed in a row, for the backoff between them.
         var consecutiveSetupFailures = 0
-        /// Sessions tried so far: the first one settles the client's start-up.
+        /// Sessions tried so far.
         var sessionsTried = 0
+        /// The client's start-up is over: its first session opened or failed, or it finished.
+        var settled = false
         /// The outcome of the attempt that is waiting out a retry's backoff.
         var pendingRetry: Outcome?
 

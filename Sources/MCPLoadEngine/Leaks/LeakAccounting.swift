@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// Counts the leaks of one request, both ways, into the client's own tally.
 enum LeakAccounting {

@@ -20,6 +20,7 @@ enum OpenModelDriver {
                     within: scheduled.scenario.session.setupTimeout, clock: scheduled.clock)
                 let clock = scheduled.clock
                 let started = clock.now
+                scheduled.control.startLoad()
                 let lateness = await arrivals.dispatch(pacer, from: started, control: scheduled.control, clock: clock)
                 var run = RunMeasurements()
                 run.pacing = PacingStatistics(

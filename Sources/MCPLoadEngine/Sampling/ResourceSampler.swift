@@ -30,11 +30,14 @@ enum ResourceSampler {
     /// With `warmUpClients`, the load window opens only once that many clients have settled
     /// their first session: starting servers is set-up, not load.
     static func measuring<Value: Sendable>(
-        _ live: LiveCounters, clock: any EngineClock, warmUpClients: Int? = nil, _ body: @Sendable () async -> Value
+        _ live: LiveCounters, clock: any EngineClock, servers: ChildProcesses, warmUpClients: Int? = nil,
+        _ body: @Sendable () async -> Value
     ) async -> (Value, Report) {
         let started = clock.now
         return await withTaskGroup(of: SamplerState?.self) { group in
-            group.addTask { await sample(live, from: started, clock: clock, warmUpClients: warmUpClients) }
+            group.addTask {
+                await sample(live, from: started, clock: clock, servers: servers, warmUpClients: warmUpClients)
+            }
             let value = await body()
             group.cancelAll()
             var state = SamplerState(sampleInterval: tick * ticksPerServerSample, warmUpClients: warmUpClients)
@@ -93,7 +96,8 @@ enum ResourceSampler {
     }
 
     private static func sample(
-        _ live: LiveCounters, from started: Duration, clock: any EngineClock, warmUpClients: Int?
+        _ live: LiveCounters, from started: Duration, clock: any EngineClock, servers: ChildProcesses,
+        warmUpClients: Int?
     ) async -> SamplerState {
         var state = SamplerState(sampleInterval: tick * ticksPerServerSample, warmUpClients: warmUpClients)
         state.window.start(at: 0, serverCPUSeconds: 0)
@@ -110,7 +114,7 @@ enum ResourceSampler {
             ticks += 1
             if ticks % ticksPerServerSample == 0 {
                 var stats: [Int32: ProcessStat] = [:]
-                for pid in ChildProcessRegistry.processIdentifiers {
+                for pid in servers.running {
                     if let stat = ProcessStat.read(pid: pid) { stats[pid] = stat }
                 }
                 state.servers.record(stats, atSeconds: (now - started).seconds)

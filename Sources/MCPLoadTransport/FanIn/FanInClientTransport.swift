@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import Synchronization
 
 /// One client session's view of the fan-in proxy: a ``MessageTransport`` like any other.

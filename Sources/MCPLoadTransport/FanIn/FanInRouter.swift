@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// The fan-in proxy's decisions, as a value: which client message goes to the server (with
 /// which id), which server message goes to which client. No I/O, so every rule is unit-tested.
@@ -219,7 +220,7 @@ struct FanInRouter {
     // MARK: Bytes
 
     private static func parse(_ bytes: [UInt8]) -> (JSONRPCMessage, JSONValue)? {
-        guard let value = try? JSONParser.parse(bytes), let message = try? JSONRPCMessage.classify(value, line: bytes)
+        guard let value = try? JSONParser.parse(bytes), let message = try? JSONRPCMessage.classify(value)
         else { return nil }
         return (message, value)
     }

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import NIOCore
 
 /// A set of JSON-RPC ids that keeps only the most recent ones, up to a capacity: for what a

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MCPLoadCore
+import MCPLoadJSONRPC
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 
 /// An SSE answer stream being read: the parser's state (last event id, retry), and the last
 /// message it carried, which is where a request's answer comes. Outlives one response body,

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import MCPLoadCore
+import MCPLoadJSONRPC
 import NIOCore
 import NIOHTTP1
 

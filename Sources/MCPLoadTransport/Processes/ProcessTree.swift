@@ -63,6 +63,15 @@ enum ProcessTree {
         return UInt64(fields[19])
     }
 
+    /// Whether `pid` is running: it exists and is not a zombie (exited, awaiting its reaper).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard systemKill(pid, 0) == 0, let line = readSmallFile("/proc/\(pid)/stat"),
+            let close = line.lastIndex(of: ")")
+        else { return false }
+        // After ")": a space, then field 3, the state.
+        return !line[close...].dropFirst(2).hasPrefix("Z")
+    }
+
     private static func readSmallFile(_ path: String) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }

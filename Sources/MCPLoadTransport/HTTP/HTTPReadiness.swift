@@ -1,15 +1,14 @@
 import AsyncHTTPClient
 import MCPLoadCore
-import MCPLoadTransport
 
 /// Waits for a server that mcpload started to listen: any HTTP answer on the endpoint counts.
 enum HTTPReadiness {
     static let probeInterval = Duration.milliseconds(50)
 
     static func wait(
-        for endpoint: String, headers: [(name: String, value: String)], client: HTTPClient, server: StdioConnection,
-        within timeout: Duration
+        for options: HTTPSessionOptions, client: HTTPClient, server: StdioConnection, within timeout: Duration
     ) async -> Result<Void, Failure> {
+        let endpoint = options.endpoint
         let outcome = await withTimeout(timeout) { () -> Result<Void, Failure> in
             await withTaskGroup(of: Result<Void, Failure>.self) { group in
                 group.addTask {
@@ -23,7 +22,7 @@ enum HTTPReadiness {
                     while !Task.isCancelled {
                         var probe = HTTPClientRequest(url: endpoint)
                         probe.method = .GET
-                        for header in headers { probe.headers.add(name: header.name, value: header.value) }
+                        probe.headers = options.baseHeaders()
                         if (try? await client.execute(probe, timeout: .seconds(1))) != nil { return .success(()) }
                         // Polling is the only way to learn that an unrelated process started listening.
                         try? await Task.sleep(for: probeInterval)

@@ -1,5 +1,3 @@
-import MCPLoadCore
-
 /// A JSON-RPC id: a number or a string, or null in error responses to unparseable requests.
 public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
     case number(Int64)
@@ -44,49 +42,51 @@ public enum JSONRPCMessage: Sendable, Equatable {
     case response(id: JSONRPCID, result: JSONValue)
     case errorResponse(id: JSONRPCID, code: Int64, message: String, data: JSONValue?)
 
-    /// Classifies one line; throws a `protocol` ``Failure`` when it is not JSON-RPC 2.0, quoting
-    /// the line with `redactor`'s secrets hidden.
-    public static func parse(_ line: [UInt8], redactor: Redactor = .none) throws(Failure) -> JSONRPCMessage {
+    /// Why a line is not a JSON-RPC 2.0 message. It never quotes the line: the caller knows
+    /// which values are secrets and quotes it redacted (the transport's `Failure`).
+    public struct Malformed: Error, Sendable, Equatable, CustomStringConvertible {
+        public let reason: String
+        /// The line parsed as JSON (it is a JSON-RPC fault, not a JSON one).
+        public let isJSON: Bool
+
+        public var description: String { reason }
+    }
+
+    /// Classifies one line, or says why it is not JSON-RPC 2.0.
+    public static func parse(_ line: [UInt8]) throws(Malformed) -> JSONRPCMessage {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
         } catch {
-            throw Failure(.protocol, "not JSON (\(error)): \(preview(line, redactor))")
+            throw Malformed(reason: "not JSON (\(error))", isJSON: false)
         }
-        return try classify(value, line: line, redactor: redactor)
+        return try classify(value)
     }
 
-    static func classify(
-        _ value: JSONValue, line: [UInt8], redactor: Redactor = .none
-    ) throws(Failure) -> JSONRPCMessage {
-        func preview(_ line: [UInt8]) -> String { Self.preview(line, redactor) }
-        guard case .object(let members) = value else {
-            throw Failure(.protocol, "not a JSON-RPC object: \(preview(line))")
-        }
+    /// Classifies a parsed JSON value.
+    public static func classify(_ value: JSONValue) throws(Malformed) -> JSONRPCMessage {
+        func malformed(_ reason: String) -> Malformed { Malformed(reason: reason, isJSON: true) }
+        guard case .object(let members) = value else { throw malformed("not a JSON-RPC object") }
         // A batch (array) is not valid in MCP since 2025-06-18, and never a response to our single requests.
         guard members["jsonrpc"] == .string("2.0") else {
-            throw Failure(.protocol, "not JSON-RPC 2.0 (\"jsonrpc\" is not \"2.0\"): \(preview(line))")
+            throw malformed(#"not JSON-RPC 2.0 ("jsonrpc" is not "2.0")"#)
         }
         let id = members["id"].flatMap(JSONRPCID.init)
-        if members["id"] != nil, id == nil {
-            throw Failure(.protocol, "the id is neither a string nor a 64-bit integer: \(preview(line))")
-        }
+        if members["id"] != nil, id == nil { throw malformed("the id is neither a string nor a 64-bit integer") }
         if let method = members["method"]?.stringValue {
             if let id, members["id"] != nil, id != .null {
                 return .request(id: id, method: method, params: members["params"])
             }
             return .notification(method: method, params: members["params"])
         }
-        guard let id else { throw Failure(.protocol, "message has neither method nor id: \(preview(line))") }
+        guard let id else { throw malformed("message has neither method nor id") }
         if let result = members["result"] { return .response(id: id, result: result) }
         if let error = members["error"]?.objectValue {
-            guard let code = error["code"]?.intValue else {
-                throw Failure(.protocol, "error response without an integer code: \(preview(line))")
-            }
+            guard let code = error["code"]?.intValue else { throw malformed("error response without an integer code") }
             return .errorResponse(
                 id: id, code: code, message: error["message"]?.stringValue ?? "", data: error["data"])
         }
-        throw Failure(.protocol, "response \(id) has neither result nor error")
+        throw malformed("response \(id) has neither result nor error")
     }
 
     /// The id a response or error answers, if this is one.
@@ -95,11 +95,6 @@ public enum JSONRPCMessage: Sendable, Equatable {
         case .response(let id, _), .errorResponse(let id, _, _, _): id
         default: nil
         }
-    }
-
-    /// At most 120 characters of a line, for error messages: redacted, then cut.
-    static func preview(_ line: [UInt8], _ redactor: Redactor) -> String {
-        redactor.excerpt(line, limit: 120)
     }
 }
 

@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// How a virtual client ships its conversation with each call (`history: { carry: … }`), as
 /// agents that resend their context do: the iteration's earlier requests and their results.
 public enum HistoryCarry: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import MCPLoadJSONRPC
 import Yams
 
 /// The keys of a YAML mapping in the order written, with their nodes, for located errors.

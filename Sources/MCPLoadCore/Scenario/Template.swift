@@ -1,4 +1,5 @@
 import Foundation
+import MCPLoadJSONRPC
 
 /// A string with `{{variable}}` placeholders, parsed once when the scenario is loaded.
 public struct Template: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// A validated scenario: what to load, how hard, and which steps every virtual client repeats.
 ///
 /// Built by ``ScenarioParser`` from YAML; every value here has already been checked, so the

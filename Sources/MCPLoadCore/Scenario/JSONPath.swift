@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// A small path into a JSON document: `content[0].text`, `structuredContent.sum`, `$.tools[2].name`.
 ///
 /// It is what `expect.equals` and `capture` use to point at part of a result. The grammar is

@@ -1,4 +1,5 @@
 import Foundation
+import MCPLoadJSONRPC
 
 extension RunResult {
     /// How many servers' stderr tails a result keeps: enough to see a pattern, not a log archive.

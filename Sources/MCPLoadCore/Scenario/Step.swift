@@ -1,3 +1,5 @@
+import MCPLoadJSONRPC
+
 /// One step of a scenario, as every virtual client performs it on every iteration.
 public struct Step: Sendable {
     public enum Action: Sendable {
