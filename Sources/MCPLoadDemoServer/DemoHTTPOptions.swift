@@ -1,35 +1,35 @@
 /// How the demo server serves MCP over HTTP, and the HTTP faults it injects.
-public struct DemoHTTPOptions: Sendable, Hashable {
+package struct DemoHTTPOptions: Sendable, Hashable {
     /// Loopback unless asked otherwise: a load target must not be reachable from elsewhere by accident.
-    public var host = "127.0.0.1"
+    package var host = "127.0.0.1"
     /// 0 picks a free port; the server prints the one it bound.
-    public var port = 0
+    package var port = 0
     /// Answer POSTs with `application/json` instead of an SSE stream.
-    public var jsonResponse = false
+    package var jsonResponse = false
     /// No sessions: no `Mcp-Session-Id`, every request stands alone.
-    public var stateless = false
+    package var stateless = false
     /// A session's Nth request after initialize gets 404, as from a server that expired it.
-    public var expireSessionsAfter: Int?
+    package var expireSessionsAfter: Int?
     /// New sessions beyond this many live ones are refused with 503.
-    public var maxSessions: Int?
+    package var maxSessions: Int?
     /// Requests answered with this HTTP status (429 or 503, with Retry-After), at this rate; deterministic.
-    public var statusFaults: [StatusFault] = []
+    package var statusFaults: [StatusFault] = []
     /// The fraction of SSE answers to tools/call closed after their priming event, before the
     /// answer; the rest can be resumed with GET and Last-Event-ID. Deterministic.
-    public var cutStreamRate: Double = 0
+    package var cutStreamRate: Double = 0
     /// When set, every request must carry `Authorization: Bearer <this>`; others get 401 with a
     /// body that echoes what they sent, like careless servers do (so mcpload's redaction is tested).
-    public var requiredBearerToken: String?
+    package var requiredBearerToken: String?
 
-    public struct StatusFault: Sendable, Hashable {
-        public var status: Int
-        public var rate: Double
+    package struct StatusFault: Sendable, Hashable {
+        package var status: Int
+        package var rate: Double
 
-        public init(status: Int, rate: Double) {
+        package init(status: Int, rate: Double) {
             self.status = status
             self.rate = rate
         }
     }
 
-    public init() {}
+    package init() {}
 }

@@ -6,7 +6,7 @@ import MCPLoadCore
 /// The demo server over HTTP: Streamable HTTP (MCP 2025-03-26 and later) at `/mcp`, stateful
 /// or stateless, answering with SSE streams or plain JSON, with HTTP fault knobs; and the
 /// legacy HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`.
-public enum DemoHTTPServer {
+package enum DemoHTTPServer {
     /// Warnings and worse only: a load target that logs every connection measures its logging.
     static var quietLogger: Logger {
         var logger = Logger(label: "mcpload-demo-http")
@@ -15,7 +15,7 @@ public enum DemoHTTPServer {
     }
 
     /// Serves until cancelled; calls `onListening` with the bound port once it accepts connections.
-    public static func run(
+    package static func run(
         _ options: DemoServerOptions, http: DemoHTTPOptions, onListening: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let handler = RequestHandler(options: options, state: DemoState(options: options))

@@ -10,9 +10,9 @@ import Darwin
 #endif
 
 /// mcpload's built-in target: an MCP server on stdio with knobs for the faults real servers have.
-public enum DemoServer {
+package enum DemoServer {
     /// Serves stdin/stdout until stdin closes; returns the process exit status.
-    public static func runStdio(_ options: DemoServerOptions) async -> Int32 {
+    package static func runStdio(_ options: DemoServerOptions) async -> Int32 {
         let output = LineWriter(descriptor: 1)
         let log = LineWriter(descriptor: 2)
         let state = DemoState(options: options)
@@ -71,7 +71,7 @@ public enum DemoServer {
     }
 
     /// Returns once stdin is closed: the parent that started the server is done with it.
-    public static func waitForStdinEOF() async throws {
+    package static func waitForStdinEOF() async throws {
         for await _ in StdinReader.chunks() {}
     }
 

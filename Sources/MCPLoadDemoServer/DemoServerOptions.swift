@@ -1,32 +1,32 @@
 /// The demo server's fault knobs: each one reproduces a way real servers misbehave.
-public struct DemoServerOptions: Sendable, Hashable {
+package struct DemoServerOptions: Sendable, Hashable {
     /// Added to every request but `initialize`.
-    public var latency: Duration = .zero
+    package var latency: Duration = .zero
     /// A uniformly random extra delay in 0...jitter.
-    public var jitter: Duration = .zero
+    package var jitter: Duration = .zero
     /// The fraction of tools/call requests answered with JSON-RPC error -32603. Deterministic:
     /// exactly `rate × n` of the first n calls fail, so tests can count them.
-    public var errorRate: Double = 0
+    package var errorRate: Double = 0
     /// Handle one request at a time, in order, like a naive single-threaded stdio server.
-    public var serial = false
+    package var serial = false
     /// Answer this many requests, then exit (status 1) on receiving the next one, unanswered.
-    public var crashAfter: Int?
+    package var crashAfter: Int?
     /// Answer every Nth request with a malformed line instead of its response.
-    public var garbageEvery: Int?
+    package var garbageEvery: Int?
     /// Answer every Nth request under an id the client never sent (stdio): a misrouted answer.
-    public var misrouteEvery: Int?
+    package var misrouteEvery: Int?
     /// Write a log line to stderr for every request.
-    public var stderrNoise = false
+    package var stderrNoise = false
     /// Add a fake customer record (email, card, API key) to every tool result, as leaky tools do.
-    public var leak = false
+    package var leak = false
     /// A shared cache bug: every echo also returns the previous echo's text, whichever session sent it.
-    public var bleed = false
+    package var bleed = false
     /// List tools whose definitions carry hidden instructions, as published tool-poisoning attacks do.
-    public var poison = false
+    package var poison = false
     /// A rug pull: once this many sessions have opened, `echo`'s definition turns malicious.
-    public var rugPullAfter: Int?
+    package var rugPullAfter: Int?
     /// Behave like a server from before 2026-07-28: no `server/discover`, `_meta` envelopes ignored.
-    public var preStateless = false
+    package var preStateless = false
 
-    public init() {}
+    package init() {}
 }

@@ -6,7 +6,7 @@ import MCPLoadCore
 /// The per-client recorders stay the source of truth (lock-free, merged once at the end);
 /// these are relaxed atomic adds, one per request, coarse enough to cost nothing: latencies go
 /// into ``QuarterOctave`` buckets, plenty for "p99 so far".
-public final class LiveCounters: Sendable {
+package final class LiveCounters: Sendable {
     private let requests = ManagedAtomic<UInt64>(0)
     private let failures = ManagedAtomic<UInt64>(0)
     private let buckets: [ManagedAtomic<UInt64>]
@@ -19,7 +19,7 @@ public final class LiveCounters: Sendable {
 
     static let bucketCount = QuarterOctave.bucketCount
 
-    public init() {
+    package init() {
         buckets = (0..<Self.bucketCount).map { _ in ManagedAtomic<UInt64>(0) }
         failuresByClass = FailureClass.allCases.map { _ in ManagedAtomic<UInt64>(0) }
     }
@@ -66,15 +66,15 @@ public final class LiveCounters: Sendable {
     }
 
     /// What has happened so far.
-    public struct Snapshot: Sendable, Equatable {
-        public var requests: UInt64
-        public var failures: UInt64
+    package struct Snapshot: Sendable, Equatable {
+        package var requests: UInt64
+        package var failures: UInt64
         /// Microseconds, the upper edge of the bucket holding the 99th percentile (within 19%
         /// above the exact figure); nil before any success.
-        public var p99: Double?
+        package var p99: Double?
     }
 
-    public func snapshot() -> Snapshot {
+    package func snapshot() -> Snapshot {
         let counts = buckets.map { $0.load(ordering: .relaxed) }
         let p99 = QuarterOctave.percentile(99, of: counts.enumerated().map { ($0.offset, $0.element) })
         return Snapshot(

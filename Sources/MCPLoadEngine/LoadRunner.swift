@@ -3,76 +3,81 @@ import MCPLoadCore
 import MCPLoadTransport
 
 /// Runs a plan end to end and turns the clients' recorders into a ``RunResult``.
-public enum LoadRunner {
-    public static func run(_ plan: RunPlan, runID: String = makeRunID(), scenarioFile: String? = nil) async -> RunResult
-    {
+package enum LoadRunner {
+    package static func run(
+        _ plan: RunPlan, runID: String = makeRunID(), scenarioFile: String? = nil
+    ) async -> RunResult {
         let startedAt = Date()
-        var driven = Driver.Outcome(clients: [])
-        var setupFailure: Failure?
-        let watched = plan.scenario.thresholds.filter(\.abortOnFail)
-        let (outcome, health) = await ResourceSampler.measuring(
+        let (measured, health) = await ResourceSampler.measuring(
             plan.live, clock: plan.clock, servers: plan.control.children, warmUpClients: warmUpClients(plan)
-        ) {
-            () async -> (Result<Driver.Outcome, Failure>, String?) in
-            await withTaskGroup(of: String?.self) { group in
-                if !watched.isEmpty {
-                    group.addTask { await AbortWatcher.watch(watched, live: plan.live, control: plan.control) }
-                }
-                let driven: Result<Driver.Outcome, Failure>
-                do throws(Failure) {
-                    driven = .success(try await drive(plan))
-                } catch {
-                    driven = .failure(error)
-                }
-                group.cancelAll()
-                var abortReason: String?
-                for await reason in group where reason != nil { abortReason = reason }
-                return (driven, abortReason)
-            }
-        }
-        let abortReason = outcome.1
-        switch outcome.0 {
-        case .success(let outcome): driven = outcome
-        case .failure(let failure): setupFailure = failure
-        }
-        let recorders = driven.clients
-        let finishedAt = Date()
-        let opened = recorders.reduce(0) { $0 + $1.session.opened } + driven.run.sessions.opened
-        let status: RunResult.Status
-        let reason: String?
-        if let setupFailure {
-            status = .notStarted
-            reason = setupFailure.message
-        } else if opened == 0 {
-            status = .notStarted
-            let firstFailure = recorders.lazy.compactMap { $0.session.setupFailures.examples.first }.first
-            reason = "no session could be opened" + (firstFailure.map { ": \($0.message)" } ?? "")
-        } else if let abortReason {
-            status = .aborted
-            reason = abortReason + "; in-flight iterations were drained, no new ones started"
-        } else if plan.control.isDraining {
-            status = .aborted
-            reason = "interrupted: in-flight iterations were drained, no new ones started"
-        } else {
-            status = .completed
-            reason = nil
-        }
+        ) { await driveWatched(plan) }
+        let driven = (try? measured.driven.get()) ?? Driver.Outcome(clients: [])
+        let (status, reason) = verdict(
+            of: measured.driven, abortReason: measured.abortReason, draining: plan.control.isDraining)
         var result = RunResult(
             runID: runID,
             scenario: scenarioInfo(plan, file: scenarioFile),
             status: status,
             statusReason: reason,
             startedAt: startedAt,
-            finishedAt: finishedAt,
-            recorders: recorders,
+            finishedAt: Date(),
+            recorders: driven.clients,
             run: driven.run
         ).redacted(by: plan.redactor)
         result.harness = health.harness
         result.serverResources = health.servers
         result.timeline = health.timeline
-        result.abortedByThreshold = abortReason
+        result.abortedByThreshold = measured.abortReason
         result.thresholds = ThresholdEvaluator.evaluate(plan.scenario.thresholds, on: result)
         return result
+    }
+
+    /// What the drive came to, and the `abortOnFail` threshold that stopped it, if one did.
+    struct Watched: Sendable {
+        var driven: Result<Driver.Outcome, Failure>
+        var abortReason: String?
+    }
+
+    /// Drives the run with the abort watcher beside it when a threshold may stop the run.
+    private static func driveWatched(_ plan: RunPlan) async -> Watched {
+        let watched = plan.scenario.thresholds.filter(\.abortOnFail)
+        return await withTaskGroup(of: String?.self) { group in
+            if !watched.isEmpty {
+                group.addTask { await AbortWatcher.watch(watched, live: plan.live, control: plan.control) }
+            }
+            let driven: Result<Driver.Outcome, Failure>
+            do throws(Failure) {
+                driven = .success(try await drive(plan))
+            } catch {
+                driven = .failure(error)
+            }
+            group.cancelAll()
+            var abortReason: String?
+            for await reason in group where reason != nil { abortReason = reason }
+            return Watched(driven: driven, abortReason: abortReason)
+        }
+    }
+
+    /// The run's status and why: not started (setup failed, or no session opened), aborted (a
+    /// threshold or an interruption stopped it), or completed.
+    static func verdict(
+        of driven: Result<Driver.Outcome, Failure>, abortReason: String?, draining: Bool
+    ) -> (RunResult.Status, String?) {
+        let outcome: Driver.Outcome
+        switch driven {
+        case .failure(let failure): return (.notStarted, failure.message)
+        case .success(let success): outcome = success
+        }
+        let opened = outcome.clients.reduce(0) { $0 + $1.session.opened } + outcome.run.sessions.opened
+        if opened == 0 {
+            let firstFailure = outcome.clients.lazy.compactMap { $0.session.setupFailures.examples.first }.first
+            return (.notStarted, "no session could be opened" + (firstFailure.map { ": \($0.message)" } ?? ""))
+        }
+        if let abortReason {
+            return (.aborted, abortReason + "; in-flight iterations were drained, no new ones started")
+        }
+        if draining { return (.aborted, "interrupted: in-flight iterations were drained, no new ones started") }
+        return (.completed, nil)
     }
 
     /// Clients that keep their session (closed model, per client) start their servers first:
@@ -149,7 +154,7 @@ public enum LoadRunner {
     }
 
     /// `20261125-131502-4f2a`: sortable by time, unique enough for one results folder.
-    public static func makeRunID(now: Date = Date()) -> String {
+    package static func makeRunID(now: Date = Date()) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

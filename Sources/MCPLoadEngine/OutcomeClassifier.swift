@@ -3,8 +3,8 @@ import MCPLoadJSONRPC
 import MCPLoadTransport
 
 /// Decides which class an answer falls in, and whether it passes the step's checks. Pure.
-public enum OutcomeClassifier {
-    public static func classify(
+package enum OutcomeClassifier {
+    package static func classify(
         _ answer: JSONRPCAnswer, expecting expectation: Expectation, isToolCall: Bool,
         context: TemplateContext = TemplateContext(virtualClient: 0, iteration: 0)
     ) -> Outcome {

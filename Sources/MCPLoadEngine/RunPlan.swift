@@ -7,25 +7,25 @@ import MCPLoadTransport
 /// A class, shared by every virtual client: as a struct (700 bytes) it was copied into every
 /// suspended async frame that held it, several per client, which at 10,000 clients is tens of
 /// megabytes of task memory (`scripts/bench-scale`).
-public final class RunPlan: Sendable {
-    public let scenario: Scenario
-    public let target: ResolvedTarget
-    public let control: RunControl
+package final class RunPlan: Sendable {
+    package let scenario: Scenario
+    package let target: ResolvedTarget
+    package let control: RunControl
     /// The run's time: every sleep and every "now" of the engine (a manual clock in tests).
-    public let clock: any EngineClock
+    package let clock: any EngineClock
     /// What each client's state machine knows of the scenario and the load model.
     let clientConfiguration: ClientStateMachine.Configuration
     /// Session lifecycle events (info: failed setups and abnormal server exits; debug: every session).
-    public let logger: Logger
+    package let logger: Logger
     /// HTTP headers with `${ENV}` resolved; their values are secrets as far as output goes.
-    public let headers: [(name: String, value: String)]
+    package let headers: [(name: String, value: String)]
     /// Hides those values (and every other secret of the target, and whatever the leak
     /// detectors recognise) in everything the run reports.
-    public let redactor: Redactor
+    package let redactor: Redactor
     /// The open model's dispatcher, set by the driver; nil in the closed model.
     let arrivals: OpenArrivals?
     /// Running totals for the live progress line.
-    public let live: LiveCounters
+    package let live: LiveCounters
     /// Scans every request and answer when the scenario asks for leak statistics.
     let leakScanner: LeakScanner?
     /// Each client's `{{canary}}`, and who owns each.
@@ -33,7 +33,7 @@ public final class RunPlan: Sendable {
     /// Salts the fingerprints of leaked values; never written anywhere.
     let leakSalt: UInt64
 
-    public init(
+    package init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
         headers: [(name: String, value: String)] = [], redactor: Redactor = .none
     ) {
@@ -122,7 +122,7 @@ public final class RunPlan: Sendable {
 
     /// Resolves the scenario's target. `builtin: demo` runs DEMO (the mcpload executable itself)
     /// as `demo-server --stdio ARGS` per client, or once as `demo-server --http 0 ARGS` for HTTP.
-    public static func resolve(_ scenario: Scenario, demoExecutable: String) -> ResolvedTarget {
+    package static func resolve(_ scenario: Scenario, demoExecutable: String) -> ResolvedTarget {
         let target = scenario.target
         func launch(_ command: [String]) -> StdioLaunch {
             StdioLaunch(
@@ -159,7 +159,7 @@ public final class RunPlan: Sendable {
 }
 
 /// Where sessions go, once resolved.
-public enum ResolvedTarget: Sendable {
+package enum ResolvedTarget: Sendable {
     /// A server process per session, spoken to over its stdin and stdout.
     case stdio(StdioLaunch)
     /// Server processes started once for the run, every session multiplexed onto them through

@@ -1,7 +1,7 @@
 /// What the fuzzer feeds, one target per parser of outside input. Each target takes any bytes
 /// and must neither crash, hang nor break its invariants (checked with `precondition`, so that
 /// libFuzzer reports a broken one as a crash, with the input that broke it).
-public enum FuzzTarget: String, CaseIterable, Sendable {
+package enum FuzzTarget: String, CaseIterable, Sendable {
     case json
     case jsonrpc
     case lines
@@ -11,7 +11,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case thresholds
 
     /// Runs one input through the target.
-    public func run(_ bytes: [UInt8]) {
+    package func run(_ bytes: [UInt8]) {
         switch self {
         case .json: JSONFuzzing.run(bytes)
         case .jsonrpc: JSONRPCFuzzing.run(bytes)

@@ -4,9 +4,9 @@
 /// `JSONDecoder` into an enum pays for a thrown error per type it tries and for generic
 /// metadata lookups on every node. Strict: no trailing commas, no leading zeros, no comments,
 /// no invalid UTF-8 or lone surrogates, bounded nesting.
-public struct JSONParser: ~Copyable {
+package struct JSONParser: ~Copyable {
     /// Deeper documents are rejected rather than risking the stack.
-    public static let maximumDepth = 512
+    package static let maximumDepth = 512
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -17,7 +17,7 @@ public struct JSONParser: ~Copyable {
     }
 
     /// Parses exactly one JSON document (surrounding whitespace allowed).
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
             Self.parseBuffer(buffer)
         }
@@ -279,9 +279,9 @@ public struct JSONParser: ~Copyable {
 }
 
 /// Why a document is not JSON, and the byte offset where that became clear.
-public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let message: String
-    public let offset: Int
+package struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    package let message: String
+    package let offset: Int
 
-    public var description: String { "\(message) at byte \(offset)" }
+    package var description: String { "\(message) at byte \(offset)" }
 }

@@ -1,12 +1,12 @@
 /// A JSON-RPC id: a number or a string, or null in error responses to unparseable requests.
-public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
+package enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
     case number(Int64)
     case string(String)
     case null
 
     /// The id a JSON value names; nil for values that cannot be ids (objects, arrays, booleans,
     /// fractions, and numbers beyond 64 bits, which no request of ours ever carries).
-    public init?(_ value: JSONValue) {
+    package init?(_ value: JSONValue) {
         switch value {
         case .int(let number): self = .number(number)
         case .double(let number):
@@ -18,7 +18,7 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .number(let number): .int(number)
         case .string(let text): .string(text)
@@ -26,7 +26,7 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .number(let number): String(number)
         case .string(let text): "\"\(text)\""
@@ -36,7 +36,7 @@ public enum JSONRPCID: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One message from a server, classified.
-public enum JSONRPCMessage: Sendable, Equatable {
+package enum JSONRPCMessage: Sendable, Equatable {
     case request(id: JSONRPCID, method: String, params: JSONValue?)
     case notification(method: String, params: JSONValue?)
     case response(id: JSONRPCID, result: JSONValue)
@@ -44,16 +44,16 @@ public enum JSONRPCMessage: Sendable, Equatable {
 
     /// Why a line is not a JSON-RPC 2.0 message. It never quotes the line: the caller knows
     /// which values are secrets and quotes it redacted (the transport's `Failure`).
-    public struct Malformed: Error, Sendable, Equatable, CustomStringConvertible {
-        public let reason: String
+    package struct Malformed: Error, Sendable, Equatable, CustomStringConvertible {
+        package let reason: String
         /// The line parsed as JSON (it is a JSON-RPC fault, not a JSON one).
-        public let isJSON: Bool
+        package let isJSON: Bool
 
-        public var description: String { reason }
+        package var description: String { reason }
     }
 
     /// Classifies one line, or says why it is not JSON-RPC 2.0.
-    public static func parse(_ line: [UInt8]) throws(Malformed) -> JSONRPCMessage {
+    package static func parse(_ line: [UInt8]) throws(Malformed) -> JSONRPCMessage {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
@@ -64,7 +64,7 @@ public enum JSONRPCMessage: Sendable, Equatable {
     }
 
     /// Classifies a parsed JSON value.
-    public static func classify(_ value: JSONValue) throws(Malformed) -> JSONRPCMessage {
+    package static func classify(_ value: JSONValue) throws(Malformed) -> JSONRPCMessage {
         func malformed(_ reason: String) -> Malformed { Malformed(reason: reason, isJSON: true) }
         guard case .object(let members) = value else { throw malformed("not a JSON-RPC object") }
         // A batch (array) is not valid in MCP since 2025-06-18, and never a response to our single requests.
@@ -90,7 +90,7 @@ public enum JSONRPCMessage: Sendable, Equatable {
     }
 
     /// The id a response or error answers, if this is one.
-    public var responseID: JSONRPCID? {
+    package var responseID: JSONRPCID? {
         switch self {
         case .response(let id, _), .errorResponse(let id, _, _, _): id
         default: nil
@@ -99,12 +99,12 @@ public enum JSONRPCMessage: Sendable, Equatable {
 }
 
 /// Encodes outgoing JSON-RPC messages.
-public enum JSONRPCEncoder {
-    public static func request(id: JSONRPCID, method: String, params: JSONValue?) -> [UInt8] {
+package enum JSONRPCEncoder {
+    package static func request(id: JSONRPCID, method: String, params: JSONValue?) -> [UInt8] {
         envelope(id: id, method: method, params: params)
     }
 
-    public static func notification(method: String, params: JSONValue?) -> [UInt8] {
+    package static func notification(method: String, params: JSONValue?) -> [UInt8] {
         envelope(id: nil, method: method, params: params)
     }
 
@@ -130,11 +130,11 @@ public enum JSONRPCEncoder {
         return output
     }
 
-    public static func result(id: JSONRPCID, _ result: JSONValue) -> [UInt8] {
+    package static func result(id: JSONRPCID, _ result: JSONValue) -> [UInt8] {
         encode(["jsonrpc": "2.0", "id": id.json, "result": result])
     }
 
-    public static func error(id: JSONRPCID, code: Int64, message: String) -> [UInt8] {
+    package static func error(id: JSONRPCID, code: Int64, message: String) -> [UInt8] {
         encode(["jsonrpc": "2.0", "id": id.json, "error": ["code": .int(code), "message": .string(message)]])
     }
 
@@ -144,10 +144,10 @@ public enum JSONRPCEncoder {
 }
 
 /// Standard JSON-RPC error codes.
-public enum JSONRPCErrorCode {
-    public static let parseError: Int64 = -32700
-    public static let invalidRequest: Int64 = -32600
-    public static let methodNotFound: Int64 = -32601
-    public static let invalidParams: Int64 = -32602
-    public static let internalError: Int64 = -32603
+package enum JSONRPCErrorCode {
+    package static let parseError: Int64 = -32700
+    package static let invalidRequest: Int64 = -32600
+    package static let methodNotFound: Int64 = -32601
+    package static let invalidParams: Int64 = -32602
+    package static let internalError: Int64 = -32603
 }

@@ -1,15 +1,15 @@
 extension JSONValue {
     /// Compact UTF-8 JSON with sorted keys, so equal values always encode to equal bytes.
-    public static func encodeCompact(_ value: JSONValue) -> String {
+    package static func encodeCompact(_ value: JSONValue) -> String {
         String(decoding: JSONWriter.bytes(value), as: UTF8.self)
     }
 
-    public static func encodeBytes(_ value: JSONValue) -> [UInt8] {
+    package static func encodeBytes(_ value: JSONValue) -> [UInt8] {
         JSONWriter.bytes(value)
     }
 
     /// Decodes one JSON document; throws on anything that is not exactly one valid document.
-    public static func decode(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+    package static func decode(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         try JSONParser.parse(bytes)
     }
 }

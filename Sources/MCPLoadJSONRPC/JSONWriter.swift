@@ -1,14 +1,14 @@
 /// Serialises ``JSONValue`` to compact UTF-8 JSON, object keys sorted so equal values give
 /// equal bytes. Hand-written for the same reason as ``JSONParser``: it runs for every request.
-public enum JSONWriter {
-    public static func bytes(_ value: JSONValue) -> [UInt8] {
+package enum JSONWriter {
+    package static func bytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128)
         write(value, into: &output)
         return output
     }
 
-    public static func write(_ value: JSONValue, into output: inout [UInt8]) {
+    package static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)

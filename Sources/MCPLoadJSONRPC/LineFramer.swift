@@ -3,25 +3,25 @@
 /// stdio MCP frames each JSON-RPC message as one line. A server that writes a line longer than
 /// `maxMessageBytes` gets an ``Frame/oversize(byteCount:)`` frame for it: the framer drops the
 /// bytes as they come instead of buffering them, so a runaway server cannot exhaust our memory.
-public struct LineFramer: Sendable {
-    public enum Frame: Sendable, Equatable {
+package struct LineFramer: Sendable {
+    package enum Frame: Sendable, Equatable {
         /// One message without its line terminator (`\n` or `\r\n`).
         case line([UInt8])
         /// A line that exceeded the limit; its bytes were discarded.
         case oversize(byteCount: Int)
     }
 
-    public let maxMessageBytes: Int
+    package let maxMessageBytes: Int
     private var pending: [UInt8] = []
     /// Bytes dropped so far of a line that is already over the limit; nil while within it.
     private var discarded: Int?
 
-    public init(maxMessageBytes: Int) {
+    package init(maxMessageBytes: Int) {
         self.maxMessageBytes = maxMessageBytes
     }
 
     /// Feeds `bytes` and calls `emit` for every message they complete, in order.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer, emit: (Frame) -> Void) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer, emit: (Frame) -> Void) {
         var start = 0
         let count = bytes.count
         while start < count {
@@ -35,12 +35,12 @@ public struct LineFramer: Sendable {
     }
 
     /// Convenience for tests and small inputs.
-    public mutating func append(_ bytes: [UInt8], emit: (Frame) -> Void) {
+    package mutating func append(_ bytes: [UInt8], emit: (Frame) -> Void) {
         bytes.withUnsafeBytes { append($0, emit: emit) }
     }
 
     /// Ends the stream: a last line without a trailing newline still counts as a message.
-    public mutating func finish() -> Frame? {
+    package mutating func finish() -> Frame? {
         guard !pending.isEmpty || discarded != nil else { return nil }
         return takeFrame()
     }

@@ -1,8 +1,8 @@
 import MCPLoadCore
 
 /// The tool-surface audit as text: the terminal summary's section, and what `mcpload audit` prints.
-public enum AuditSummary {
-    public static func render(_ audit: ToolSurfaceAudit) -> [String] {
+package enum AuditSummary {
+    package static func render(_ audit: ToolSurfaceAudit) -> [String] {
         let count = audit.tools.count
         var lines = [
             "tool surface: \(count) \(count == 1 ? "tool" : "tools"), \(audit.descriptionBytes) bytes of descriptions; "

@@ -2,8 +2,8 @@ import MCPLoadCore
 
 /// A run beside its baseline: every step's figures before → after with the change, then the
 /// regression gates' verdicts.
-public enum BaselineComparison {
-    public static func render(base: RunResult, new: RunResult, gates: [GateOutcome]) -> String {
+package enum BaselineComparison {
+    package static func render(base: RunResult, new: RunResult, gates: [GateOutcome]) -> String {
         var table = TextTable(header: ["step", "requests", "fail%", "p50", "p99", "req/s"])
         let seconds = (base: max(base.durationSeconds, 1e-9), new: max(new.durationSeconds, 1e-9))
         var labels = base.steps.map(\.label)

@@ -1,9 +1,9 @@
 import MCPLoadCore
 
 /// A ceiling search's steps, one row per rate, and the verdict: the highest rate that held.
-public enum CeilingReport {
+package enum CeilingReport {
     /// One step of the search, read off its run's result.
-    public static func step(from result: RunResult, folder: String) -> CeilingOutcome.Step {
+    package static func step(from result: RunResult, folder: String) -> CeilingOutcome.Step {
         var latency = LatencyHistogram()
         for step in result.steps { latency.merge(step.latency) }
         let pacing = result.pacing
@@ -16,7 +16,7 @@ public enum CeilingReport {
             held: result.status == .completed && result.thresholdsPassed, resultFolder: folder)
     }
 
-    public static func render(_ outcome: CeilingOutcome, scenario: String) -> String {
+    package static func render(_ outcome: CeilingOutcome, scenario: String) -> String {
         var table = TextTable(header: [
             "target", "achieved", "requests", "fail%", "p50", "p99", "dropped", "verdict",
         ])

@@ -4,8 +4,8 @@ import MCPLoadCore
 /// JUnit XML for CI systems: one test suite per run (per matrix row), one test case per
 /// threshold and per step's checks. A failed threshold or a step whose answers failed their
 /// `expect` checks is a failure carrying the measured value.
-public enum JUnitReport {
-    public static func render(_ results: [RunResult]) -> String {
+package enum JUnitReport {
+    package static func render(_ results: [RunResult]) -> String {
         let suites = results.map(suite)
         let tests = suites.reduce(0) { $0 + $1.tests }
         let failures = suites.reduce(0) { $0 + $1.failures }

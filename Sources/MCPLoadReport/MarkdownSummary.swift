@@ -2,8 +2,8 @@ import Foundation
 import MCPLoadCore
 
 /// `summary.md`: what a CI job summary page shows. The verdict first, then one table per run.
-public enum MarkdownSummary {
-    public static func render(_ results: [RunResult]) -> String {
+package enum MarkdownSummary {
+    package static func render(_ results: [RunResult]) -> String {
         let failed = results.filter { !$0.thresholdsPassed || $0.status != .completed }
         let name = results.first?.scenario.name ?? "scenario"
         var lines = [

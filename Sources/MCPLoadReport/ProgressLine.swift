@@ -1,11 +1,11 @@
 import MCPLoadCore
 
 /// The one-line view of a run under way: `  3.0s/10.0s  20 clients  2345.6 req/s  12 errors  p99 6.1ms`.
-public enum ProgressLine {
+package enum ProgressLine {
     /// - Parameters:
     ///   - requests, failures: totals so far; `recentRate`: requests per second over the last interval.
     ///   - p99Micros: the 99th percentile of successes so far, approximate; nil before any.
-    public static func render(
+    package static func render(
         elapsed: Double, total: Double?, clients: Int, requests: UInt64, failures: UInt64, recentRate: Double,
         p99Micros: Double?
     ) -> String {

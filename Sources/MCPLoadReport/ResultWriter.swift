@@ -2,11 +2,11 @@ import Foundation
 import MCPLoadCore
 
 /// Writes a run's files into its results folder.
-public enum ResultWriter {
+package enum ResultWriter {
     /// Creates `directory` if needed and writes `result.json` there, with `summary.md`,
     /// `junit.xml` and `report.html` rendered from it; returns result.json's path.
     @discardableResult
-    public static func write(_ result: RunResult, to directory: String) throws -> String {
+    package static func write(_ result: RunResult, to directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent("result.json")
         try result.encodedJSON().write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -15,7 +15,7 @@ public enum ResultWriter {
     }
 
     /// `summary.md`, `junit.xml` and `report.html` for several runs together (a matrix), in `directory`.
-    public static func writeReports(for results: [RunResult], to directory: String) throws {
+    package static func writeReports(for results: [RunResult], to directory: String) throws {
         let reports = [
             ("summary.md", MarkdownSummary.render(results)), ("junit.xml", JUnitReport.render(results)),
             ("report.html", HTMLReport.render(results)),

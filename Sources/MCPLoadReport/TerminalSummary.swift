@@ -1,8 +1,8 @@
 import MCPLoadCore
 
 /// The summary printed at the end of a run: one row per step, then what a person needs to act on.
-public enum TerminalSummary {
-    public static func render(_ result: RunResult) -> String {
+package enum TerminalSummary {
+    package static func render(_ result: RunResult) -> String {
         var out: [String] = []
         let scenario = result.scenario
         let bound =
@@ -77,7 +77,7 @@ public enum TerminalSummary {
     }
 
     /// `timeout 3, jsonrpc_error(-32603) 2`: every class with its codes.
-    public static func breakdown(_ failures: FailureTally) -> String {
+    package static func breakdown(_ failures: FailureTally) -> String {
         let parts = failures.byClass.keys.sorted().map { failureClass -> String in
             let count = failures[failureClass]
             guard let codes = failures.byCode[failureClass], !codes.isEmpty else {
@@ -89,11 +89,11 @@ public enum TerminalSummary {
         return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 
-    public static func percent(_ fraction: Double) -> String {
+    package static func percent(_ fraction: Double) -> String {
         "\(DurationText.rounded(fraction * 100, places: fraction > 0 && fraction < 0.001 ? 3 : 1))%"
     }
 
-    public static func totals(_ result: RunResult) -> [String] {
+    package static func totals(_ result: RunResult) -> [String] {
         let totals = result.totals
         return [
             "requests: \(totals.attempts) sent or attempted, \(totals.successes) ok; "

@@ -2,11 +2,11 @@ import MCPLoadCore
 
 /// The timeline in three lines of the terminal summary: req/s, errors and p99 as sparklines,
 /// at most ``maximumColumns`` wide (long runs put several seconds in a column).
-public enum TimelineSparkline {
-    public static let maximumColumns = 60
+package enum TimelineSparkline {
+    package static let maximumColumns = 60
     private static let levels = Array("▁▂▃▄▅▆▇█")
 
-    public static func render(_ timeline: Timeline) -> [String] {
+    package static func render(_ timeline: Timeline) -> [String] {
         let seconds = timeline.seconds
         guard seconds.count >= 2 else { return [] }
         let perColumn = (seconds.count + maximumColumns - 1) / maximumColumns

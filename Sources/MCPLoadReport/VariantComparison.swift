@@ -1,10 +1,10 @@
 import MCPLoadCore
 
 /// The same scenario run several ways (transports, topologies: a matrix), side by side.
-public enum VariantComparison {
+package enum VariantComparison {
     /// One row per run, labelled by its matrix row (or transport); what each row shows (its
     /// `about`) is printed under the table.
-    public static func render(_ results: [RunResult]) -> String {
+    package static func render(_ results: [RunResult]) -> String {
         var table = TextTable(header: [
             "variant", "status", "sessions", "requests", "ok", "fail%", "never sent", "sent+failed", "failures",
             "req/s", "p50", "p99", "setup p50", "thresholds",

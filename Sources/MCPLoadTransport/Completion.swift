@@ -3,7 +3,7 @@ import Synchronization
 /// A moment any number of tasks can wait for: once it has come, waiting returns at once.
 /// (``OneShot`` hands a value to one waiter, which is all a request needs; a server's pipe ending
 /// is awaited by both the session's end and the watch on the server's exit.)
-public final class Completion: Sendable {
+package final class Completion: Sendable {
     private struct State {
         var done = false
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -12,10 +12,10 @@ public final class Completion: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Marks the moment as come and wakes every waiter; later calls do nothing.
-    public func complete() {
+    package func complete() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.done else { return [] }
             state.done = true
@@ -26,7 +26,7 @@ public final class Completion: Sendable {
     }
 
     /// Returns once the moment has come, or the waiting task is cancelled.
-    public func wait() async {
+    package func wait() async {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter += 1
             return state.nextWaiter

@@ -13,8 +13,8 @@ import Synchronization
 ///
 /// One consumer iterates it. When that consumer's task is cancelled, the queue ends, as an
 /// `AsyncStream` does: what was buffered is dropped and producers are never held again.
-public final class InboundQueue: AsyncSequence, Sendable {
-    public typealias Element = InboundEvent
+package final class InboundQueue: AsyncSequence, Sendable {
+    package typealias Element = InboundEvent
 
     /// Bytes buffered at which producers are asked to pause, and below which they resume.
     static let highWatermark = 1 << 20
@@ -58,14 +58,14 @@ public final class InboundQueue: AsyncSequence, Sendable {
         }
     }
 
-    public init() {}
+    package init() {}
 
     // MARK: Producing
 
     /// Adds `event`; false when the queue is now over its high-water mark and the producer
     /// should pause until there is room. Events after ``finish()`` or the consumer's end are dropped.
     @discardableResult
-    public func yield(_ event: InboundEvent) -> Bool {
+    package func yield(_ event: InboundEvent) -> Bool {
         let (consumer, hasRoom) = state.withLock { state -> (CheckedContinuation<InboundEvent?, Never>?, Bool) in
             guard !state.finished, !state.terminated else { return (nil, true) }
             if let consumer = state.consumer {
@@ -82,7 +82,7 @@ public final class InboundQueue: AsyncSequence, Sendable {
     }
 
     /// No more events: the consumer reads what is buffered, then the end.
-    public func finish() {
+    package func finish() {
         let consumer = state.withLock { state -> CheckedContinuation<InboundEvent?, Never>? in
             state.finished = true
             defer { state.consumer = nil }
@@ -92,7 +92,7 @@ public final class InboundQueue: AsyncSequence, Sendable {
     }
 
     /// Returns once the queue has room (at once when it has), or it has ended.
-    public func waitForRoom() async {
+    package func waitForRoom() async {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -113,7 +113,7 @@ public final class InboundQueue: AsyncSequence, Sendable {
 
     /// Calls `callback` once the queue has room: at once when it has, otherwise from the
     /// consumer's thread when it drains below the low-water mark (or ends).
-    public func whenRoom(_ callback: @escaping @Sendable () -> Void) {
+    package func whenRoom(_ callback: @escaping @Sendable () -> Void) {
         let now = state.withLock { state -> Bool in
             guard state.overWatermark, !state.terminated else { return true }
             state.roomCallbacks.append(callback)
@@ -124,15 +124,15 @@ public final class InboundQueue: AsyncSequence, Sendable {
 
     // MARK: Consuming
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    package struct AsyncIterator: AsyncIteratorProtocol {
         let queue: InboundQueue
 
-        public mutating func next() async -> InboundEvent? {
+        package mutating func next() async -> InboundEvent? {
             await queue.next()
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator {
+    package func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(queue: self)
     }
 

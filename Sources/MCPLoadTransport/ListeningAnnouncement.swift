@@ -2,8 +2,8 @@ import MCPLoadCore
 
 /// Reads the line a server that mcpload starts prints once it listens
 /// (`… listening on http://127.0.0.1:PORT/mcp`): the demo server, started on port 0, says so.
-public enum ListeningAnnouncement {
-    public static func endpoint(
+package enum ListeningAnnouncement {
+    package static func endpoint(
         from inbound: InboundQueue, within timeout: Duration
     ) async throws(Failure)
         -> String

@@ -5,7 +5,7 @@ import MCPLoadJSONRPC
 ///
 /// stdio and Streamable HTTP implement it; ``InMemoryTransport`` is the test double that lets
 /// the JSON-RPC core be tested without processes or sockets.
-public protocol MessageTransport: Sendable {
+package protocol MessageTransport: Sendable {
     /// Writes one message (without its newline). `awaiting` is the id of the request it carries,
     /// when it is one: a transport that answers per request (HTTP) reports with
     /// ``InboundEvent/responseStreamEnded(_:)`` when that request's answer stream is over.
@@ -34,15 +34,15 @@ public protocol MessageTransport: Sendable {
 }
 
 extension MessageTransport {
-    public var abortsStalledWrites: Bool { true }
+    package var abortsStalledWrites: Bool { true }
 
-    public func sessionEstablished(protocolVersion: String?) async {}
+    package func sessionEstablished(protocolVersion: String?) async {}
 
-    public func isQueued(_ id: JSONRPCID) async -> Bool { false }
+    package func isQueued(_ id: JSONRPCID) async -> Bool { false }
 }
 
 /// What arrives from a server.
-public enum InboundEvent: Sendable, Equatable {
+package enum InboundEvent: Sendable, Equatable {
     case frame(LineFramer.Frame)
     /// The answer stream of request `id` ended (an HTTP response body). If its answer has not
     /// arrived by now, it never will.

@@ -11,10 +11,10 @@ import Darwin
 #endif
 
 /// One running stdio server seen as a ``MessageTransport``: lines to its stdin, lines from its stdout.
-public final class StdioConnection: MessageTransport {
-    public let inbound: InboundQueue
+package final class StdioConnection: MessageTransport {
+    package let inbound: InboundQueue
     /// The server's process id, for resource sampling and diagnostics.
-    public let processIdentifier: Int32
+    package let processIdentifier: Int32
     private let writer: StandardInputWriter
     private let turns = SerialWriter()
 
@@ -24,7 +24,7 @@ public final class StdioConnection: MessageTransport {
         self.processIdentifier = processIdentifier
     }
 
-    public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
+    package func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
         var line = message
         line.append(UInt8(ascii: "\n"))
         do {
@@ -38,7 +38,7 @@ public final class StdioConnection: MessageTransport {
     }
 
     /// Kills the server's process group. Its exit ends every pending read and write on its pipes.
-    public func abort() async {
+    package func abort() async {
         kill(-processIdentifier, SIGKILL)
         kill(processIdentifier, SIGKILL)
     }

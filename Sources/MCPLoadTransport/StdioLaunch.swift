@@ -1,17 +1,17 @@
 /// How to start one stdio server process and how to stop it.
-public struct StdioLaunch: Sendable, Hashable {
+package struct StdioLaunch: Sendable, Hashable {
     /// The executable (a path, or a name looked up in PATH) followed by its arguments.
-    public var command: [String]
+    package var command: [String]
     /// Added to mcpload's own environment.
-    public var environment: [String: String]
-    public var workingDirectory: String?
-    public var maxMessageBytes: Int
+    package var environment: [String: String]
+    package var workingDirectory: String?
+    package var maxMessageBytes: Int
     /// After stdin closes, how long the server gets to exit before SIGTERM, and again before SIGKILL.
-    public var shutdownGrace: Duration
+    package var shutdownGrace: Duration
     /// How many of the server's last stderr lines to keep.
-    public var stderrTailLines: Int
+    package var stderrTailLines: Int
 
-    public init(
+    package init(
         command: [String],
         environment: [String: String] = [:],
         workingDirectory: String? = nil,

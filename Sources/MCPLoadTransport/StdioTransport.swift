@@ -15,19 +15,19 @@ import Darwin
 /// its own process group so a terminal's Ctrl-C reaches mcpload alone; mcpload then drains and
 /// stops its servers itself (or kills them outright on a second Ctrl-C, via
 /// ``ChildProcessRegistry``).
-public enum StdioTransport {
+package enum StdioTransport {
     /// What the closure produced, and what the server said on stderr meanwhile.
-    public struct Completion<Value: Sendable>: Sendable {
-        public var value: Value
-        public var stderrTail: [String]
+    package struct Completion<Value: Sendable>: Sendable {
+        package var value: Value
+        package var stderrTail: [String]
         /// How the server process ended, e.g. `exited(0)` or `unhandledException(9)` for SIGKILL.
-        public var termination = ""
+        package var termination = ""
     }
 
     /// Spawns the server, hands its connection to `body`, then shuts the server down.
     ///
     /// - Throws: a `not_sent` ``Failure`` when the server cannot be started; whatever `body` throws.
-    public static func withServer<Value: Sendable>(
+    package static func withServer<Value: Sendable>(
         _ launch: StdioLaunch, in children: ChildProcesses,
         body: @Sendable (StdioConnection) async throws -> Value
     ) async throws -> Completion<Value> {

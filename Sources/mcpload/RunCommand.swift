@@ -29,31 +29,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var parsed = try ScenarioLoader.load(scenario)
-        try overrides.checkLoad(parsed)
-        overrides.apply(to: &parsed)
-        try overrides.addThresholds(to: &parsed)
-        // Several transports on the command line are a matrix of their own, replacing the scenario's.
-        let rows = try selectedRows(
-            overrides.transports.count > 1
-                ? overrides.transports.map { MatrixRow(label: $0.rawValue, transport: $0) } : parsed.matrix)
-        try overrides.checkTargets(for: parsed, rows: rows)
-        var variants = rows.isEmpty ? [parsed] : rows.map(parsed.applying)
-        if !parsed.matrix.isEmpty && overrides.transports.count <= 1 {
-            for index in variants.indices { overrides.applyTarget(toRow: &variants[index]) }
-        }
-        for variant in variants {
-            do {
-                try overrides.check(variant)
-            } catch let error as InputError where variant.variantLabel != nil && !parsed.matrix.isEmpty {
-                throw InputError(
-                    "matrix row '\(variant.variantLabel ?? "")': \(error.description) (or leave the row out with --rows)"
-                )
-            }
-        }
-        try DescriptorBudget.check(variants)
-        if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
-            throw InputError("headers are sent over HTTP only; this run has no http or sse transport")
-        }
+        var variants = try plannedVariants(of: &parsed)
         let resolved = try ScenarioLoader.resolveSecrets(of: &variants)
         if let first = variants.first, variants.count == 1 { parsed.target = first.target }
 
@@ -88,23 +64,67 @@ struct RunCommand: AsyncParsableCommand {
                     variant, runID: runID, into: folder, logger: logger, interrupts: interrupts,
                     headers: variant.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor))
         }
-        if results.count > 1 {
-            let comparison = VariantComparison.render(results)
-            print("\n" + comparison)
-            try Self.write(Data((comparison + "\n").utf8), to: "\(directory)/comparison.txt")
-            print("\ncomparison: \(directory)/comparison.txt")
+        if results.count > 1 { try Self.writeComparison(of: results, to: directory) }
+        if let status = Self.exitStatus(of: results, interrupted: interrupts.wasInterrupted) {
+            throw ExitCode(status)
+        }
+    }
+
+    /// The scenarios this command runs, overrides applied and checked, or bad input said.
+    private func plannedVariants(of parsed: inout Scenario) throws -> [Scenario] {
+        try overrides.checkLoad(parsed)
+        overrides.apply(to: &parsed)
+        try overrides.addThresholds(to: &parsed)
+        let selection: MatrixSelection
+        do {
+            selection = try MatrixSelection(parsed, transports: overrides.transports, rowNames: rows)
+        } catch {
+            throw InputError(error.description)
+        }
+        try overrides.checkTargets(for: parsed, rows: selection.rows)
+        var variants = selection.variants(of: parsed)
+        if selection.rowsAreTheScenarios {
+            for index in variants.indices { overrides.applyTarget(toRow: &variants[index]) }
+        }
+        for variant in variants {
             do {
-                try ResultWriter.writeReports(for: results, to: directory)
-            } catch {
-                throw OutputError("the matrix reports in \(directory)", error)
+                try overrides.check(variant)
+            } catch let error as InputError where variant.variantLabel != nil && !parsed.matrix.isEmpty {
+                throw InputError(
+                    "matrix row '\(variant.variantLabel ?? "")': \(error.description) (or leave the row out with --rows)"
+                )
             }
         }
-        // A run that a threshold stopped failed that threshold: exit 1, like one that failed at the end.
-        let stopped = results.filter { $0.status != .completed && $0.abortedByThreshold == nil }
-        if interrupts.wasInterrupted || !stopped.isEmpty { throw ExitCode(ExitStatus.notStartedOrAborted) }
-        if results.contains(where: { !$0.thresholdsPassed || $0.abortedByThreshold != nil }) {
-            throw ExitCode(ExitStatus.thresholdFailed)
+        try DescriptorBudget.check(variants)
+        if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
+            throw InputError("headers are sent over HTTP only; this run has no http or sse transport")
         }
+        return variants
+    }
+
+    /// A matrix's comparison table, printed and written beside its reports.
+    private static func writeComparison(of results: [RunResult], to directory: String) throws {
+        let comparison = VariantComparison.render(results)
+        print("\n" + comparison)
+        try write(Data((comparison + "\n").utf8), to: "\(directory)/comparison.txt")
+        print("\ncomparison: \(directory)/comparison.txt")
+        do {
+            try ResultWriter.writeReports(for: results, to: directory)
+        } catch {
+            throw OutputError("the matrix reports in \(directory)", error)
+        }
+    }
+
+    /// How the command exits after its runs: nil for success. A run that a threshold stopped
+    /// failed that threshold (1), like one that failed at the end; one stopped otherwise, or an
+    /// interruption, is 3.
+    static func exitStatus(of results: [RunResult], interrupted: Bool) -> Int32? {
+        let stopped = results.filter { $0.status != .completed && $0.abortedByThreshold == nil }
+        if interrupted || !stopped.isEmpty { return ExitStatus.notStartedOrAborted }
+        if results.contains(where: { !$0.thresholdsPassed || $0.abortedByThreshold != nil }) {
+            return ExitStatus.thresholdFailed
+        }
+        return nil
     }
 
     /// The ceiling model: one open-model run per rate, each held for `hold`, until a step
@@ -113,30 +133,15 @@ struct RunCommand: AsyncParsableCommand {
         _ scenario: Scenario, search: CeilingSearch, runID: String, into directory: String, logger: Logger,
         interrupts: InterruptHandler, headers: [(name: String, value: String)], redactor: Redactor
     ) async throws {
-        var steps: [CeilingOutcome.Step] = []
-        var stopped = "every rate up to \(DurationText.rounded(search.maximum, places: 1))/s held"
-        for (index, rate) in search.rates.enumerated() {
-            if interrupts.wasInterrupted {
-                stopped = "interrupted"
-                break
-            }
-            var step = scenario
-            step.load.pacer = search.pacer(atRate: rate)
-            step.thresholds = search.until
-            step.variantLabel = "\(DurationText.rounded(rate, places: 1))/s"
+        var progress = CeilingProgress(search)
+        while let (index, step) = progress.nextStep(of: scenario, interrupted: interrupts.wasInterrupted) {
             let folder = "step-\(index + 1)"
             let result = try await run(
                 step, runID: runID, into: "\(directory)/\(folder)", logger: logger, interrupts: interrupts,
                 headers: headers, redactor: redactor)
-            let measured = CeilingReport.step(from: result, folder: folder)
-            steps.append(measured)
-            if !measured.held {
-                stopped = result.status == .completed ? "\(step.variantLabel ?? "") broke a threshold" : "interrupted"
-                break
-            }
+            progress.record(CeilingReport.step(from: result, folder: folder), completed: result.status == .completed)
         }
-        let outcome = CeilingOutcome(
-            steps: steps, highestHeldRate: steps.last(where: \.held)?.targetRate, stoppedBecause: stopped)
+        let outcome = progress.outcome
         let report = CeilingReport.render(outcome, scenario: scenario.name)
         print("\n" + report)
         let encoder = JSONEncoder()
@@ -150,21 +155,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         try Self.write(Data((report + "\n").utf8), to: "\(directory)/ceiling.txt")
         print("\nceiling: \(directory)/ceiling.json")
-        if interrupts.wasInterrupted || steps.first.map({ $0.requests == 0 && !$0.held }) == true {
+        if interrupts.wasInterrupted || progress.foundNothing {
             throw ExitCode(ExitStatus.notStartedOrAborted)
         }
-    }
-
-    /// The matrix rows `--rows` names, in the scenario's order; all of them without it.
-    private func selectedRows(_ all: [MatrixRow]) throws -> [MatrixRow] {
-        guard let rows else { return all }
-        let wanted = rows.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let labels = all.map(\.label)
-        guard !all.isEmpty else { throw InputError("--rows: the scenario has no matrix") }
-        for label in wanted where !labels.contains(label) {
-            throw InputError("--rows: no matrix row '\(label)'; the rows are: \(labels.joined(separator: ", "))")
-        }
-        return all.filter { wanted.contains($0.label) }
     }
 
     /// One scenario run: announce, load, summarise, write result.json.

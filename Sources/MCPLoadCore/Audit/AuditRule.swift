@@ -1,5 +1,5 @@
 /// The rules the tool-surface audit applies to every tool a server lists. Each finding names one.
-public enum AuditRule: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+package enum AuditRule: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     // Poisoning: text a model reads that a person reviewing the tool does not see, or that
     // speaks to the model rather than describing the tool.
     case hiddenUnicode = "hidden-unicode"
@@ -16,12 +16,12 @@ public enum AuditRule: String, Sendable, Hashable, Codable, CaseIterable, Compar
     // A definition that changed between sessions of one run.
     case rugPull = "rug-pull"
 
-    public enum Category: String, Sendable, Codable, CaseIterable {
+    package enum Category: String, Sendable, Codable, CaseIterable {
         case poisoning, schema, annotations
         case rugPull = "rug_pull"
     }
 
-    public var category: Category {
+    package var category: Category {
         switch self {
         case .hiddenUnicode, .instructionTag, .overridePhrase, .sensitivePath, .base64Blob: .poisoning
         case .nestedObject, .freeString, .openProperties: .schema
@@ -30,27 +30,27 @@ public enum AuditRule: String, Sendable, Hashable, Codable, CaseIterable, Compar
         }
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
 }
 
 /// One thing the audit found: the tool, the rule, and where and what.
-public struct AuditFinding: Sendable, Hashable, Codable {
-    public var tool: String
-    public var rule: AuditRule
-    public var detail: String
+package struct AuditFinding: Sendable, Hashable, Codable {
+    package var tool: String
+    package var rule: AuditRule
+    package var detail: String
 
     /// The tool's name and the detail are kept printable: a hostile server's names can hold
     /// invisible or control characters, and a report must show them, not pass them on to a terminal.
-    public init(tool: String, rule: AuditRule, detail: String) {
+    package init(tool: String, rule: AuditRule, detail: String) {
         self.tool = Self.visible(tool)
         self.rule = rule
         self.detail = Self.visible(detail)
     }
 
     /// `text` with control, format and other invisible code points written out as `\u{200B}`.
-    public static func visible(_ text: String) -> String {
+    package static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isInvisible) else { return text }
         var shown = ""
         for scalar in text.unicodeScalars {

@@ -2,39 +2,39 @@ import MCPLoadJSONRPC
 
 /// The tool-surface audit of a run (or of `mcpload audit`): what every session had to download
 /// before it could call anything, and what in it should worry whoever connects a model to it.
-public struct ToolSurfaceAudit: Sendable, Equatable, Codable {
+package struct ToolSurfaceAudit: Sendable, Equatable, Codable {
     /// `tools/list` answers the audit is built from.
-    public var listings: UInt64
+    package var listings: UInt64
     /// Listings with more pages than the first (only the first page of each is audited).
-    public var paginated: UInt64
-    public var tools: [Tool]
+    package var paginated: UInt64
+    package var tools: [Tool]
     /// One session's tools array, in bytes (the largest listing seen), and all listings together.
-    public var bytesPerSession: Int
-    public var bytesPerRun: UInt64
-    public var findings: [AuditFinding]
+    package var bytesPerSession: Int
+    package var bytesPerRun: UInt64
+    package var findings: [AuditFinding]
 
-    public struct Tool: Sendable, Equatable, Codable {
-        public var name: String
+    package struct Tool: Sendable, Equatable, Codable {
+        package var name: String
         /// Its description's UTF-8 bytes (the largest of its versions).
-        public var descriptionBytes: Int
+        package var descriptionBytes: Int
         /// Its whole definition, serialised (the largest of its versions).
-        public var definitionBytes: Int
+        package var definitionBytes: Int
         /// Distinct definitions seen in this run: more than one is a rug pull.
-        public var versions: Int
+        package var versions: Int
     }
 
     /// Tokens a model spends on a session's tool list, at the usual four bytes a token for
     /// English text and JSON: an estimate, not any one model's tokenizer.
-    public var estimatedTokensPerSession: Int { (bytesPerSession + 3) / 4 }
+    package var estimatedTokensPerSession: Int { (bytesPerSession + 3) / 4 }
 
-    public var descriptionBytes: Int { tools.reduce(0) { $0 + $1.descriptionBytes } }
+    package var descriptionBytes: Int { tools.reduce(0) { $0 + $1.descriptionBytes } }
 
-    public func findings(in category: AuditRule.Category) -> [AuditFinding] {
+    package func findings(in category: AuditRule.Category) -> [AuditFinding] {
         findings.filter { $0.rule.category == category }
     }
 
     /// Audits everything a tally saw. Clean tools produce no findings.
-    public init(_ tally: ToolSurfaceTally) {
+    package init(_ tally: ToolSurfaceTally) {
         listings = tally.listings
         paginated = tally.paginated
         bytesPerSession = tally.largestListingBytes

@@ -4,31 +4,31 @@ import MCPLoadJSONRPC
 /// distinct definitions per tool and the distinct sets of tool names. Tallies merge, so the
 /// clients of a run (and shards) add up to the run's view, and a definition that changed between
 /// any two sessions shows as two versions of one tool.
-public struct ToolSurfaceTally: Sendable, Equatable {
+package struct ToolSurfaceTally: Sendable, Equatable {
     /// `tools/list` answers observed.
-    public private(set) var listings: UInt64 = 0
+    package private(set) var listings: UInt64 = 0
     /// Bytes of the tools array over all listings: what every session downloaded together.
-    public private(set) var totalBytes: UInt64 = 0
+    package private(set) var totalBytes: UInt64 = 0
     /// The largest single listing, in bytes: one session's context cost.
-    public private(set) var largestListingBytes = 0
+    package private(set) var largestListingBytes = 0
     /// Listings that said more pages followed (`nextCursor`): only their first page is audited.
-    public private(set) var paginated: UInt64 = 0
+    package private(set) var paginated: UInt64 = 0
     /// Distinct definitions per tool name, first seen first, at most ``versionLimit`` each.
-    public private(set) var definitions: [String: [JSONValue]] = [:]
+    package private(set) var definitions: [String: [JSONValue]] = [:]
     /// Distinct sets of tool names, sorted, at most ``versionLimit``.
-    public private(set) var toolSets: [[String]] = []
+    package private(set) var toolSets: [[String]] = []
 
-    public static let versionLimit = 4
+    package static let versionLimit = 4
 
     /// The last listing and its size: a server that answers the same every time (the usual
     /// case, at thousands of listings a second) costs one comparison per listing.
     private var lastTools: JSONValue?
     private var lastBytes = 0
 
-    public init() {}
+    package init() {}
 
     /// Records one `tools/list` result (`{tools: [...], nextCursor?}`); anything else is ignored.
-    public mutating func observe(listResult: JSONValue) {
+    package mutating func observe(listResult: JSONValue) {
         guard let tools = listResult["tools"], case .array(let entries) = tools else { return }
         listings += 1
         if listResult["nextCursor"]?.stringValue != nil { paginated += 1 }
@@ -63,7 +63,7 @@ public struct ToolSurfaceTally: Sendable, Equatable {
         toolSets.append(toolSet)
     }
 
-    public mutating func merge(_ other: ToolSurfaceTally) {
+    package mutating func merge(_ other: ToolSurfaceTally) {
         listings += other.listings
         totalBytes += other.totalBytes
         paginated += other.paginated
@@ -74,7 +74,7 @@ public struct ToolSurfaceTally: Sendable, Equatable {
         for toolSet in other.toolSets { remember(toolSet: toolSet) }
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.listings == rhs.listings && lhs.totalBytes == rhs.totalBytes && lhs.paginated == rhs.paginated
             && lhs.largestListingBytes == rhs.largestListingBytes && lhs.definitions == rhs.definitions
             && lhs.toolSets == rhs.toolSets

@@ -3,7 +3,7 @@
 ///
 /// Instants are durations since the clock's origin (for a run, its start): plain values that
 /// add, subtract and compare, with no clock type to carry around.
-public protocol EngineClock: Sendable {
+package protocol EngineClock: Sendable {
     /// Time since the clock's origin.
     var now: Duration { get }
     /// Returns once `now` has reached `deadline`; throws `CancellationError` if the task is
@@ -12,23 +12,23 @@ public protocol EngineClock: Sendable {
 }
 
 extension EngineClock {
-    public func sleep(for duration: Duration) async throws {
+    package func sleep(for duration: Duration) async throws {
         try await sleep(until: now + duration)
     }
 }
 
 /// Real time: the continuous clock (monotonic, counting while the machine sleeps), from the
 /// instant this clock was made.
-public struct RunClock: EngineClock {
+package struct RunClock: EngineClock {
     private let origin: ContinuousClock.Instant
 
-    public init() {
+    package init() {
         origin = .now
     }
 
-    public var now: Duration { .now - origin }
+    package var now: Duration { .now - origin }
 
-    public func sleep(until deadline: Duration) async throws {
+    package func sleep(until deadline: Duration) async throws {
         try await Task.sleep(until: origin + deadline, clock: .continuous)
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// A test lets the engine run until it sleeps (``waitForSleepers(_:)``, woken by the sleep
 /// itself, never by polling), then ``advance(by:)``: every sleeper whose deadline has come wakes.
-public final class ManualClock: EngineClock {
+package final class ManualClock: EngineClock {
     private struct Sleeper {
         var id: UInt64
         var deadline: Duration
@@ -23,17 +23,17 @@ public final class ManualClock: EngineClock {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
-    public var now: Duration { state.withLock { $0.now } }
+    package var now: Duration { state.withLock { $0.now } }
 
     /// How many tasks sleep on this clock right now.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    package var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
     /// The earliest deadline anyone sleeps until, if anyone does.
-    public var nextDeadline: Duration? { state.withLock { $0.sleepers.map(\.deadline).min() } }
+    package var nextDeadline: Duration? { state.withLock { $0.sleepers.map(\.deadline).min() } }
 
-    public func sleep(until deadline: Duration) async throws {
+    package func sleep(until deadline: Duration) async throws {
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID
@@ -65,7 +65,7 @@ public final class ManualClock: EngineClock {
     }
 
     /// Moves time forward, waking every sleeper whose deadline has come, earliest first.
-    public func advance(by duration: Duration) {
+    package func advance(by duration: Duration) {
         let due = state.withLock { state -> [Sleeper] in
             state.now += duration
             let now = state.now
@@ -78,14 +78,14 @@ public final class ManualClock: EngineClock {
 
     /// Moves time to the earliest deadline anyone sleeps until, waking them; false if nobody sleeps.
     @discardableResult
-    public func advanceToNextDeadline() -> Bool {
+    package func advanceToNextDeadline() -> Bool {
         guard let next = nextDeadline else { return false }
         advance(by: max(.zero, next - now))
         return true
     }
 
     /// Returns once at least `count` tasks sleep on this clock.
-    public func waitForSleepers(_ count: Int) async {
+    package func waitForSleepers(_ count: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.sleepers.count >= count { return true }
@@ -98,7 +98,7 @@ public final class ManualClock: EngineClock {
 
     /// Returns once a task sleeps until exactly `deadline`: what a test waits for before it
     /// moves time past a backoff, a think time or a request's deadline it expects.
-    public func waitForSleeper(until deadline: Duration) async {
+    package func waitForSleeper(until deadline: Duration) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.sleepers.contains(where: { $0.deadline == deadline }) { return true }

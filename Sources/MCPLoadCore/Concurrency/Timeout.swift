@@ -1,6 +1,6 @@
 /// Runs `body` for at most `limit` of `clock`'s time: its value, or nil when the time ran out
 /// first. Either way the other is cancelled and awaited, so `body` must end when cancelled.
-public func withTimeout<Value: Sendable>(
+package func withTimeout<Value: Sendable>(
     _ limit: Duration, clock: any EngineClock = RunClock(), _ body: @escaping @Sendable () async -> Value
 ) async -> Value? {
     await withTaskGroup(of: Value?.self) { group in

@@ -3,10 +3,10 @@
 ///
 /// Scanned on the same decoded strings as the built-in detectors, after them. A regular
 /// expression runs over every string, so custom patterns cost more than the built-in ones.
-public struct CustomLeakPattern: Sendable, Hashable {
-    public let detector: LeakDetector
+package struct CustomLeakPattern: Sendable, Hashable {
+    package let detector: LeakDetector
     /// The expression as the scenario wrote it.
-    public let pattern: String
+    package let pattern: String
     /// `Regex<AnyRegexOutput>` is not `Sendable` only because its output type is not; the
     /// compiled program is immutable once built (and built here, in `init`), and matching
     /// shares nothing between calls, so clients on several threads may use one pattern.
@@ -14,12 +14,12 @@ public struct CustomLeakPattern: Sendable, Hashable {
 
     /// Names are what thresholds and results use: letters, digits, `-` and `_`, and none of the
     /// built-in detectors' names.
-    public static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     /// Compiles `pattern`; throws the compiler's message when it is not a valid expression.
-    public init(name: String, pattern: String) throws {
+    package init(name: String, pattern: String) throws {
         detector = LeakDetector(rawValue: name)
         self.pattern = pattern
         regex = try Regex(pattern)
@@ -28,7 +28,7 @@ public struct CustomLeakPattern: Sendable, Hashable {
     }
 
     /// A pattern that matches empty text finds no value: the scenario is told, not ignored.
-    public var matchesEmptyText: Bool { "".wholeMatch(of: regex) != nil }
+    package var matchesEmptyText: Bool { "".wholeMatch(of: regex) != nil }
 
     /// Every match in `text`, each distinct value once, appended to `hits`.
     func scan(_ text: String, into hits: inout [LeakHit]) {
@@ -38,11 +38,11 @@ public struct CustomLeakPattern: Sendable, Hashable {
         }
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.detector == rhs.detector && lhs.pattern == rhs.pattern
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(detector)
         hasher.combine(pattern)
     }

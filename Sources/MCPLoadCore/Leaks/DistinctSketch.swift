@@ -3,17 +3,17 @@
 ///
 /// Kept where exact sets would grow without bound: a server that hands every client a fresh
 /// address in every answer, for a day.
-public struct DistinctSketch: Sendable, Equatable, Codable {
+package struct DistinctSketch: Sendable, Equatable, Codable {
     static let precision = 12
     static let registerCount = 1 << precision
 
     private var registers: [UInt8]
 
-    public init() {
+    package init() {
         registers = Array(repeating: 0, count: Self.registerCount)
     }
 
-    public mutating func insert(_ fingerprint: UInt64) {
+    package mutating func insert(_ fingerprint: UInt64) {
         // FNV-1a's high bits are weakly mixed for short values; the HyperLogLog needs them even.
         let hash = Self.mix(fingerprint)
         let index = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.precision))
@@ -21,14 +21,14 @@ public struct DistinctSketch: Sendable, Equatable, Codable {
         if rank > registers[index] { registers[index] = rank }
     }
 
-    public mutating func merge(_ other: DistinctSketch) {
+    package mutating func merge(_ other: DistinctSketch) {
         for index in registers.indices where other.registers[index] > registers[index] {
             registers[index] = other.registers[index]
         }
     }
 
     /// The estimated number of distinct fingerprints added.
-    public var estimate: UInt64 {
+    package var estimate: UInt64 {
         let m = Double(Self.registerCount)
         var sum = 0.0
         var zeros = 0

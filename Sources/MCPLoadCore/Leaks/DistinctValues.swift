@@ -1,26 +1,26 @@
 /// Distinct fingerprints over many clients (a run's, or several runs'): exact up to
 /// ``exactLimit`` values, then a ``DistinctSketch`` (about 1.6% error), so that merging the
 /// clients of a long run costs bounded memory.
-public enum DistinctValues: Sendable {
+package enum DistinctValues: Sendable {
     case exact(FingerprintSet)
     case sketch(DistinctSketch)
 
-    public static let exactLimit = 65_536
+    package static let exactLimit = 65_536
 
-    public init() { self = .exact(FingerprintSet()) }
+    package init() { self = .exact(FingerprintSet()) }
 
-    public var count: UInt64 {
+    package var count: UInt64 {
         switch self {
         case .exact(let set): UInt64(set.count)
         case .sketch(let sketch): sketch.estimate
         }
     }
 
-    public var isExact: Bool {
+    package var isExact: Bool {
         if case .exact = self { true } else { false }
     }
 
-    public mutating func merge(_ other: DistinctValues) {
+    package mutating func merge(_ other: DistinctValues) {
         switch (self, other) {
         case (.exact(var mine), .exact(let theirs)):
             mine.formUnion(theirs)

@@ -3,19 +3,19 @@
 /// Fingerprints are already well-mixed 64-bit hashes (salted FNV-1a, ``LeakRedaction``), so
 /// hashing them again, as `Set<UInt64>` does with SipHash on every insert and lookup, is
 /// wasted work on the path every sensitive value in every answer takes.
-public struct FingerprintSet: Sendable, Equatable {
+package struct FingerprintSet: Sendable, Equatable {
     /// Slots; 0 marks an empty one (the fingerprint 0 is kept apart, in `containsZero`).
     private var slots: [UInt64]
     private var containsZero = false
-    public private(set) var count = 0
+    package private(set) var count = 0
 
-    public init() {
+    package init() {
         slots = []
     }
 
-    public var isEmpty: Bool { count == 0 }
+    package var isEmpty: Bool { count == 0 }
 
-    public func contains(_ fingerprint: UInt64) -> Bool {
+    package func contains(_ fingerprint: UInt64) -> Bool {
         guard fingerprint != 0 else { return containsZero }
         guard !slots.isEmpty else { return false }
         let mask = slots.count - 1
@@ -30,7 +30,7 @@ public struct FingerprintSet: Sendable, Equatable {
 
     /// Adds `fingerprint`; true when it was not there yet.
     @discardableResult
-    public mutating func insert(_ fingerprint: UInt64) -> Bool {
+    package mutating func insert(_ fingerprint: UInt64) -> Bool {
         guard fingerprint != 0 else {
             defer { containsZero = true }
             if !containsZero { count += 1 }
@@ -53,16 +53,16 @@ public struct FingerprintSet: Sendable, Equatable {
     }
 
     /// Adds `fingerprint`; the set's new size when it was not there yet, nil when it was.
-    public mutating func insertCounting(_ fingerprint: UInt64) -> Int? {
+    package mutating func insertCounting(_ fingerprint: UInt64) -> Int? {
         insert(fingerprint) ? count : nil
     }
 
     /// Every fingerprint in the set, in no particular order.
-    public var members: [UInt64] {
+    package var members: [UInt64] {
         slots.filter { $0 != 0 } + (containsZero ? [0] : [])
     }
 
-    public mutating func formUnion(_ other: FingerprintSet) {
+    package mutating func formUnion(_ other: FingerprintSet) {
         if other.containsZero { insert(0) }
         for slot in other.slots where slot != 0 { insert(slot) }
     }
@@ -75,7 +75,7 @@ public struct FingerprintSet: Sendable, Equatable {
         for slot in old where slot != 0 { insert(slot) }
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.count == rhs.count && lhs.containsZero == rhs.containsZero
             && lhs.slots.allSatisfy { $0 == 0 || rhs.contains($0) }
     }

@@ -8,7 +8,7 @@
 /// forgotten since counts as a new exposure's, not as a re-send. Distinct values are counted
 /// exactly until the first generation is forgotten, then by a ``DistinctSketch`` that was given
 /// every value before it (about 1.6% error).
-public struct LeakFingerprints: Sendable {
+package struct LeakFingerprints: Sendable {
     static let generationSize = 1024
 
     private var current = FingerprintSet()
@@ -17,17 +17,17 @@ public struct LeakFingerprints: Sendable {
     private var sketch: DistinctSketch?
     private var exactTotal = 0
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool { current.isEmpty && previous.isEmpty }
+    package var isEmpty: Bool { current.isEmpty && previous.isEmpty }
 
-    public func contains(_ fingerprint: UInt64) -> Bool {
+    package func contains(_ fingerprint: UInt64) -> Bool {
         current.contains(fingerprint) || previous.contains(fingerprint)
     }
 
     /// Adds `fingerprint`; true when it is not among the recent values.
     @discardableResult
-    public mutating func insert(_ fingerprint: UInt64) -> Bool {
+    package mutating func insert(_ fingerprint: UInt64) -> Bool {
         guard !previous.contains(fingerprint), current.insert(fingerprint) else { return false }
         if sketch != nil {
             sketch?.insert(fingerprint)
@@ -51,16 +51,16 @@ public struct LeakFingerprints: Sendable {
     }
 
     /// Distinct values added so far while they are counted exactly; nil once estimated.
-    public var exactCount: Int? { sketch == nil ? exactTotal : nil }
+    package var exactCount: Int? { sketch == nil ? exactTotal : nil }
 
     /// Distinct values added so far, and whether the count is exact.
-    public var distinct: (count: UInt64, exact: Bool) {
+    package var distinct: (count: UInt64, exact: Bool) {
         sketch.map { ($0.estimate, false) } ?? (UInt64(exactTotal), true)
     }
 
     /// Every distinct value so far, for counting across clients: the exact set while nothing
     /// was forgotten, the sketch after.
-    public var distinctValues: DistinctValues {
+    package var distinctValues: DistinctValues {
         if let sketch { return .sketch(sketch) }
         var all = previous
         all.formUnion(current)

@@ -64,7 +64,7 @@ enum LeakPatterns {
 
     // MARK: Detectors
 
-    private static func email(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func email(_ bytes: Bytes, at: Int) -> Range<Int>? {
         var start = at
         while start > 0, isEmailLocal(bytes[start - 1]) { start -= 1 }
         guard start < at else { return nil }
@@ -81,7 +81,7 @@ enum LeakPatterns {
     }
 
     /// `ddd-dd-dddd`, outside the ranges never issued (000, 666, 9xx areas; 00 groups; 0000 serials).
-    private static func ssn(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func ssn(_ bytes: Bytes, at: Int) -> Range<Int>? {
         let end = at + 11
         guard end <= bytes.count, end == bytes.count || !isAlphanumeric(bytes[end]) else { return nil }
         for offset in 0..<11 {
@@ -97,7 +97,7 @@ enum LeakPatterns {
 
     /// 13 to 19 digits passing the Luhn check: unbroken, or grouped as cards print them (4-4-4-4,
     /// 4-4-4-4-3, 4-6-5) with one kind of separator, so digits of neighbouring numbers never chain.
-    private static func card(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func card(_ bytes: Bytes, at: Int) -> Range<Int>? {
         // Most digits start short numbers: count before building anything.
         var count = 0
         var scan = at
@@ -143,7 +143,7 @@ enum LeakPatterns {
     }
 
     /// Two letters, two check digits, 11 to 30 letters or digits; mod-97 of the rearranged number is 1.
-    private static func iban(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func iban(_ bytes: Bytes, at: Int) -> Range<Int>? {
         guard at + 15 <= bytes.count, isUpper(bytes[at + 1]), isDigit(bytes[at + 2]), isDigit(bytes[at + 3]) else {
             return nil
         }
@@ -161,7 +161,7 @@ enum LeakPatterns {
         return remainder == 1 ? at..<end : nil
     }
 
-    private static func githubToken(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func githubToken(_ bytes: Bytes, at: Int) -> Range<Int>? {
         for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] where has(bytes, prefix, at: at) {
             return run(bytes, from: at + 4, exactly: 36, isAlphanumeric).map { at..<$0 }
         }
@@ -169,7 +169,7 @@ enum LeakPatterns {
         return run(bytes, from: at + 11, atLeast: 22) { isAlphanumeric($0) || $0 == 0x5F }.map { at..<$0 }
     }
 
-    private static func slackToken(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func slackToken(_ bytes: Bytes, at: Int) -> Range<Int>? {
         guard has(bytes, "xox", at: at), at + 4 < bytes.count, bytes[at + 4] == 0x2D else { return nil }
         switch bytes[at + 3] {
         case UInt8(ascii: "b"), UInt8(ascii: "a"), UInt8(ascii: "p"), UInt8(ascii: "r"), UInt8(ascii: "s"): break
@@ -179,7 +179,7 @@ enum LeakPatterns {
     }
 
     /// Three base64url segments; the first decodes to a JSON object with `alg`.
-    private static func jwt(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func jwt(_ bytes: Bytes, at: Int) -> Range<Int>? {
         var dots: [Int] = []
         var end = at
         while end < bytes.count, isBase64URL(bytes[end]) || bytes[end] == 0x2E {
@@ -193,7 +193,7 @@ enum LeakPatterns {
         return at..<end
     }
 
-    private static func privateKey(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func privateKey(_ bytes: Bytes, at: Int) -> Range<Int>? {
         guard has(bytes, "-----BEGIN ", at: at) else { return nil }
         guard let headerEnd = find(bytes, "PRIVATE KEY-----", from: at, within: 60) else { return nil }
         guard let footer = find(bytes, "-----END ", from: headerEnd, within: 16_384),
@@ -203,7 +203,7 @@ enum LeakPatterns {
     }
 
     /// `scheme://user:password@host`.
-    private static func urlCredentials(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func urlCredentials(_ bytes: Bytes, at: Int) -> Range<Int>? {
         guard has(bytes, "://", at: at) else { return nil }
         var start = at
         while start > 0,
@@ -228,119 +228,12 @@ enum LeakPatterns {
     }
 
     /// The token after `Bearer ` (any case): at least 16 token characters.
-    private static func bearer(_ bytes: Bytes, at: Int) -> Range<Int>? {
+    static func bearer(_ bytes: Bytes, at: Int) -> Range<Int>? {
         let word = "bearer ".utf8
         guard at + word.count < bytes.count,
             zip(bytes[at..<(at + word.count)], word).allSatisfy({ lowercased($0) == $1 })
         else { return nil }
         let start = at + word.count
         return run(bytes, from: start, atLeast: 16, isTokenCharacter).map { start..<$0 }
-    }
-
-    // MARK: Bytes
-
-    /// The end of a run of `count` bytes meeting `predicate` from `start`, followed by a boundary.
-    private static func run(
-        _ bytes: Bytes, from start: Int, exactly count: Int, _ predicate: (UInt8) -> Bool
-    )
-        -> Int?
-    {
-        let end = start + count
-        guard end <= bytes.count, bytes[start..<end].allSatisfy(predicate),
-            end == bytes.count || !isAlphanumeric(bytes[end])
-        else { return nil }
-        return end
-    }
-
-    /// The end of the longest run from `start` meeting `predicate`, if it is at least `minimum` long.
-    private static func run(
-        _ bytes: Bytes, from start: Int, atLeast minimum: Int, _ predicate: (UInt8) -> Bool
-    )
-        -> Int?
-    {
-        var end = start
-        while end < bytes.count, predicate(bytes[end]) { end += 1 }
-        return end - start >= minimum ? end : nil
-    }
-
-    static func has(_ bytes: Bytes, _ text: String, at index: Int) -> Bool {
-        var position = index
-        for byte in text.utf8 {
-            guard position < bytes.count, bytes[position] == byte else { return false }
-            position += 1
-        }
-        return true
-    }
-
-    private static func find(_ bytes: Bytes, _ text: String, from start: Int, within limit: Int) -> Int? {
-        let last = min(bytes.count, start + limit)
-        var index = start
-        while index < last {
-            if has(bytes, text, at: index) { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func number(_ digits: Slice<Bytes>) -> Int {
-        digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-    }
-
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-    static func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
-    static func isLetter(_ byte: UInt8) -> Bool { isUpper(byte) || (byte >= 0x61 && byte <= 0x7A) }
-    static func isAlphanumeric(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) }
-    static func isUpperAlphanumeric(_ byte: UInt8) -> Bool { isDigit(byte) || isUpper(byte) }
-    static func isLowerHex(_ byte: UInt8) -> Bool { isDigit(byte) || (byte >= 0x61 && byte <= 0x66) }
-    static func isKeyCharacter(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2D || byte == 0x5F }
-    static func isBase64URL(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2D || byte == 0x5F }
-    static func isEmailLocal(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "-"): true
-        default: isAlphanumeric(byte)
-        }
-    }
-    /// A bearer token's characters (RFC 6750's b64token).
-    static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"),
-            UInt8(ascii: "/"), UInt8(ascii: "="):
-            true
-        default: isAlphanumeric(byte)
-        }
-    }
-    static func lowercased(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte + 32 : byte }
-}
-
-/// Per-client canaries: `mcpl-canary-` and 16 lowercase hex digits, so one prefix finds them all.
-public enum LeakCanary {
-    public static let prefix = "mcpl-canary-"
-    static let digits = 16
-}
-
-/// Decodes unpadded base64url (a JWT segment).
-enum Base64URL {
-    static func decode(_ text: Slice<LeakPatterns.Bytes>) -> [UInt8]? {
-        var output: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in text {
-            let value: UInt32
-            switch byte {
-            case 0x41...0x5A: value = UInt32(byte - 0x41)
-            case 0x61...0x7A: value = UInt32(byte - 0x61 + 26)
-            case 0x30...0x39: value = UInt32(byte - 0x30 + 52)
-            case 0x2D: value = 62
-            case 0x5F: value = 63
-            default: return nil
-            }
-            buffer = buffer << 6 | value
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
-            }
-        }
-        return output
     }
 }

@@ -6,25 +6,25 @@ import MCPLoadJSONRPC
 /// Hand-written rather than regex-based: it runs on every message in both directions, so each
 /// detector waits for its cheap anchor byte (`@`, a digit, `A`, `g`, `x`, `s`, `e`, `-`, `:`,
 /// `B`, `m`) and only then looks closer.
-public struct LeakScanner: Sendable {
-    public var detectors: Set<LeakDetector>
+package struct LeakScanner: Sendable {
+    package var detectors: Set<LeakDetector>
     /// The scenario's own patterns, run after the built-in detectors.
-    public var custom: [CustomLeakPattern]
+    package var custom: [CustomLeakPattern]
 
-    public init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases), custom: [CustomLeakPattern] = []) {
+    package init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases), custom: [CustomLeakPattern] = []) {
         self.detectors = detectors
         self.custom = custom
     }
 
     /// Every hit in every string of `value` (object keys included), each distinct hit once.
-    public func scan(_ value: JSONValue) -> [LeakHit] {
+    package func scan(_ value: JSONValue) -> [LeakHit] {
         var hits: [LeakHit] = []
         walk(value) { text in scan(text, into: &hits) }
         return hits
     }
 
     /// Every distinct hit in one string.
-    public func scan(_ text: String) -> [LeakHit] {
+    package func scan(_ text: String) -> [LeakHit] {
         var hits: [LeakHit] = []
         scan(text, into: &hits)
         return hits
@@ -32,7 +32,7 @@ public struct LeakScanner: Sendable {
 
     /// `text` with every value a detector finds replaced by its redacted preview: for messages
     /// that quote what a server sent (a failed check, a server's stderr).
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         var output = text
         for hit in scan(text).sorted(by: { $0.value.count > $1.value.count }) {
             output = output.replacing(hit.value, with: LeakRedaction.preview(hit.value))

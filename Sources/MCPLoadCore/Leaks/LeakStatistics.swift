@@ -1,34 +1,34 @@
 /// What the leak scanner found over a run, per detector. Raw values never appear: examples are
 /// redacted previews (`sk-…4f2a`), and distinct values are told apart by salted fingerprints
 /// kept in memory only.
-public struct LeakStatistics: Sendable, Equatable, Codable {
-    public var detectors: [LeakDetector: DetectorCounts] = [:]
+package struct LeakStatistics: Sendable, Equatable, Codable {
+    package var detectors: [LeakDetector: DetectorCounts] = [:]
 
-    public init() {}
+    package init() {}
 
-    public struct DetectorCounts: Sendable, Equatable, Codable {
+    package struct DetectorCounts: Sendable, Equatable, Codable {
         /// Appearances in server→client payloads.
-        public var exposed: UInt64 = 0
+        package var exposed: UInt64 = 0
         /// Values the server had exposed to a client that the client then sent again.
-        public var retransmitted: UInt64 = 0
+        package var retransmitted: UInt64 = 0
         /// Canaries planted by one client that reached another client's session.
-        public var crossSession: UInt64 = 0
+        package var crossSession: UInt64 = 0
         /// Distinct values exposed.
-        public var uniqueValues: UInt64 = 0
+        package var uniqueValues: UInt64 = 0
         /// Up to three redacted previews.
-        public var examples: [String] = []
+        package var examples: [String] = []
         /// Per step label: appearances in its answers, and re-sends in its requests.
-        public var exposedBySteps: [String: UInt64] = [:]
-        public var retransmittedBySteps: [String: UInt64] = [:]
+        package var exposedBySteps: [String: UInt64] = [:]
+        package var retransmittedBySteps: [String: UInt64] = [:]
 
-        public init() {}
+        package init() {}
 
         private enum CodingKeys: String, CodingKey {
             case exposed, retransmitted, crossSession, uniqueValues, examples, exposedBySteps, retransmittedBySteps
         }
 
         /// The per-step counts came within schema v1: absent in earlier results, they are empty.
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             exposed = try container.decode(UInt64.self, forKey: .exposed)
             retransmitted = try container.decode(UInt64.self, forKey: .retransmitted)
@@ -57,27 +57,27 @@ public struct LeakStatistics: Sendable, Equatable, Codable {
         }
 
         /// Wire appearances (exposed and re-sent) per distinct value.
-        public var amplification: Double {
+        package var amplification: Double {
             uniqueValues == 0 ? 0 : Double(exposed + retransmitted) / Double(uniqueValues)
         }
     }
 
-    public var isEmpty: Bool { detectors.values.allSatisfy { $0.exposed == 0 && $0.retransmitted == 0 } }
+    package var isEmpty: Bool { detectors.values.allSatisfy { $0.exposed == 0 && $0.retransmitted == 0 } }
 }
 
 /// One client's leak counts, with the fingerprints that tell re-sends and distinct values.
 /// Lives in the client's recorder: no lock. Merged, it holds the clients' distinct values.
-public struct LeakTally: Sendable {
-    public var counts: [LeakDetector: LeakStatistics.DetectorCounts] = [:]
+package struct LeakTally: Sendable {
+    package var counts: [LeakDetector: LeakStatistics.DetectorCounts] = [:]
     /// This client's fingerprints, per detector (bounded: see ``LeakFingerprints``).
-    public var fingerprints: [LeakDetector: LeakFingerprints] = [:]
+    package var fingerprints: [LeakDetector: LeakFingerprints] = [:]
     /// Distinct values of the clients merged into this tally.
     private var merged: [LeakDetector: DistinctValues] = [:]
 
-    public init() {}
+    package init() {}
 
     /// One access to each table per hit: this runs for every sensitive value in every answer.
-    public mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
+    package mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
         let isNew = fingerprints[hit.detector, default: LeakFingerprints()].insert(fingerprint)
         // Previews of the first few distinct values only: distinct values can share a preview
         // (`an…com`), and making one for every new value would cost more than the counting.
@@ -90,18 +90,18 @@ public struct LeakTally: Sendable {
 
     /// Whether this client was shown the value with `fingerprint` before (by `detector`): a
     /// request carrying it re-sends what the server exposed.
-    public func wasExposed(_ fingerprint: UInt64, by detector: LeakDetector) -> Bool {
+    package func wasExposed(_ fingerprint: UInt64, by detector: LeakDetector) -> Bool {
         fingerprints[detector]?.contains(fingerprint) ?? false
     }
 
     /// Whether anything was exposed to this client yet.
-    public var hasExposures: Bool { fingerprints.values.contains { !$0.isEmpty } }
+    package var hasExposures: Bool { fingerprints.values.contains { !$0.isEmpty } }
 
-    public mutating func retransmitted(_ hit: LeakHit, step: String? = nil) {
+    package mutating func retransmitted(_ hit: LeakHit, step: String? = nil) {
         counts[hit.detector, default: .init()].noteRetransmitted(step: step)
     }
 
-    public mutating func merge(_ other: LeakTally) {
+    package mutating func merge(_ other: LeakTally) {
         for (detector, theirs) in other.counts {
             var mine = counts[detector, default: .init()]
             mine.exposed += theirs.exposed
@@ -137,7 +137,7 @@ public struct LeakTally: Sendable {
     }
 
     /// The statistics a result keeps: counts, distinct values, previews; no fingerprints.
-    public var statistics: LeakStatistics {
+    package var statistics: LeakStatistics {
         var statistics = LeakStatistics()
         let distinct = distinctValues
         for (detector, var entry) in counts {
@@ -149,10 +149,10 @@ public struct LeakTally: Sendable {
 }
 
 /// Keeps sensitive values out of every output.
-public enum LeakRedaction {
+package enum LeakRedaction {
     /// `sk-…4f2a`, `an…com`: enough to recognise a value, never enough to use it. Known key
     /// prefixes are kept whole; at most the last four characters show.
-    public static func preview(_ value: String) -> String {
+    package static func preview(_ value: String) -> String {
         let characters = Array(value)
         guard characters.count >= 8 else { return "…" }
         let knownPrefixes = [
@@ -165,7 +165,7 @@ public enum LeakRedaction {
 
     /// A salted 64-bit FNV-1a fingerprint: equal values match within a run; the salt stays in
     /// memory, so a result cannot be searched for a guessed value.
-    public static func fingerprint(_ value: String, salt: UInt64) -> UInt64 {
+    package static func fingerprint(_ value: String, salt: UInt64) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ salt
         for byte in value.utf8 {
             hash ^= UInt64(byte)
@@ -176,17 +176,17 @@ public enum LeakRedaction {
 }
 
 /// `leaks:` in a scenario: which detectors run, and whether clients get canaries.
-public struct LeakSettings: Sendable, Hashable {
-    public var detectors: Set<LeakDetector>
-    public var perClientCanaries: Bool
+package struct LeakSettings: Sendable, Hashable {
+    package var detectors: Set<LeakDetector>
+    package var perClientCanaries: Bool
     /// `custom: { NAME: REGEX }`: the scenario's own detectors.
-    public var custom: [CustomLeakPattern] = []
+    package var custom: [CustomLeakPattern] = []
 
-    public init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases), perClientCanaries: Bool = true) {
+    package init(detectors: Set<LeakDetector> = Set(LeakDetector.allCases), perClientCanaries: Bool = true) {
         self.detectors = detectors
         self.perClientCanaries = perClientCanaries
     }
 
     /// Every detector name a threshold may use with these settings.
-    public var detectorNames: [LeakDetector] { LeakDetector.allCases + custom.map(\.detector) }
+    package var detectorNames: [LeakDetector] { LeakDetector.allCases + custom.map(\.detector) }
 }

@@ -5,35 +5,35 @@
 /// when the run scans for leaks, whatever a detector recognises (keys, tokens, cards), replaced
 /// by its redacted preview. Text is always redacted whole before it is cut (``excerpt(_:limit:)``):
 /// a secret that straddles the cut would otherwise leave its prefix behind.
-public struct Redactor: Sendable {
-    public static let placeholder = "[redacted]"
+package struct Redactor: Sendable {
+    package static let placeholder = "[redacted]"
     /// Values this short would redact ordinary text; nobody's credential is this short.
     static let minimumLength = 4
 
     private let secrets: [String]
     private let patterns: LeakScanner?
 
-    public init(secrets: some Sequence<String>, patterns: LeakScanner? = nil) {
+    package init(secrets: some Sequence<String>, patterns: LeakScanner? = nil) {
         // Longest first, so a secret containing another is replaced whole.
         self.secrets = Set(secrets.filter { $0.count >= Self.minimumLength }).sorted { $0.count > $1.count }
         self.patterns = patterns
     }
 
-    public static let none = Redactor(secrets: [])
+    package static let none = Redactor(secrets: [])
 
     /// The same secrets, and whatever `scanner`'s detectors recognise.
-    public func recognising(_ scanner: LeakScanner?) -> Redactor {
+    package func recognising(_ scanner: LeakScanner?) -> Redactor {
         Redactor(secrets: secrets, patterns: scanner ?? patterns)
     }
 
     /// The same patterns, and `more` secrets.
-    public func adding(_ more: some Sequence<String>) -> Redactor {
+    package func adding(_ more: some Sequence<String>) -> Redactor {
         Redactor(secrets: secrets + Array(more), patterns: patterns)
     }
 
-    public var isEmpty: Bool { secrets.isEmpty && patterns == nil }
+    package var isEmpty: Bool { secrets.isEmpty && patterns == nil }
 
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         var output = text
         for secret in secrets where output.contains(secret) {
             output = output.replacing(secret, with: Self.placeholder)
@@ -43,7 +43,7 @@ public struct Redactor: Sendable {
     }
 
     /// At most `limit` characters of `text`, redacted first, then cut (with `…`).
-    public func excerpt(_ text: String, limit: Int) -> String {
+    package func excerpt(_ text: String, limit: Int) -> String {
         let redacted = redact(text)
         guard redacted.count > limit else { return redacted }
         return String(redacted.prefix(max(0, limit))) + "…"
@@ -52,7 +52,7 @@ public struct Redactor: Sendable {
     /// At most `limit` characters of `bytes` read as UTF-8, redacted first, then cut. Reads at
     /// most `4 * limit` bytes plus the longest secret, enough for `limit` characters and any
     /// secret that starts within them.
-    public func excerpt(_ bytes: some Collection<UInt8>, limit: Int) -> String {
+    package func excerpt(_ bytes: some Collection<UInt8>, limit: Int) -> String {
         let room = 4 * limit + (secrets.first?.utf8.count ?? 0) + 4096
         var text = String(decoding: bytes.prefix(room), as: UTF8.self)
         if bytes.count > room { text += "…" }
@@ -62,7 +62,7 @@ public struct Redactor: Sendable {
 
 extension TargetSpec {
     /// The headers with `${ENV}` references resolved, and a redactor for their values.
-    public func resolvedHeaders(
+    package func resolvedHeaders(
         environment: [String: String]
     ) throws(EnvironmentTemplate.MissingVariable)
         -> (headers: [(name: String, value: String)], redactor: Redactor)
@@ -85,7 +85,7 @@ extension TargetSpec {
     /// query values, the server's environment values, and arguments marked secret. Environment
     /// values shorter than 8 characters (`1`, `true`, `debug`) are settings, not credentials:
     /// redacting them would garble every message that happens to contain the word.
-    public var launchSecrets: [String] {
+    package var launchSecrets: [String] {
         var secrets = environment.values.filter { $0.count >= 8 } + secretArguments
         switch launch {
         case .url(let endpoint), .httpCommand(_, let endpoint):
@@ -123,13 +123,13 @@ enum URLSecrets {
 
 extension RunResult {
     /// The same result with every secret value replaced in its free text.
-    public func redacted(by redactor: Redactor) -> RunResult {
+    package func redacted(by redactor: Redactor) -> RunResult {
         rewritingText(redactor.redact)
     }
 
     /// The same result with `rewrite` applied to all its free text: status, target, failure
     /// examples, server stderr. Numbers and names are untouched.
-    public func rewritingText(_ rewrite: (String) -> String) -> RunResult {
+    package func rewritingText(_ rewrite: (String) -> String) -> RunResult {
         var copy = self
         copy.statusReason = statusReason.map(rewrite)
         copy.scenario.target = rewrite(scenario.target)

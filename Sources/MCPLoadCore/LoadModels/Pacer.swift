@@ -5,14 +5,14 @@
 /// Arrival `n` (from 0) is due when the integral of the rate reaches `n`: the first at 0; at a
 /// constant rate `r`, arrival `n` at `n / r`; on a ramp from `r0` to `r1` over `T`, where
 /// `r0·t + (r1 − r0)·t² / 2T` reaches the arrivals left.
-public struct Pacer: Sendable, Hashable {
+package struct Pacer: Sendable, Hashable {
     /// A stretch of the schedule over which the rate changes linearly.
-    public struct Segment: Sendable, Hashable {
-        public var from: Double
-        public var to: Double
-        public var length: Duration
+    package struct Segment: Sendable, Hashable {
+        package var from: Double
+        package var to: Double
+        package var length: Duration
 
-        public init(from: Double, to: Double, length: Duration) {
+        package init(from: Double, to: Double, length: Duration) {
             self.from = from
             self.to = to
             self.length = length
@@ -22,11 +22,11 @@ public struct Pacer: Sendable, Hashable {
         var arrivals: Double { (from + to) / 2 * length.seconds }
     }
 
-    public let segments: [Segment]
+    package let segments: [Segment]
 
     /// `rate` per second, then each stage ramping to its rate over its time; without stages,
     /// `rate` held for `duration`.
-    public init(rate: Double, stages: [RateStage], duration: Duration?) {
+    package init(rate: Double, stages: [RateStage], duration: Duration?) {
         var segments: [Segment] = []
         var current = rate
         for stage in stages {
@@ -38,7 +38,7 @@ public struct Pacer: Sendable, Hashable {
     }
 
     /// `200/s for 30s`, `50/s → 200/s over 10s → 200/s over 20s`: for headlines.
-    public var summary: String {
+    package var summary: String {
         func rate(_ value: Double) -> String {
             "\(value == value.rounded() ? String(Int64(clampingDouble: value)) : DurationText.rounded(value, places: 1))/s"
         }
@@ -51,13 +51,13 @@ public struct Pacer: Sendable, Hashable {
     }
 
     /// How long the schedule runs.
-    public var duration: Duration { segments.reduce(.zero) { $0 + $1.length } }
+    package var duration: Duration { segments.reduce(.zero) { $0 + $1.length } }
 
     /// Arrivals the schedule asks for in all.
-    public var expectedArrivals: Double { segments.reduce(0) { $0 + $1.arrivals } }
+    package var expectedArrivals: Double { segments.reduce(0) { $0 + $1.arrivals } }
 
     /// When arrival `n` is due, from the start of the run; nil once the schedule is over.
-    public func offset(ofArrival n: Int) -> Duration? {
+    package func offset(ofArrival n: Int) -> Duration? {
         var remaining = Double(n)
         var start = Duration.zero
         for segment in segments {
@@ -93,11 +93,11 @@ public struct Pacer: Sendable, Hashable {
 }
 
 /// One step of a ramping arrival rate: reach `to` per second over `over`.
-public struct RateStage: Sendable, Hashable {
-    public var to: Double
-    public var over: Duration
+package struct RateStage: Sendable, Hashable {
+    package var to: Double
+    package var over: Duration
 
-    public init(to: Double, over: Duration) {
+    package init(to: Double, over: Duration) {
         self.to = to
         self.over = over
     }

@@ -1,14 +1,14 @@
 /// Reads sizes the way scenario files spell them: `16MiB`, `512KiB`, `1048576`.
-public enum ByteSizeText {
+package enum ByteSizeText {
     private static let units: [(suffix: String, bytes: Int)] = [
         ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("B", 1),
     ]
 
     /// The largest size a scenario may name (1 TiB): beyond it no limit means anything.
-    public static let maximum = 1 << 40
+    package static let maximum = 1 << 40
 
     /// Parses `text`; nil when it is not a positive size of at most ``maximum``.
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         let trimmed = text.trimmingWhitespace()
         if let bytes = Int(trimmed) { return (1...maximum).contains(bytes) ? bytes : nil }
         for unit in units where trimmed.hasSuffix(unit.suffix) {
@@ -23,7 +23,7 @@ public enum ByteSizeText {
     }
 
     /// `812KiB`, `12.3MiB`, `1.20GiB`: binary units, three significant figures or so.
-    public static func format(_ bytes: UInt64) -> String {
+    package static func format(_ bytes: UInt64) -> String {
         let value = Double(bytes)
         switch bytes {
         case ..<(1 << 10): return "\(bytes)B"

@@ -5,7 +5,7 @@
 extension FixedWidthInteger {
     /// The integer nearest to `value`, clamped to the type's range; NaN becomes zero.
     @inlinable
-    public init(clampingDouble value: Double) {
+    package init(clampingDouble value: Double) {
         if value.isNaN {
             self = 0
         } else if value <= Double(Self.min) {
@@ -21,7 +21,7 @@ extension FixedWidthInteger {
 
 extension Duration {
     /// `seconds` as a duration, clamped to what `Int64` nanoseconds hold (±292 years).
-    public static func clampedSeconds(_ seconds: Double) -> Duration {
+    package static func clampedSeconds(_ seconds: Double) -> Duration {
         .nanoseconds(Int64(clampingDouble: (seconds * 1e9).rounded()))
     }
 }

@@ -1,16 +1,16 @@
 /// Reads and writes durations the way scenario files and flags spell them: `250ms`, `30s`, `1m30s`, `1.5s`.
-public enum DurationText {
+package enum DurationText {
     private static let units: [(suffix: String, seconds: Double)] = [
         ("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600),
     ]
 
     /// The longest duration a scenario or flag may name: far beyond any run, far below the
     /// ±292 years that a duration's nanoseconds hold.
-    public static let maximum = Duration.seconds(100 * 365 * 86_400)
+    package static let maximum = Duration.seconds(100 * 365 * 86_400)
 
     /// Parses `text`; nil when it is not a non-negative number followed by a unit, repeated,
     /// or when it is longer than ``maximum``.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         var rest = Substring(text.trimmingWhitespace())
         guard !rest.isEmpty else { return nil }
         var totalSeconds = 0.0
@@ -27,11 +27,11 @@ public enum DurationText {
     }
 
     /// A short human form: `850µs`, `12.3ms`, `4.20s`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         formatMicroseconds(Double(duration.nanoseconds) / 1000)
     }
 
-    public static func formatMicroseconds(_ micros: Double) -> String {
+    package static func formatMicroseconds(_ micros: Double) -> String {
         switch micros {
         case ..<1000: return "\(Int(clampingDouble: micros.rounded()))µs"
         case ..<10_000: return "\(rounded(micros / 1000, places: 2))ms"
@@ -41,7 +41,7 @@ public enum DurationText {
     }
 
     /// `value` with exactly `places` decimals (none when `places` is 0), rounded half away from zero.
-    public static func rounded(_ value: Double, places: Int) -> String {
+    package static func rounded(_ value: Double, places: Int) -> String {
         guard value.isFinite else { return "\(value)" }
         var scale: Int64 = 1
         for _ in 0..<max(0, places) { scale *= 10 }
@@ -55,7 +55,7 @@ public enum DurationText {
 
 extension Duration {
     /// The whole duration in nanoseconds, saturating at `Int64`'s bounds (±292 years).
-    public var nanoseconds: Int64 {
+    package var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return seconds < 0 ? .min : .max }
@@ -64,7 +64,7 @@ extension Duration {
         return total
     }
 
-    public var seconds: Double { Double(nanoseconds) / 1e9 }
+    package var seconds: Double { Double(nanoseconds) / 1e9 }
 }
 
 extension StringProtocol {

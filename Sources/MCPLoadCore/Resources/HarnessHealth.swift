@@ -6,49 +6,49 @@
 /// only (the seconds in which requests were made): ten servers starting at once may keep the
 /// machine busy before the first request, which distorts nothing. And it says who saturated:
 /// mcpload itself, or the machine (the servers under test, or other processes).
-public struct HarnessHealth: Sendable, Equatable, Codable {
+package struct HarnessHealth: Sendable, Equatable, Codable {
     /// How late a fixed-period ticker woke during the load window, in microseconds: the delay
     /// any timer or task of the run may have suffered.
-    public var schedulingLag = LatencyHistogram()
+    package var schedulingLag = LatencyHistogram()
     /// mcpload's own CPU time (user + system) during the load window, and the window's length.
-    public var cpuSeconds: Double = 0
-    public var wallSeconds: Double = 0
-    public var cores: Int = 1
+    package var cpuSeconds: Double = 0
+    package var wallSeconds: Double = 0
+    package var cores: Int = 1
     /// CPU time the whole machine was busy during the load window (all processes), and of that,
     /// the servers mcpload started; nil where the system does not say (not Linux).
-    public var machineBusySeconds: Double?
-    public var serverCPUSeconds: Double?
+    package var machineBusySeconds: Double?
+    package var serverCPUSeconds: Double?
     /// Why the figures are unreliable, naming who saturated; nil when they are not.
-    public var saturation: String?
+    package var saturation: String?
     /// Who saturated: mcpload itself, or the machine it ran on.
-    public var saturatedBy: Party?
+    package var saturatedBy: Party?
 
-    public enum Party: String, Sendable, Equatable, Codable {
+    package enum Party: String, Sendable, Equatable, Codable {
         case harness
         case machine
     }
 
-    public init() {}
+    package init() {}
 
     /// "machine saturated" or "harness saturated", for headlines; nil when the figures hold.
-    public var headline: String? {
+    package var headline: String? {
         guard saturation != nil else { return nil }
         return "\(saturatedBy == .machine ? "machine" : "harness") saturated"
     }
 
     /// Lag at the 99th percentile beyond this means timers ran late enough to distort latencies.
-    public static let lagLimitMicroseconds: UInt64 = 10_000
+    package static let lagLimitMicroseconds: UInt64 = 10_000
     /// CPU use beyond this share of all cores means nothing was left to give.
-    public static let cpuLimit = 0.9
+    package static let cpuLimit = 0.9
     /// Late timers with other processes using at least this share of the cores were delayed by
     /// them (waiting for a CPU), not by mcpload.
-    public static let contentionLimit = 0.25
+    package static let contentionLimit = 0.25
 
     /// mcpload's CPU use as a share of all cores (0...1).
-    public var cpuShare: Double { share(cpuSeconds) }
+    package var cpuShare: Double { share(cpuSeconds) }
 
     /// The machine's CPU use as a share of all cores (0...1), when known.
-    public var machineShare: Double? { machineBusySeconds.map(share) }
+    package var machineShare: Double? { machineBusySeconds.map(share) }
 
     private func share(_ seconds: Double) -> Double {
         wallSeconds > 0 && cores > 0 ? seconds / (wallSeconds * Double(cores)) : 0
@@ -59,7 +59,7 @@ public struct HarnessHealth: Sendable, Equatable, Codable {
     }
 
     /// Sets ``saturation`` and ``saturatedBy`` from the measurements.
-    public mutating func judge() {
+    package mutating func judge() {
         saturation = nil
         saturatedBy = nil
         let lag = schedulingLag.microseconds(atPercentile: 99)

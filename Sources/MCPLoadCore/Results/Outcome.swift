@@ -1,5 +1,5 @@
 /// The class every failed attempt lands in, exactly one (DESIGN.md, "Failure taxonomy").
-public enum FailureClass: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
+package enum FailureClass: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
     /// Never reached the server: spawn, connect or write failed, session could not be opened.
     case notSent = "not_sent"
     case timeout
@@ -14,24 +14,24 @@ public enum FailureClass: String, Sendable, Hashable, Codable, CodingKeyRepresen
     /// A well-formed answer that failed the step's `expect` checks.
     case checkFailed = "check_failed"
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
 
     /// Whether the request reached the server; "never sent" and "sent and failed" are reported apart.
-    public var wasSent: Bool { self != .notSent }
+    package var wasSent: Bool { self != .notSent }
 }
 
 /// Why one attempt failed: its class, a code where the class has codes, and a short message.
-public struct Failure: Sendable, Hashable, Error {
-    public var failureClass: FailureClass
+package struct Failure: Sendable, Hashable, Error {
+    package var failureClass: FailureClass
     /// The JSON-RPC error code for `jsonrpc_error`, the HTTP status for `http_status`.
-    public var code: Int64?
-    public var message: String
+    package var code: Int64?
+    package var message: String
     /// An HTTP `Retry-After` the server sent with the failure: how long it asked clients to wait.
-    public var retryAfter: Duration?
+    package var retryAfter: Duration?
 
-    public init(_ failureClass: FailureClass, code: Int64? = nil, _ message: String, retryAfter: Duration? = nil) {
+    package init(_ failureClass: FailureClass, code: Int64? = nil, _ message: String, retryAfter: Duration? = nil) {
         self.failureClass = failureClass
         self.code = code
         self.message = message
@@ -40,33 +40,33 @@ public struct Failure: Sendable, Hashable, Error {
 }
 
 /// The outcome of one attempt.
-public enum Outcome: Sendable, Hashable {
+package enum Outcome: Sendable, Hashable {
     case success
     case failure(Failure)
 
-    public var failure: Failure? {
+    package var failure: Failure? {
         if case .failure(let failure) = self { return failure }
         return nil
     }
 }
 
 /// One measured request: what the recorder needs and nothing more.
-public struct Sample: Sendable {
-    public var stepIndex: Int
-    public var outcome: Outcome
+package struct Sample: Sendable {
+    package var stepIndex: Int
+    package var outcome: Outcome
     /// From the moment the request was written to the moment its answer (or failure) arrived.
-    public var latency: Duration
-    public var bytesOut: Int
-    public var bytesIn: Int
+    package var latency: Duration
+    package var bytesOut: Int
+    package var bytesIn: Int
     /// Open model: how late the attempt's iteration started against its schedule. The
     /// corrected latency is `latency + startLag` (coordinated omission, as wrk2 corrects it).
-    public var startLag: Duration?
+    package var startLag: Duration?
     /// A retry of the step's request (not its first attempt).
-    public var isRetry = false
+    package var isRetry = false
     /// Bytes of transcript it carried (`history:`), part of `bytesOut`.
-    public var bytesCarried = 0
+    package var bytesCarried = 0
 
-    public init(stepIndex: Int, outcome: Outcome, latency: Duration, bytesOut: Int, bytesIn: Int) {
+    package init(stepIndex: Int, outcome: Outcome, latency: Duration, bytesOut: Int, bytesIn: Int) {
         self.stepIndex = stepIndex
         self.outcome = outcome
         self.latency = latency

@@ -2,35 +2,35 @@
 ///
 /// Steps are indexed by their position in the scenario so the hot path is an array access;
 /// labels are only joined when recorders merge into a ``RunResult``.
-public struct Recorder: Sendable {
-    public let virtualClient: Int
-    public private(set) var steps: [StepStatistics]
-    public var session = SessionStatistics()
-    public var protocolTraffic = ProtocolStatistics()
-    public var iterationsCompleted: UInt64 = 0
+package struct Recorder: Sendable {
+    package let virtualClient: Int
+    package private(set) var steps: [StepStatistics]
+    package var session = SessionStatistics()
+    package var protocolTraffic = ProtocolStatistics()
+    package var iterationsCompleted: UInt64 = 0
     /// Iterations cut short by a failure that ended the session, or by the end of the run.
-    public var iterationsAbandoned: UInt64 = 0
+    package var iterationsAbandoned: UInt64 = 0
     /// The last lines the server wrote to stderr, for the report.
-    public var stderrTail: [String] = []
+    package var stderrTail: [String] = []
     /// What the leak scanner found in this client's traffic (nil when scanning is off).
-    public var leaks: LeakTally?
+    package var leaks: LeakTally?
     /// The `tools/list` answers this client's sessions got, for the tool-surface audit.
-    public var toolSurface: ToolSurfaceTally?
+    package var toolSurface: ToolSurfaceTally?
     /// Open model: how late each of this client's iterations started against its schedule.
-    public var startLag: LatencyHistogram?
+    package var startLag: LatencyHistogram?
 
     /// Hides the run's secrets in failure messages before they are kept.
-    public var redactor = Redactor.none
+    package var redactor = Redactor.none
     /// The last failure message redacted, and the result: failures come in runs of one message.
     private var lastRedacted: (raw: String, kept: String)?
 
     /// How much of a failure's message is kept (redacted first, then cut).
-    public static let messageLimit = 300
+    package static let messageLimit = 300
 
     /// For each scenario step, its slot in `steps`; nil for steps that send no request.
     private let slots: [Int?]
 
-    public init(virtualClient: Int, steps scenarioSteps: [Step]) {
+    package init(virtualClient: Int, steps scenarioSteps: [Step]) {
         self.virtualClient = virtualClient
         var slots: [Int?] = []
         var steps: [StepStatistics] = []
@@ -46,7 +46,7 @@ public struct Recorder: Sendable {
         self.steps = steps
     }
 
-    public mutating func record(_ sample: Sample) {
+    package mutating func record(_ sample: Sample) {
         guard slots.indices.contains(sample.stepIndex), let slot = slots[sample.stepIndex] else { return }
         guard case .failure(let failure) = sample.outcome else {
             steps[slot].record(sample)
@@ -71,7 +71,7 @@ public struct Recorder: Sendable {
         return failure
     }
 
-    public mutating func recordSessionOpened(setup: Duration, protocolVersion: String) {
+    package mutating func recordSessionOpened(setup: Duration, protocolVersion: String) {
         if session.opened > 0 || session.setupFailures.total > 0 { session.reopened += 1 }
         session.opened += 1
         session.setupLatency.record(setup)
@@ -79,12 +79,12 @@ public struct Recorder: Sendable {
     }
 
     /// Keeps the last `limit` stderr lines across this client's server processes, oldest first.
-    public mutating func appendStderr(_ lines: [String], limit: Int = 20) {
+    package mutating func appendStderr(_ lines: [String], limit: Int = 20) {
         stderrTail.append(contentsOf: lines)
         if stderrTail.count > limit { stderrTail.removeFirst(stderrTail.count - limit) }
     }
 
-    public mutating func recordSessionFailed(_ failure: Failure) {
+    package mutating func recordSessionFailed(_ failure: Failure) {
         session.setupFailures.record(keepable(failure))
     }
 }

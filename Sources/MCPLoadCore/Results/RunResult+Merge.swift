@@ -3,10 +3,10 @@ import MCPLoadJSONRPC
 
 extension RunResult {
     /// How many servers' stderr tails a result keeps: enough to see a pattern, not a log archive.
-    public static let stderrTailLimit = 5
+    package static let stderrTailLimit = 5
 
     /// Merges the clients' recorders, and what the run measured itself, once, at the end.
-    public init(
+    package init(
         runID: String,
         scenario: ScenarioInfo,
         status: Status,
@@ -94,7 +94,7 @@ extension RunResult.Totals {
             bytesIn: steps.reduce(0) { $0 + $1.bytesIn })
     }
 
-    public var failureRate: Double { attempts == 0 ? 0 : Double(failures.total) / Double(attempts) }
+    package var failureRate: Double { attempts == 0 ? 0 : Double(failures.total) / Double(attempts) }
 }
 
 extension RunResult {
@@ -119,7 +119,7 @@ extension RunResult {
     }
 
     /// result.json's bytes: pretty, keys sorted, so diffs of two results are readable.
-    public func encodedJSON() throws -> Data {
+    package func encodedJSON() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -128,11 +128,11 @@ extension RunResult {
 
     /// The largest number a result file may hold: no run counts 2^48 of anything, and sums of
     /// 65,536 such counts still fit in 64 bits, so no report of a doctored file can overflow.
-    public static let largestNumber = Double(1 << 48)
+    package static let largestNumber = Double(1 << 48)
 
     /// Reads a result.json. A file with a number beyond ``largestNumber`` (or not finite) is
     /// refused before decoding: mcpload never wrote it, and its arithmetic would not be safe.
-    public static func decode(from data: Data) throws -> RunResult {
+    package static func decode(from data: Data) throws -> RunResult {
         let value = try JSONParser.parse(data)
         if let path = firstNumberOutOfRange(in: value, path: "") {
             throw DecodingError.dataCorrupted(

@@ -4,43 +4,43 @@ import Foundation
 ///
 /// This is `result.json` (schema `mcpload.result/v1`, documented in results/README.md). Reporters
 /// render it and nothing else, so a saved result re-renders, merges and compares exactly.
-public struct RunResult: Sendable, Codable, Equatable {
-    public static let schemaIdentifier = "mcpload.result/v1"
+package struct RunResult: Sendable, Codable, Equatable {
+    package static let schemaIdentifier = "mcpload.result/v1"
 
-    public var schema = RunResult.schemaIdentifier
-    public var runID: String
-    public var scenario: ScenarioInfo
-    public var status: Status
+    package var schema = RunResult.schemaIdentifier
+    package var runID: String
+    package var scenario: ScenarioInfo
+    package var status: Status
     /// Why the run was aborted or could not start; nil when it completed.
-    public var statusReason: String?
-    public var startedAt: Date
-    public var finishedAt: Date
+    package var statusReason: String?
+    package var startedAt: Date
+    package var finishedAt: Date
     /// Wall time from the first client start to the last client end.
-    public var durationSeconds: Double
-    public var totals: Totals
-    public var session: SessionStatistics
-    public var steps: [StepStatistics]
-    public var protocolTraffic: ProtocolStatistics
-    public var iterations: IterationCounts
-    public var servers: ServerInfo
+    package var durationSeconds: Double
+    package var totals: Totals
+    package var session: SessionStatistics
+    package var steps: [StepStatistics]
+    package var protocolTraffic: ProtocolStatistics
+    package var iterations: IterationCounts
+    package var servers: ServerInfo
     /// The fan-in proxy's own counts; nil unless the target's topology was shared-process.
-    public var proxy: FanInStatistics?
+    package var proxy: FanInStatistics?
     /// Sensitive values seen on the wire, per detector (`leaks:`); nil when scanning was off.
-    public var leaks: LeakStatistics?
+    package var leaks: LeakStatistics?
     /// The tool-surface audit of every `tools/list` answer of the run; nil when none was listed.
-    public var audit: ToolSurfaceAudit?
+    package var audit: ToolSurfaceAudit?
     /// Open model: the schedule asked for, what was achieved, and how late starts were.
-    public var pacing: PacingStatistics?
+    package var pacing: PacingStatistics?
     /// The run second by second (requests, failures by class, latency, open sessions).
-    public var timeline: Timeline?
+    package var timeline: Timeline?
     /// mcpload's own health during the run: when it was saturated, its figures are unreliable.
-    public var harness: HarnessHealth?
+    package var harness: HarnessHealth?
     /// Memory and CPU of the server processes mcpload started (stdio servers, HTTP servers it ran).
-    public var serverResources: ServerResources?
+    package var serverResources: ServerResources?
     /// The `abortOnFail` threshold that stopped the run early, with what was measured when.
-    public var abortedByThreshold: String?
+    package var abortedByThreshold: String?
     /// Every threshold of the run with its measured value; one that failed makes the run exit 1.
-    public var thresholds: [ThresholdOutcome] {
+    package var thresholds: [ThresholdOutcome] {
         get { storedThresholds ?? [] }
         set { storedThresholds = newValue }
     }
@@ -48,7 +48,7 @@ public struct RunResult: Sendable, Codable, Equatable {
     private var storedThresholds: [ThresholdOutcome]?
 
     /// Whether every threshold held (true when there were none).
-    public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
+    package var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
 
     init(
         runID: String, scenario: ScenarioInfo, status: Status, statusReason: String?, startedAt: Date,
@@ -79,7 +79,7 @@ public struct RunResult: Sendable, Codable, Equatable {
         case storedThresholds = "thresholds"
     }
 
-    public enum Status: String, Sendable, Codable, Hashable {
+    package enum Status: String, Sendable, Codable, Hashable {
         case completed
         /// Stopped early (Ctrl-C, or a fatal error); the figures cover what ran.
         case aborted
@@ -87,26 +87,26 @@ public struct RunResult: Sendable, Codable, Equatable {
         case notStarted = "not_started"
     }
 
-    public struct ScenarioInfo: Sendable, Codable, Hashable {
-        public var name: String
-        public var file: String?
-        public var target: String
-        public var transport: String
-        public var virtualClients: Int
-        public var iterations: Int?
-        public var durationSeconds: Double?
-        public var rampUpSeconds: Double
-        public var thinkSeconds: Double
-        public var protocolVersion: String
+    package struct ScenarioInfo: Sendable, Codable, Hashable {
+        package var name: String
+        package var file: String?
+        package var target: String
+        package var transport: String
+        package var virtualClients: Int
+        package var iterations: Int?
+        package var durationSeconds: Double?
+        package var rampUpSeconds: Double
+        package var thinkSeconds: Double
+        package var protocolVersion: String
         /// stdio: `process per client` or `shared process (ids …, initialize …)`; nil over HTTP.
-        public var topology: String?
+        package var topology: String?
         /// Open model: the arrival schedule (`200/s for 30s`); nil for the closed model.
-        public var arrivals: String?
+        package var arrivals: String?
         /// The matrix row this run was, if it was one, and what the row shows.
-        public var variant: String?
-        public var variantAbout: String?
+        package var variant: String?
+        package var variantAbout: String?
 
-        public init(
+        package init(
             name: String, file: String?, target: String, transport: String, virtualClients: Int, iterations: Int?,
             durationSeconds: Double?, rampUpSeconds: Double, thinkSeconds: Double, protocolVersion: String,
             topology: String? = nil, variant: String? = nil, variantAbout: String? = nil, arrivals: String? = nil
@@ -128,25 +128,25 @@ public struct RunResult: Sendable, Codable, Equatable {
         }
     }
 
-    public struct Totals: Sendable, Codable, Equatable {
-        public var attempts: UInt64
-        public var successes: UInt64
-        public var failures: FailureTally
+    package struct Totals: Sendable, Codable, Equatable {
+        package var attempts: UInt64
+        package var successes: UInt64
+        package var failures: FailureTally
         /// Attempts that never reached the server, and those that reached it and failed.
-        public var neverSent: UInt64
-        public var sentAndFailed: UInt64
-        public var requestsPerSecond: Double
-        public var bytesOut: UInt64
-        public var bytesIn: UInt64
+        package var neverSent: UInt64
+        package var sentAndFailed: UInt64
+        package var requestsPerSecond: Double
+        package var bytesOut: UInt64
+        package var bytesIn: UInt64
     }
 
-    public struct IterationCounts: Sendable, Codable, Hashable {
-        public var completed: UInt64
-        public var abandoned: UInt64
+    package struct IterationCounts: Sendable, Codable, Hashable {
+        package var completed: UInt64
+        package var abandoned: UInt64
         /// Open model: iterations due to start when no client was free; never started, never delayed.
-        public var dropped: UInt64 = 0
+        package var dropped: UInt64 = 0
 
-        public init(completed: UInt64, abandoned: UInt64, dropped: UInt64 = 0) {
+        package init(completed: UInt64, abandoned: UInt64, dropped: UInt64 = 0) {
             self.completed = completed
             self.abandoned = abandoned
             self.dropped = dropped
@@ -157,7 +157,7 @@ public struct RunResult: Sendable, Codable, Equatable {
         }
 
         /// `dropped` came with the open model, within schema v1: absent in earlier results, it is 0.
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             completed = try container.decode(UInt64.self, forKey: .completed)
             abandoned = try container.decode(UInt64.self, forKey: .abandoned)
@@ -165,13 +165,13 @@ public struct RunResult: Sendable, Codable, Equatable {
         }
     }
 
-    public struct ServerInfo: Sendable, Codable, Equatable {
+    package struct ServerInfo: Sendable, Codable, Equatable {
         /// The last stderr lines of a few server processes.
-        public var stderrTails: [StderrTail]
+        package var stderrTails: [StderrTail]
     }
 
-    public struct StderrTail: Sendable, Codable, Hashable {
-        public var virtualClient: Int
-        public var lines: [String]
+    package struct StderrTail: Sendable, Codable, Hashable {
+        package var virtualClient: Int
+        package var lines: [String]
     }
 }

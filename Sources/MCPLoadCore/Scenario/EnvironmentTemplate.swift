@@ -1,6 +1,6 @@
 /// Text with `${NAME}` references to environment variables: how secrets reach headers without
 /// being written into scenario files (`Authorization: Bearer ${MCP_TOKEN}`).
-public struct EnvironmentTemplate: Sendable, Hashable {
+package struct EnvironmentTemplate: Sendable, Hashable {
     enum Segment: Sendable, Hashable {
         case literal(String)
         case variable(String)
@@ -8,7 +8,7 @@ public struct EnvironmentTemplate: Sendable, Hashable {
 
     let segments: [Segment]
 
-    public init(parsing text: String) throws(TemplateSyntaxError) {
+    package init(parsing text: String) throws(TemplateSyntaxError) {
         var segments: [Segment] = []
         var rest = Substring(text)
         while let open = rest.range(of: "${") {
@@ -28,12 +28,12 @@ public struct EnvironmentTemplate: Sendable, Hashable {
     }
 
     /// The variables referred to, in order.
-    public var variables: [String] {
+    package var variables: [String] {
         segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }
     }
 
     /// The text with every reference replaced; throws the name of the first variable not set.
-    public func resolve(in environment: [String: String]) throws(MissingVariable) -> String {
+    package func resolve(in environment: [String: String]) throws(MissingVariable) -> String {
         var output = ""
         for segment in segments {
             switch segment {
@@ -47,7 +47,7 @@ public struct EnvironmentTemplate: Sendable, Hashable {
     }
 
     /// The text with references as written, for messages: never the values.
-    public var unresolved: String {
+    package var unresolved: String {
         segments.map { segment in
             switch segment {
             case .literal(let text): text
@@ -56,15 +56,15 @@ public struct EnvironmentTemplate: Sendable, Hashable {
         }.joined()
     }
 
-    public struct MissingVariable: Error, Sendable {
-        public let name: String
+    package struct MissingVariable: Error, Sendable {
+        package let name: String
     }
 }
 
 /// What an HTTP header value may hold: no line breaks or other control characters (tab
 /// aside), which would end the header early and let the rest be read as another header.
-public enum HeaderValue {
-    public static func isValid(_ value: String) -> Bool {
+package enum HeaderValue {
+    package static func isValid(_ value: String) -> Bool {
         value.unicodeScalars.allSatisfy { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }
     }
 }

@@ -2,28 +2,28 @@ import MCPLoadJSONRPC
 
 /// How a virtual client ships its conversation with each call (`history: { carry: … }`), as
 /// agents that resend their context do: the iteration's earlier requests and their results.
-public enum HistoryCarry: Sendable, Hashable {
+package enum HistoryCarry: Sendable, Hashable {
     /// In every request's `params._meta["mcpload/history"]`.
     case meta
     /// In the named argument of every tool call.
     case argument(String)
 
-    public static let metaKey = "mcpload/history"
+    package static let metaKey = "mcpload/history"
 
     /// The transcript to carry and its size, computed once per request.
-    public struct Payload: Sendable {
-        public var carry: HistoryCarry
-        public var transcript: JSONValue
+    package struct Payload: Sendable {
+        package var carry: HistoryCarry
+        package var transcript: JSONValue
         /// Its serialised size: what carrying it costs on the wire.
-        public var bytes: Int
+        package var bytes: Int
 
-        public init(carry: HistoryCarry, transcript: [JSONValue]) {
+        package init(carry: HistoryCarry, transcript: [JSONValue]) {
             self.init(carry: carry, transcript: transcript, bytes: JSONWriter.bytes(.array(transcript)).count)
         }
 
         /// With the serialised size already known (kept as the transcript grows, so carrying
         /// costs no re-serialisation of the whole transcript per request).
-        public init(carry: HistoryCarry, transcript: [JSONValue], bytes: Int) {
+        package init(carry: HistoryCarry, transcript: [JSONValue], bytes: Int) {
             self.carry = carry
             self.transcript = .array(transcript)
             self.bytes = bytes
@@ -32,13 +32,13 @@ public enum HistoryCarry: Sendable, Hashable {
 
     /// The serialised size of a transcript after appending `entry` to one of `size` bytes
     /// holding `count` entries: `[a,b]` is brackets, entries and the commas between them.
-    public static func size(afterAppending entry: JSONValue, toSize size: Int, count: Int) -> Int {
+    package static func size(afterAppending entry: JSONValue, toSize size: Int, count: Int) -> Int {
         let entryBytes = JSONWriter.bytes(entry).count
         return count == 0 ? 2 + entryBytes : size + 1 + entryBytes
     }
 
     /// `params` with the transcript attached where this carry puts it.
-    public func attach(_ transcript: JSONValue, to params: JSONValue?, method: String) -> JSONValue? {
+    package func attach(_ transcript: JSONValue, to params: JSONValue?, method: String) -> JSONValue? {
         switch self {
         case .meta:
             var members = params?.objectValue ?? [:]
@@ -56,7 +56,7 @@ public enum HistoryCarry: Sendable, Hashable {
     }
 
     /// One exchange of the transcript: what was asked and what came back.
-    public static func entry(method: String, params: JSONValue?, answer: JSONValue?) -> JSONValue {
+    package static func entry(method: String, params: JSONValue?, answer: JSONValue?) -> JSONValue {
         ["method": .string(method), "params": params ?? .null, "result": answer ?? .null]
     }
 }

@@ -4,17 +4,17 @@ import MCPLoadJSONRPC
 ///
 /// It is what `expect.equals` and `capture` use to point at part of a result. The grammar is
 /// deliberately tiny: member names separated by dots, array indexes in brackets.
-public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
-    public enum Component: Sendable, Hashable {
+package struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    package enum Component: Sendable, Hashable {
         case member(String)
         case index(Int)
     }
 
-    public let components: [Component]
-    public let description: String
+    package let components: [Component]
+    package let description: String
 
     /// Parses `text`; returns nil when it is not a well-formed path.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var rest = Substring(text)
         if rest.hasPrefix("$") { rest = rest.dropFirst() }
         if rest.hasPrefix(".") { rest = rest.dropFirst() }
@@ -50,7 +50,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value at this path in `document`, or nil when the path leads nowhere.
-    public func resolve(in document: JSONValue) -> JSONValue? {
+    package func resolve(in document: JSONValue) -> JSONValue? {
         var current = document
         for component in components {
             switch component {

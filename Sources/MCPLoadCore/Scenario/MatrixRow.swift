@@ -1,13 +1,13 @@
 /// One variant of a `matrix:` run: the scenario again, with its target's transport or
 /// topology changed, under a label, with a line saying what the row shows.
-public struct MatrixRow: Sendable, Hashable {
-    public var label: String
+package struct MatrixRow: Sendable, Hashable {
+    package var label: String
     /// One line for the comparison: what this row shows.
-    public var about: String?
-    public var transport: TargetSpec.Transport?
-    public var topology: StdioTopology?
+    package var about: String?
+    package var transport: TargetSpec.Transport?
+    package var topology: StdioTopology?
 
-    public init(
+    package init(
         label: String, about: String? = nil, transport: TargetSpec.Transport? = nil, topology: StdioTopology? = nil
     ) {
         self.label = label
@@ -19,7 +19,7 @@ public struct MatrixRow: Sendable, Hashable {
 
 extension Scenario {
     /// The scenario as `row` runs it: a single run (no matrix of its own) under the row's label.
-    public func applying(_ row: MatrixRow) -> Scenario {
+    package func applying(_ row: MatrixRow) -> Scenario {
         var variant = self
         variant.matrix = []
         variant.variantLabel = row.label

@@ -3,17 +3,17 @@
 /// `mode: request` re-sends the failed request on the same session; failures that end the
 /// session (transport, not_sent, an expired HTTP session) end the iteration instead.
 /// `mode: resend-history` opens a new session and replays the iteration up to the failed request.
-public struct RetryPolicy: Sendable, Hashable {
+package struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, the first included.
-    public var attempts: Int
-    public var initialBackoff: Duration
-    public var maximumBackoff: Duration
+    package var attempts: Int
+    package var initialBackoff: Duration
+    package var maximumBackoff: Duration
     /// Each wait drawn uniformly from half the backoff to all of it, so clients do not retry in step.
-    public var jitter: Bool
-    public var on: Set<Condition>
-    public var mode: Mode
+    package var jitter: Bool
+    package var on: Set<Condition>
+    package var mode: Mode
 
-    public enum Mode: String, Sendable, Hashable, CaseIterable {
+    package enum Mode: String, Sendable, Hashable, CaseIterable {
         /// Re-send the failed request on the same session.
         case request
         /// Open a new session, replay every earlier request of the iteration in order, then the
@@ -21,17 +21,17 @@ public struct RetryPolicy: Sendable, Hashable {
         case resendHistory = "resend-history"
     }
 
-    public enum Condition: Sendable, Hashable {
+    package enum Condition: Sendable, Hashable {
         case failureClass(FailureClass)
         /// HTTP 500–599.
         case httpServerError
         /// HTTP 429.
         case httpTooManyRequests
 
-        public static let names =
+        package static let names =
             "timeout, transport, not_sent, protocol, jsonrpc_error, tool_error, check_failed, http_status, http-5xx, http-429"
 
-        public init?(name: String) {
+        package init?(name: String) {
             switch name {
             case "http-5xx": self = .httpServerError
             case "http-429": self = .httpTooManyRequests
@@ -42,7 +42,7 @@ public struct RetryPolicy: Sendable, Hashable {
         }
     }
 
-    public init(
+    package init(
         attempts: Int = 3, initialBackoff: Duration = .milliseconds(100), maximumBackoff: Duration = .seconds(2),
         jitter: Bool = true, on: Set<Condition> = [.failureClass(.timeout), .httpServerError, .httpTooManyRequests],
         mode: Mode = .request
@@ -56,7 +56,7 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Whether `failure` is one the policy tries again.
-    public func retries(_ failure: Failure) -> Bool {
+    package func retries(_ failure: Failure) -> Bool {
         if on.contains(.failureClass(failure.failureClass)) { return true }
         guard failure.failureClass == .httpStatus, let code = failure.code else { return false }
         return (on.contains(.httpServerError) && (500...599).contains(code))
@@ -65,7 +65,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The wait before retry `number` (1 for the first retry): `initial × 2^(number − 1)`,
     /// at most `maximum`; never less than the server's `Retry-After`, itself bounded by `maximum`.
-    public func delay(beforeRetry number: Int, retryAfter: Duration?, unit: Double) -> Duration {
+    package func delay(beforeRetry number: Int, retryAfter: Duration?, unit: Double) -> Duration {
         var backoff = initialBackoff
         for _ in 1..<max(1, number) where backoff < maximumBackoff { backoff = backoff * 2 }
         backoff = min(backoff, maximumBackoff)

@@ -4,27 +4,27 @@ import MCPLoadJSONRPC
 ///
 /// Built by ``ScenarioParser`` from YAML; every value here has already been checked, so the
 /// engine never meets a scenario error after load has started.
-public struct Scenario: Sendable {
-    public var name: String
-    public var target: TargetSpec
-    public var load: LoadSettings
-    public var session: SessionSettings
-    public var steps: [Step]
+package struct Scenario: Sendable {
+    package var name: String
+    package var target: TargetSpec
+    package var load: LoadSettings
+    package var session: SessionSettings
+    package var steps: [Step]
     /// Shipping the iteration's transcript with every call (`history:`); nil: none.
-    public var history: HistoryCarry?
+    package var history: HistoryCarry?
     /// Retrying failed requests (`retry:`); nil: a failure is final.
-    public var retry: RetryPolicy?
+    package var retry: RetryPolicy?
     /// Payload-leak scanning (`leaks:`); nil when off.
-    public var leaks: LeakSettings?
+    package var leaks: LeakSettings?
     /// Pass/fail conditions checked when the run is over (`thresholds:` and `--threshold`).
-    public var thresholds: [Threshold] = []
+    package var thresholds: [Threshold] = []
     /// Variants to run one after another and compare (`matrix:`); empty for a single run.
-    public var matrix: [MatrixRow] = []
+    package var matrix: [MatrixRow] = []
     /// The matrix row this scenario runs as, if it is one, and what the row shows.
-    public var variantLabel: String?
-    public var variantAbout: String?
+    package var variantLabel: String?
+    package var variantAbout: String?
 
-    public init(
+    package init(
         name: String,
         target: TargetSpec,
         load: LoadSettings = LoadSettings(),
@@ -40,8 +40,8 @@ public struct Scenario: Sendable {
 }
 
 /// The server under test.
-public struct TargetSpec: Sendable, Hashable {
-    public enum Launch: Sendable, Hashable {
+package struct TargetSpec: Sendable, Hashable {
+    package enum Launch: Sendable, Hashable {
         /// A command line: the executable (a path, or a name looked up in PATH) and its arguments.
         case command([String])
         /// mcpload's own demo server, started as `mcpload demo-server --stdio ARGS` (one per
@@ -54,7 +54,7 @@ public struct TargetSpec: Sendable, Hashable {
     }
 
     /// How clients reach the server.
-    public enum Transport: String, Sendable, Hashable, CaseIterable {
+    package enum Transport: String, Sendable, Hashable, CaseIterable {
         case stdio
         /// Streamable HTTP (MCP 2025-03-26 and later).
         case http
@@ -62,24 +62,24 @@ public struct TargetSpec: Sendable, Hashable {
         case sse
 
         /// Whether sessions go over HTTP (and so need a URL or the demo server's HTTP mode).
-        public var isHTTP: Bool { self != .stdio }
+        package var isHTTP: Bool { self != .stdio }
     }
 
-    public var launch: Launch
-    public var transport: Transport
+    package var launch: Launch
+    package var transport: Transport
     /// Extra environment variables for the server process, on top of mcpload's own environment.
-    public var environment: [String: String]
-    public var workingDirectory: String?
+    package var environment: [String: String]
+    package var workingDirectory: String?
     /// Extra HTTP headers for every request of every session (HTTP and SSE only), values with
     /// `${ENV}` references resolved when the run starts.
-    public var headers: [String: EnvironmentTemplate] = [:]
+    package var headers: [String: EnvironmentTemplate] = [:]
     /// stdio only: a server process per client, or one shared through the fan-in proxy.
-    public var topology = StdioTopology.processPerClient
+    package var topology = StdioTopology.processPerClient
     /// Arguments of the command written `{ secret: … }` (or resolved from `${VAR}`): shown
     /// nowhere, like header values.
-    public var secretArguments: [String] = []
+    package var secretArguments: [String] = []
 
-    public init(
+    package init(
         launch: Launch, transport: Transport = .stdio, environment: [String: String] = [:],
         workingDirectory: String? = nil
     ) {
@@ -93,27 +93,27 @@ public struct TargetSpec: Sendable, Hashable {
 /// How hard to load: the closed model (`vus` clients, each looping the steps, bounded by
 /// iterations or duration) or the open model (iterations started at a rate, up to `maxVUs`
 /// clients at once; `virtualClients` is that cap).
-public struct LoadSettings: Sendable, Hashable {
+package struct LoadSettings: Sendable, Hashable {
     /// More virtual clients than one machine can hold, and a bound that keeps every count derived
     /// from it (descriptors, canaries) far from overflow.
-    public static let maximumVirtualClients = 1_000_000
+    package static let maximumVirtualClients = 1_000_000
     /// Iterations per second beyond any load generator; the open model refuses more.
-    public static let maximumRate = 1e9
+    package static let maximumRate = 1e9
 
     /// Nil for the closed model; the schedule of iteration starts for the open one.
-    public var pacer: Pacer?
+    package var pacer: Pacer?
     /// The ceiling model: open-model steps at rising rates; each step sets ``pacer``.
-    public var ceiling: CeilingSearch?
-    public var virtualClients: Int
+    package var ceiling: CeilingSearch?
+    package var virtualClients: Int
     /// Iterations per virtual client; nil when the run is bounded by `duration` instead.
-    public var iterations: Int?
-    public var duration: Duration?
+    package var iterations: Int?
+    package var duration: Duration?
     /// Client starts are spread evenly over this time.
-    public var rampUp: Duration
+    package var rampUp: Duration
     /// Pause after each iteration.
-    public var thinkTime: Duration
+    package var thinkTime: Duration
 
-    public init(
+    package init(
         virtualClients: Int = 1,
         iterations: Int? = 1,
         duration: Duration? = nil,
@@ -129,9 +129,9 @@ public struct LoadSettings: Sendable, Hashable {
 }
 
 /// How each virtual client talks to its server.
-public struct SessionSettings: Sendable, Hashable {
+package struct SessionSettings: Sendable, Hashable {
     /// How long a session lives: it alone made a tenfold difference in public measurements.
-    public enum Strategy: Sendable, Hashable {
+    package enum Strategy: Sendable, Hashable {
         /// One session per virtual client, kept for all its iterations.
         case perClient
         /// A new session for every iteration (for stdio: a new server process).
@@ -141,9 +141,9 @@ public struct SessionSettings: Sendable, Hashable {
         /// N sessions opened for the run and shared by all clients (client i uses session i mod N).
         case pool(Int)
 
-        public static let names = ["per-client", "per-iteration", "per-request", "pool: N"]
+        package static let names = ["per-client", "per-iteration", "per-request", "pool: N"]
 
-        public init?(name: String) {
+        package init?(name: String) {
             switch name {
             case "per-client": self = .perClient
             case "per-iteration": self = .perIteration
@@ -152,7 +152,7 @@ public struct SessionSettings: Sendable, Hashable {
             }
         }
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .perClient: "per-client"
             case .perIteration: "per-iteration"
@@ -162,26 +162,26 @@ public struct SessionSettings: Sendable, Hashable {
         }
     }
 
-    public var strategy: Strategy
+    package var strategy: Strategy
     /// The protocolVersion mcpload offers in `initialize` unless the step says otherwise.
-    public var protocolVersion: String
-    public var requestTimeout: Duration
+    package var protocolVersion: String
+    package var requestTimeout: Duration
     /// Spawn plus `initialize` must finish within this.
-    public var setupTimeout: Duration
+    package var setupTimeout: Duration
     /// After stdin is closed, how long the server gets before SIGTERM, and again before SIGKILL.
-    public var shutdownGrace: Duration
+    package var shutdownGrace: Duration
     /// A line from the server longer than this is a `protocol` failure, never unbounded memory.
-    public var maxMessageBytes: Int
+    package var maxMessageBytes: Int
     /// HTTP: how long a TCP connect may take; nil uses `setupTimeout`.
-    public var connectTimeout: Duration?
+    package var connectTimeout: Duration?
     /// HTTP: a response (or SSE stream) silent for this long is a `timeout`; nil waits as long
     /// as the request timeout allows.
-    public var streamIdleTimeout: Duration?
+    package var streamIdleTimeout: Duration?
     /// Streamable HTTP: open the optional `GET` listening stream in every session, for messages
     /// the server sends outside any request. stdio and legacy SSE always have such a stream.
-    public var listen = false
+    package var listen = false
 
-    public init(
+    package init(
         strategy: Strategy = .perClient,
         protocolVersion: String = MCPProtocol.latestVersion,
         requestTimeout: Duration = .seconds(10),
@@ -200,7 +200,7 @@ public struct SessionSettings: Sendable, Hashable {
 
 extension LoadSettings {
     /// `for 30.0s` or `10 iterations each`: what bounds each client's work.
-    public static func describeBound(iterations: Int?, durationSeconds: Double?) -> String {
+    package static func describeBound(iterations: Int?, durationSeconds: Double?) -> String {
         if let durationSeconds { return "for \(DurationText.format(.nanoseconds(Int64(durationSeconds * 1e9))))" }
         let count = iterations ?? 1
         return count == 1 ? "1 iteration each" : "\(count) iterations each"
@@ -209,7 +209,7 @@ extension LoadSettings {
 
 extension Scenario {
     /// The first `initialize` step's parameters: the handshake every session performs.
-    public var initializeParameters: (protocolVersion: String, clientInfo: TemplatedJSON?) {
+    package var initializeParameters: (protocolVersion: String, clientInfo: TemplatedJSON?) {
         for step in steps {
             if case .initialize(let version, let clientInfo) = step.action {
                 return (version ?? session.protocolVersion, clientInfo)

@@ -60,7 +60,7 @@ extension TargetSpec {
     /// The target with `${VAR}` in its command words and environment values read from
     /// `environment`; every value read becomes a secret. Headers are resolved on their own
     /// (``resolvedHeaders(environment:)``).
-    public func resolvingReferences(
+    package func resolvingReferences(
         in environment: [String: String]
     ) throws(EnvironmentTemplate.MissingVariable) -> TargetSpec {
         var resolved = self

@@ -48,7 +48,7 @@ extension ScenarioParser {
     }
 
     /// The labels thresholds may name: those of steps that send requests, each once, in order.
-    public static func requestLabels(_ steps: [Step]) -> [String] {
+    package static func requestLabels(_ steps: [Step]) -> [String] {
         var labels: [String] = []
         for step in steps where step.isRequest && !labels.contains(step.label) { labels.append(step.label) }
         return labels

@@ -4,15 +4,15 @@ import Yams
 ///
 /// Parsing walks Yams' node tree rather than decoding with `Codable` because every error must
 /// point at the line the user wrote, and unknown keys must be errors rather than silently ignored.
-public struct ScenarioParser {
+package struct ScenarioParser {
     let file: String
 
-    public init(file: String) {
+    package init(file: String) {
         self.file = file
     }
 
     /// Parses a whole scenario document.
-    public func parse(yaml: String) throws(ScenarioError) -> Scenario {
+    package func parse(yaml: String) throws(ScenarioError) -> Scenario {
         let root = try composeDocument(yaml)
         let fields = try mapping(root, context: "the scenario")
         try checkKeys(fields, allowed: Self.topLevelKeys, context: "the scenario")

@@ -1,5 +1,5 @@
 /// How virtual clients reach a stdio server.
-public enum StdioTopology: Sendable, Hashable {
+package enum StdioTopology: Sendable, Hashable {
     /// Every virtual client spawns its own server process (the default).
     case processPerClient
     /// Every virtual client goes through mcpload's fan-in proxy to shared server processes: the
@@ -7,10 +7,10 @@ public enum StdioTopology: Sendable, Hashable {
     /// multiplexed onto one stdin/stdout pair.
     case sharedProcess(FanInSettings)
 
-    public static let names = ["process-per-client", "shared-process"]
+    package static let names = ["process-per-client", "shared-process"]
 
     /// `process per client`, `shared process (ids rewrite, initialize intercept)`: for headlines.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .processPerClient: "process per client"
         case .sharedProcess(let settings): "shared process (\(settings.summary))"
@@ -22,15 +22,15 @@ public enum StdioTopology: Sendable, Hashable {
 ///
 /// The defaults are a correct proxy; `ids: passthrough` and `initialize: forward` are what naive
 /// byte-forwarding proxies do, and reproduce their failures.
-public struct FanInSettings: Sendable, Hashable {
-    public enum IDs: String, Sendable, Hashable, CaseIterable {
+package struct FanInSettings: Sendable, Hashable {
+    package enum IDs: String, Sendable, Hashable, CaseIterable {
         /// Each client's ids go to the server untouched; every client numbers from 1, so they collide.
         case passthrough
         /// The proxy gives every request a unique id and restores the client's own on the answer.
         case rewrite
     }
 
-    public enum Initialize: String, Sendable, Hashable, CaseIterable {
+    package enum Initialize: String, Sendable, Hashable, CaseIterable {
         /// Every client's `initialize` (and `notifications/initialized`) reaches the one server.
         case forward
         /// The first `initialize` reaches the server; the rest are answered from its cached result.
@@ -38,20 +38,20 @@ public struct FanInSettings: Sendable, Hashable {
     }
 
     /// Where server messages that name no client go: notifications, server requests, errors with a null id.
-    public enum Routing: String, Sendable, Hashable, CaseIterable {
+    package enum Routing: String, Sendable, Hashable, CaseIterable {
         /// A copy to every attached client.
         case broadcast
         /// Only the client attached longest.
         case first
     }
 
-    public var ids: IDs
-    public var initialize: Initialize
-    public var route: Routing
+    package var ids: IDs
+    package var initialize: Initialize
+    package var route: Routing
     /// Server processes behind the proxy; sessions are spread over them in turn.
-    public var processes: Int
+    package var processes: Int
 
-    public init(
+    package init(
         ids: IDs = .rewrite, initialize: Initialize = .intercept, route: Routing = .broadcast, processes: Int = 1
     ) {
         self.ids = ids
@@ -61,7 +61,7 @@ public struct FanInSettings: Sendable, Hashable {
     }
 
     /// `ids passthrough, initialize forward`, with routing and processes when they are not the defaults.
-    public var summary: String {
+    package var summary: String {
         var parts = ["ids \(ids.rawValue)", "initialize \(initialize.rawValue)"]
         if route != .broadcast { parts.append("route \(route.rawValue)") }
         if processes != 1 { parts.append("\(processes) processes") }

@@ -1,8 +1,8 @@
 import MCPLoadJSONRPC
 
 /// One step of a scenario, as every virtual client performs it on every iteration.
-public struct Step: Sendable {
-    public enum Action: Sendable {
+package struct Step: Sendable {
+    package enum Action: Sendable {
         /// Open the session here (spawn and handshake) unless it is already open.
         case initialize(protocolVersion: String?, clientInfo: TemplatedJSON?)
         case listTools
@@ -20,18 +20,18 @@ public struct Step: Sendable {
         case reconnect
     }
 
-    public var action: Action
+    package var action: Action
     /// The name the step is reported under: `call echo`, `list_tools`, or the scenario's `label`.
-    public var label: String
-    public var expectation: Expectation
+    package var label: String
+    package var expectation: Expectation
     /// Variables to set from the result: name → path into the result.
-    public var captures: [Capture]
+    package var captures: [Capture]
     /// Overrides the session's request timeout for this step.
-    public var timeout: Duration?
+    package var timeout: Duration?
     /// Where the step is written, for messages that point back at the scenario.
-    public var line: Int
+    package var line: Int
 
-    public init(
+    package init(
         action: Action,
         label: String,
         expectation: Expectation = Expectation(),
@@ -48,7 +48,7 @@ public struct Step: Sendable {
     }
 
     /// Whether this step sends a request and so produces measured attempts.
-    public var isRequest: Bool {
+    package var isRequest: Bool {
         switch action {
         case .think, .reconnect, .initialize, .notify: false
         case .raw(_, let awaitsResponse): awaitsResponse
@@ -58,38 +58,39 @@ public struct Step: Sendable {
 }
 
 /// A value taken from a step's result into a template variable for later steps.
-public struct Capture: Sendable, Hashable {
-    public var variable: String
-    public var path: JSONPath
+package struct Capture: Sendable, Hashable {
+    package var variable: String
+    package var path: JSONPath
 
-    public init(variable: String, path: JSONPath) {
+    package init(variable: String, path: JSONPath) {
         self.variable = variable
         self.path = path
     }
 }
 
 /// What a step's result must satisfy to count as a success.
-public struct Expectation: Sendable, Hashable {
+package struct Expectation: Sendable, Hashable {
     /// For tools/call: the required value of `isError`. Nil accepts either.
-    public var isError: Bool?
+    package var isError: Bool?
     /// Text that must appear among the result's strings; may use template variables.
-    public var contains: [Template]
+    package var contains: [Template]
     /// Values required at paths of the result.
-    public var equals: [PathEquality]
+    package var equals: [PathEquality]
     /// A JSON-RPC error code the step expects instead of a result (e.g. -32700 for a malformed raw line).
-    public var errorCode: Int64?
+    package var errorCode: Int64?
 
-    public struct PathEquality: Sendable, Hashable {
-        public var path: JSONPath
-        public var value: JSONValue
+    package struct PathEquality: Sendable, Hashable {
+        package var path: JSONPath
+        package var value: JSONValue
 
-        public init(path: JSONPath, value: JSONValue) {
+        package init(path: JSONPath, value: JSONValue) {
             self.path = path
             self.value = value
         }
     }
 
-    public init(isError: Bool? = nil, contains: [Template] = [], equals: [PathEquality] = [], errorCode: Int64? = nil) {
+    package init(isError: Bool? = nil, contains: [Template] = [], equals: [PathEquality] = [], errorCode: Int64? = nil)
+    {
         self.isError = isError
         self.contains = contains
         self.equals = equals

@@ -2,19 +2,19 @@ import Foundation
 import MCPLoadJSONRPC
 
 /// A string with `{{variable}}` placeholders, parsed once when the scenario is loaded.
-public struct Template: Sendable, Hashable {
-    public enum Segment: Sendable, Hashable {
+package struct Template: Sendable, Hashable {
+    package enum Segment: Sendable, Hashable {
         case literal(String)
         case variable(String)
     }
 
-    public let segments: [Segment]
+    package let segments: [Segment]
 
     /// Built-in variables every step may use; anything else must be captured by an earlier step.
-    public static let builtinVariables: Set<String> = ["vu", "iteration", "uuid", "canary"]
+    package static let builtinVariables: Set<String> = ["vu", "iteration", "uuid", "canary"]
 
     /// Parses `text`; throws a message (no location) when a placeholder is unterminated or empty.
-    public init(parsing text: String) throws(TemplateSyntaxError) {
+    package init(parsing text: String) throws(TemplateSyntaxError) {
         var segments: [Segment] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
@@ -33,12 +33,12 @@ public struct Template: Sendable, Hashable {
         self.segments = segments
     }
 
-    public init(literal: String) {
+    package init(literal: String) {
         segments = literal.isEmpty ? [] : [.literal(literal)]
     }
 
     /// The names of the placeholders, in order.
-    public var variables: [String] {
+    package var variables: [String] {
         segments.compactMap { segment in
             if case .variable(let name) = segment { return name }
             return nil
@@ -46,7 +46,7 @@ public struct Template: Sendable, Hashable {
     }
 
     /// The text with every placeholder replaced.
-    public func render(in context: TemplateContext) -> String {
+    package func render(in context: TemplateContext) -> String {
         if case .literal(let text)? = segments.first, segments.count == 1 { return text }
         var output = ""
         for segment in segments {
@@ -61,7 +61,7 @@ public struct Template: Sendable, Hashable {
     /// The rendered value as JSON: a string, except that a template which is exactly one variable
     /// keeps that variable's JSON type: `{{vu}}` and `{{iteration}}` are numbers, a captured
     /// value is whatever the server sent.
-    public func renderJSON(in context: TemplateContext) -> JSONValue {
+    package func renderJSON(in context: TemplateContext) -> JSONValue {
         guard segments.count == 1, case .variable(let name) = segments[0] else { return .string(render(in: context)) }
         switch name {
         case "vu": return .int(Int64(context.virtualClient))
@@ -71,20 +71,20 @@ public struct Template: Sendable, Hashable {
     }
 }
 
-public struct TemplateSyntaxError: Error, Sendable {
-    public let message: String
+package struct TemplateSyntaxError: Error, Sendable {
+    package let message: String
 }
 
 /// The values placeholders resolve to for one step of one iteration of one virtual client.
-public struct TemplateContext: Sendable {
-    public var virtualClient: Int
-    public var iteration: Int
-    public var captured: [String: JSONValue]
+package struct TemplateContext: Sendable {
+    package var virtualClient: Int
+    package var iteration: Int
+    package var captured: [String: JSONValue]
     /// This client's canary (`{{canary}}`): unique per client and run, so the leak scanner can
     /// tell whose it is wherever it turns up.
-    public var canary: String
+    package var canary: String
 
-    public init(virtualClient: Int, iteration: Int, captured: [String: JSONValue] = [:], canary: String = "") {
+    package init(virtualClient: Int, iteration: Int, captured: [String: JSONValue] = [:], canary: String = "") {
         self.virtualClient = virtualClient
         self.iteration = iteration
         self.captured = captured
@@ -103,13 +103,13 @@ public struct TemplateContext: Sendable {
 }
 
 /// A JSON value whose strings may hold placeholders; rendered per request.
-public indirect enum TemplatedJSON: Sendable, Hashable {
+package indirect enum TemplatedJSON: Sendable, Hashable {
     case literal(JSONValue)
     case string(Template)
     case array([TemplatedJSON])
     case object([String: TemplatedJSON])
 
-    public func render(in context: TemplateContext) -> JSONValue {
+    package func render(in context: TemplateContext) -> JSONValue {
         switch self {
         case .literal(let value): value
         case .string(let template): template.renderJSON(in: context)
@@ -119,7 +119,7 @@ public indirect enum TemplatedJSON: Sendable, Hashable {
     }
 
     /// Every placeholder name in the value.
-    public var variables: [String] {
+    package var variables: [String] {
         switch self {
         case .literal: []
         case .string(let template): template.variables

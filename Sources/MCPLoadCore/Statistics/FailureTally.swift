@@ -1,22 +1,22 @@
 /// Failures counted by class, by code within a class, with a few examples for the report.
-public struct FailureTally: Sendable, Hashable, Codable {
-    public private(set) var byClass: [FailureClass: UInt64] = [:]
+package struct FailureTally: Sendable, Hashable, Codable {
+    package private(set) var byClass: [FailureClass: UInt64] = [:]
     /// JSON-RPC error codes and HTTP statuses, per class: `jsonrpc_error` → `-32603` → 4.
-    public private(set) var byCode: [FailureClass: [String: UInt64]] = [:]
+    package private(set) var byCode: [FailureClass: [String: UInt64]] = [:]
     /// The first distinct messages, so a report can say what went wrong and not only how often.
-    public private(set) var examples: [FailureExample] = []
+    package private(set) var examples: [FailureExample] = []
 
-    public static let exampleLimit = 5
+    package static let exampleLimit = 5
 
-    public init() {}
+    package init() {}
 
-    public var total: UInt64 { byClass.values.reduce(0, +) }
+    package var total: UInt64 { byClass.values.reduce(0, +) }
 
-    public var notSent: UInt64 { byClass[.notSent] ?? 0 }
+    package var notSent: UInt64 { byClass[.notSent] ?? 0 }
 
-    public subscript(failureClass: FailureClass) -> UInt64 { byClass[failureClass] ?? 0 }
+    package subscript(failureClass: FailureClass) -> UInt64 { byClass[failureClass] ?? 0 }
 
-    public mutating func record(_ failure: Failure, count: UInt64 = 1) {
+    package mutating func record(_ failure: Failure, count: UInt64 = 1) {
         byClass[failure.failureClass, default: 0] += count
         if let code = failure.code {
             byCode[failure.failureClass, default: [:]][String(code), default: 0] += count
@@ -24,7 +24,7 @@ public struct FailureTally: Sendable, Hashable, Codable {
         noteExample(FailureExample(failureClass: failure.failureClass, message: failure.message, count: count))
     }
 
-    public mutating func merge(_ other: FailureTally) {
+    package mutating func merge(_ other: FailureTally) {
         byClass.merge(other.byClass, uniquingKeysWith: +)
         byCode.merge(other.byCode) { $0.merging($1, uniquingKeysWith: +) }
         for example in other.examples { noteExample(example) }
@@ -46,11 +46,11 @@ public struct FailureTally: Sendable, Hashable, Codable {
     }
 }
 
-public struct FailureExample: Sendable, Hashable, Codable {
-    public var failureClass: FailureClass
-    public var message: String
+package struct FailureExample: Sendable, Hashable, Codable {
+    package var failureClass: FailureClass
+    package var message: String
     /// How many failures carried this message (counted only while it is among the examples).
-    public var count: UInt64
+    package var count: UInt64
 
     enum CodingKeys: String, CodingKey {
         case failureClass = "class"

@@ -2,37 +2,37 @@
 ///
 /// These are the proxy's own observations; what they did to requests shows in the steps'
 /// failures (a misrouted answer fails its `expect` check, a lost one times out).
-public struct FanInStatistics: Sendable, Hashable, Codable {
+package struct FanInStatistics: Sendable, Hashable, Codable {
     /// Server processes that ran behind the proxy.
-    public var serverProcesses: UInt64 = 0
+    package var serverProcesses: UInt64 = 0
     /// Client sessions attached to the proxy.
-    public var clientSessions: UInt64 = 0
+    package var clientSessions: UInt64 = 0
     /// Client requests written to a server.
-    public var requestsForwarded: UInt64 = 0
+    package var requestsForwarded: UInt64 = 0
     /// Requests forwarded while another client's request with the same id was in flight
     /// (`ids: passthrough` only): the new one took over the id's route, the older client's
     /// answer can no longer reach it.
-    public var idCollisions: UInt64 = 0
+    package var idCollisions: UInt64 = 0
     /// Answers delivered along a route that a colliding request had taken over: possibly
     /// another client's answer.
-    public var ambiguousDeliveries: UInt64 = 0
+    package var ambiguousDeliveries: UInt64 = 0
     /// Server answers no client was waiting for; dropped.
-    public var unmatchedResponses: UInt64 = 0
+    package var unmatchedResponses: UInt64 = 0
     /// Server answers that came after their client had left (timed out and closed its session).
-    public var lateResponses: UInt64 = 0
+    package var lateResponses: UInt64 = 0
     /// `initialize` requests that reached a server, and those answered from the cached result.
-    public var initializeForwarded: UInt64 = 0
-    public var initializeIntercepted: UInt64 = 0
+    package var initializeForwarded: UInt64 = 0
+    package var initializeIntercepted: UInt64 = 0
     /// Server messages that name no client (notifications, server requests, null-id errors),
     /// and the copies of them delivered.
-    public var unaddressedMessages: UInt64 = 0
-    public var unaddressedCopies: UInt64 = 0
+    package var unaddressedMessages: UInt64 = 0
+    package var unaddressedCopies: UInt64 = 0
     /// Client answers to a server request that another client had already answered; dropped.
-    public var duplicateAnswersDropped: UInt64 = 0
+    package var duplicateAnswersDropped: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
-    public mutating func merge(_ other: FanInStatistics) {
+    package mutating func merge(_ other: FanInStatistics) {
         serverProcesses += other.serverProcesses
         clientSessions += other.clientSessions
         requestsForwarded += other.requestsForwarded
@@ -47,7 +47,7 @@ public struct FanInStatistics: Sendable, Hashable, Codable {
         duplicateAnswersDropped += other.duplicateAnswersDropped
     }
 
-    public func merged(with other: FanInStatistics) -> FanInStatistics {
+    package func merged(with other: FanInStatistics) -> FanInStatistics {
         var merged = self
         merged.merge(other)
         return merged

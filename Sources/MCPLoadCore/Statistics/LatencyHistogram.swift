@@ -11,14 +11,14 @@ import Histogram
 /// samples: idle sessions and steps that never fail cost almost nothing, busy ones get the full
 /// structure. Both forms give the same percentiles: the list is recorded into the histogram
 /// whenever one is needed.
-public struct LatencyHistogram: Sendable {
+package struct LatencyHistogram: Sendable {
     private var histogram: Histogram<UInt64>?
     private var samples: [UInt64] = []
 
     /// Past this many samples the values move into an HdrHistogram.
     static let inlineLimit = 64
 
-    public init() {}
+    package init() {}
 
     private static func makeHistogram() -> Histogram<UInt64> {
         // Auto-resizing from one second keeps a fresh histogram small.
@@ -27,11 +27,11 @@ public struct LatencyHistogram: Sendable {
         return histogram
     }
 
-    public mutating func record(_ duration: Duration) {
+    package mutating func record(_ duration: Duration) {
         recordMicroseconds(UInt64(max(1, duration.nanoseconds / 1000)))
     }
 
-    public mutating func recordMicroseconds(_ micros: UInt64, count: UInt64 = 1) {
+    package mutating func recordMicroseconds(_ micros: UInt64, count: UInt64 = 1) {
         let value = max(1, micros)
         if histogram == nil, count == 1, samples.count < Self.inlineLimit {
             samples.append(value)
@@ -49,7 +49,7 @@ public struct LatencyHistogram: Sendable {
         samples = []
     }
 
-    public mutating func merge(_ other: LatencyHistogram) {
+    package mutating func merge(_ other: LatencyHistogram) {
         for value in other.samples { recordMicroseconds(value) }
         guard let theirs = other.histogram, theirs.totalCount > 0 else { return }
         promote()
@@ -64,19 +64,19 @@ public struct LatencyHistogram: Sendable {
         return complete
     }
 
-    public var count: UInt64 { (histogram?.totalCount ?? 0) + UInt64(samples.count) }
+    package var count: UInt64 { (histogram?.totalCount ?? 0) + UInt64(samples.count) }
 
     /// The value at `percentile` (0...100) in microseconds; 0 when empty.
     ///
     /// Always the top of the value's bucket: HdrHistogram clamps percentiles to the exact
     /// largest value recorded, which a saved result (buckets only) no longer knows, and a
     /// report rendered again from result.json must show the same figures as the first time.
-    public func microseconds(atPercentile percentile: Double) -> UInt64 {
+    package func microseconds(atPercentile percentile: Double) -> UInt64 {
         microseconds(atPercentiles: [percentile])[0]
     }
 
     /// Several percentiles at once: the inline samples become one histogram, not one per value.
-    public func microseconds(atPercentiles percentiles: [Double]) -> [UInt64] {
+    package func microseconds(atPercentiles percentiles: [Double]) -> [UInt64] {
         guard count > 0 else { return percentiles.map { _ in 0 } }
         let complete = complete
         return percentiles.map { Self.percentile($0, in: complete) }
@@ -87,22 +87,22 @@ public struct LatencyHistogram: Sendable {
             ? histogram.minNonZero : histogram.highestEquivalentForValue(histogram.valueAtPercentile(percentile))
     }
 
-    public var maxMicroseconds: UInt64 { count == 0 ? 0 : complete.max }
+    package var maxMicroseconds: UInt64 { count == 0 ? 0 : complete.max }
     /// The bottom of the smallest value's bucket, for the same reason.
-    public var minMicroseconds: UInt64 { count == 0 ? 0 : complete.minNonZero }
-    public var meanMicroseconds: Double { count == 0 ? 0 : complete.mean }
+    package var minMicroseconds: UInt64 { count == 0 ? 0 : complete.minNonZero }
+    package var meanMicroseconds: Double { count == 0 ? 0 : complete.mean }
 
     /// The non-zero buckets, lowest first.
-    public var buckets: [Bucket] {
+    package var buckets: [Bucket] {
         count == 0 ? [] : complete.recordedValues().map { Bucket(value: $0.value, count: $0.count) }
     }
 
-    public struct Bucket: Sendable, Hashable {
-        public var value: UInt64
-        public var count: UInt64
+    package struct Bucket: Sendable, Hashable {
+        package var value: UInt64
+        package var count: UInt64
     }
 
-    public var summary: LatencySummary {
+    package var summary: LatencySummary {
         guard count > 0 else {
             return LatencySummary(count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0)
         }
@@ -125,7 +125,7 @@ extension LatencyHistogram: Codable {
         case unit, significantDigits, buckets, summary
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         for pair in try container.decode([[UInt64]].self, forKey: .buckets) {
@@ -137,7 +137,7 @@ extension LatencyHistogram: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode("us", forKey: .unit)
         try container.encode(3, forKey: .significantDigits)
@@ -148,17 +148,17 @@ extension LatencyHistogram: Codable {
 }
 
 extension LatencyHistogram: Equatable {
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.buckets == rhs.buckets }
+    package static func == (lhs: Self, rhs: Self) -> Bool { lhs.buckets == rhs.buckets }
 }
 
 /// The percentiles people read, in microseconds: what the summary table and result.json show.
-public struct LatencySummary: Sendable, Hashable, Codable {
-    public var count: UInt64
-    public var min: UInt64
-    public var mean: Double
-    public var p50: UInt64
-    public var p90: UInt64
-    public var p99: UInt64
-    public var p999: UInt64
-    public var max: UInt64
+package struct LatencySummary: Sendable, Hashable, Codable {
+    package var count: UInt64
+    package var min: UInt64
+    package var mean: Double
+    package var p50: UInt64
+    package var p90: UInt64
+    package var p99: UInt64
+    package var p999: UInt64
+    package var max: UInt64
 }

@@ -1,22 +1,22 @@
 /// How well the open model kept its schedule. Mergeable across shards.
-public struct PacingStatistics: Sendable, Equatable, Codable {
+package struct PacingStatistics: Sendable, Equatable, Codable {
     /// Iterations per second the schedule asked for, on average over its duration.
-    public var targetRate: Double
+    package var targetRate: Double
     /// Iterations the schedule asked for, those the dispatcher reached, and those it dropped
     /// because every client was busy.
-    public var scheduled: UInt64
-    public var dispatched: UInt64
-    public var dropped: UInt64
+    package var scheduled: UInt64
+    package var dispatched: UInt64
+    package var dropped: UInt64
     /// How long dispatching took (the schedule's duration, unless the run was stopped early).
-    public var scheduleSeconds: Double
+    package var scheduleSeconds: Double
     /// How late the dispatcher woke for each due start, in microseconds: its own lag.
-    public var dispatchLag: LatencyHistogram
+    package var dispatchLag: LatencyHistogram
     /// How late iterations started against their schedule, in microseconds: the dispatcher's
     /// lag plus the hand-over to the client (and, for a client's first iteration, its session
     /// setup). Every latency of an iteration includes its start lag.
-    public var startLag = LatencyHistogram()
+    package var startLag = LatencyHistogram()
 
-    public init(
+    package init(
         targetRate: Double, scheduled: UInt64, dispatched: UInt64, dropped: UInt64, scheduleSeconds: Double,
         dispatchLag: LatencyHistogram
     ) {
@@ -29,11 +29,11 @@ public struct PacingStatistics: Sendable, Equatable, Codable {
     }
 
     /// Iterations started per second of the schedule.
-    public var achievedRate: Double {
+    package var achievedRate: Double {
         scheduleSeconds > 0 ? Double(dispatched - dropped) / scheduleSeconds : 0
     }
 
-    public mutating func merge(_ other: PacingStatistics) {
+    package mutating func merge(_ other: PacingStatistics) {
         let seconds = max(scheduleSeconds, other.scheduleSeconds)
         targetRate += other.targetRate
         scheduled += other.scheduled

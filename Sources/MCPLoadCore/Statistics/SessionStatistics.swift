@@ -1,23 +1,23 @@
 /// Session setup, measured apart from steady-state calls: spawn plus the initialize handshake.
-public struct SessionStatistics: Sendable, Equatable, Codable {
+package struct SessionStatistics: Sendable, Equatable, Codable {
     /// Sessions whose handshake completed.
-    public var opened: UInt64 = 0
-    public var closed: UInt64 = 0
+    package var opened: UInt64 = 0
+    package var closed: UInt64 = 0
     /// Sessions re-opened after the first one of a client: `reconnect` steps and recovery after failures.
-    public var reopened: UInt64 = 0
+    package var reopened: UInt64 = 0
     /// Sessions the server no longer knew (HTTP 404): each is followed by a new one.
-    public var expired: UInt64 = 0
-    public var setupFailures = FailureTally()
+    package var expired: UInt64 = 0
+    package var setupFailures = FailureTally()
 
     /// Sessions tried: opened or failed to open.
-    public var attempts: UInt64 { opened + setupFailures.total }
-    public var setupLatency = LatencyHistogram()
+    package var attempts: UInt64 { opened + setupFailures.total }
+    package var setupLatency = LatencyHistogram()
     /// The protocol versions servers agreed to, with how many sessions each.
-    public var protocolVersions: [String: UInt64] = [:]
+    package var protocolVersions: [String: UInt64] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func merge(_ other: SessionStatistics) {
+    package mutating func merge(_ other: SessionStatistics) {
         opened += other.opened
         closed += other.closed
         reopened += other.reopened
@@ -29,26 +29,26 @@ public struct SessionStatistics: Sendable, Equatable, Codable {
 }
 
 /// Traffic that is not an answer to one of our requests: counted, never an attempt's failure.
-public struct ProtocolStatistics: Sendable, Equatable, Codable {
+package struct ProtocolStatistics: Sendable, Equatable, Codable {
     /// Server notifications by method (progress, logging, list_changed, ...).
-    public var notifications: [String: UInt64] = [:]
+    package var notifications: [String: UInt64] = [:]
     /// Requests the server sent us, by method; each was answered.
-    public var serverRequests: [String: UInt64] = [:]
+    package var serverRequests: [String: UInt64] = [:]
     /// Responses to one of this session's requests that no longer waited (late after a timeout,
     /// or a second answer).
-    public var unmatchedResponses: UInt64 = 0
+    package var unmatchedResponses: UInt64 = 0
     /// Responses with an id this session never sent: another session's answer, delivered here.
     /// A cross-session event; each one failed the oldest request in flight as `protocol`.
-    public var misroutedResponses: UInt64 = 0
+    package var misroutedResponses: UInt64 = 0
     /// Lines that were not JSON-RPC and could not be tied to a request in flight.
-    public var invalidMessages: UInt64 = 0
+    package var invalidMessages: UInt64 = 0
     /// Answer streams the server closed early that were resumed with `Last-Event-ID`.
-    public var resumedStreams: UInt64 = 0
+    package var resumedStreams: UInt64 = 0
     /// HTTP `GET` listening streams opened (`session.listen`), and those the server refused (405).
-    public var listeningStreams: UInt64 = 0
-    public var listeningStreamsRefused: UInt64 = 0
+    package var listeningStreams: UInt64 = 0
+    package var listeningStreamsRefused: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
     private enum CodingKeys: String, CodingKey {
         case notifications, serverRequests, unmatchedResponses, invalidMessages, resumedStreams, listeningStreams
@@ -56,7 +56,7 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
     }
 
     /// Counters added within schema v1 read as 0 from results written before them.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         notifications = try container.decode([String: UInt64].self, forKey: .notifications)
         serverRequests = try container.decode([String: UInt64].self, forKey: .serverRequests)
@@ -68,7 +68,7 @@ public struct ProtocolStatistics: Sendable, Equatable, Codable {
         misroutedResponses = try container.decodeIfPresent(UInt64.self, forKey: .misroutedResponses) ?? 0
     }
 
-    public mutating func merge(_ other: ProtocolStatistics) {
+    package mutating func merge(_ other: ProtocolStatistics) {
         notifications.merge(other.notifications, uniquingKeysWith: +)
         serverRequests.merge(other.serverRequests, uniquingKeysWith: +)
         unmatchedResponses += other.unmatchedResponses

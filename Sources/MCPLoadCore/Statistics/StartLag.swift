@@ -5,9 +5,9 @@
 /// its percentiles look better than any user's experience (Gil Tene's "coordinated omission").
 /// The open model schedules iteration starts independently of answers; an iteration that
 /// starts late still counts from when it was due, so the lateness is charged to the latency.
-public enum StartLag {
+package enum StartLag {
     /// The latency a user would have seen: from when the iteration was due to the answer.
-    public static func corrected(_ measured: Duration, lag: Duration) -> Duration {
+    package static func corrected(_ measured: Duration, lag: Duration) -> Duration {
         measured + max(.zero, lag)
     }
 }

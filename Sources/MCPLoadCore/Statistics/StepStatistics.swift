@@ -1,31 +1,31 @@
 /// Everything measured for one step: attempts, outcomes, latency, bytes. Mergeable across clients.
-public struct StepStatistics: Sendable, Equatable, Codable {
-    public var label: String
-    public var attempts: UInt64 = 0
-    public var successes: UInt64 = 0
-    public var failures = FailureTally()
-    public var bytesOut: UInt64 = 0
-    public var bytesIn: UInt64 = 0
+package struct StepStatistics: Sendable, Equatable, Codable {
+    package var label: String
+    package var attempts: UInt64 = 0
+    package var successes: UInt64 = 0
+    package var failures = FailureTally()
+    package var bytesOut: UInt64 = 0
+    package var bytesIn: UInt64 = 0
     /// Latency of successful attempts. In the open model it counts from when the attempt's
     /// iteration was due, not from the send: a server that stalls delays the starts after it,
     /// and that wait is part of what a user of the server sees (coordinated-omission correction).
-    public var latency = LatencyHistogram()
+    package var latency = LatencyHistogram()
     /// Open model only: the same attempts measured from the send, kept beside the corrected figure.
-    public var uncorrectedLatency: LatencyHistogram?
+    package var uncorrectedLatency: LatencyHistogram?
     /// Latency of attempts that were sent and then failed (timeouts included, at their timeout).
-    public var failedLatency = LatencyHistogram()
+    package var failedLatency = LatencyHistogram()
     /// Attempts that were retries (`retry:`), the bytes they sent again, and how many succeeded.
-    public var retries: UInt64 = 0
-    public var bytesResent: UInt64 = 0
-    public var retrySuccesses: UInt64 = 0
+    package var retries: UInt64 = 0
+    package var bytesResent: UInt64 = 0
+    package var retrySuccesses: UInt64 = 0
     /// Bytes of transcript the requests carried (`history:`), part of `bytesOut`.
-    public var bytesCarried: UInt64 = 0
+    package var bytesCarried: UInt64 = 0
 
-    public init(label: String) {
+    package init(label: String) {
         self.label = label
     }
 
-    public mutating func record(_ sample: Sample) {
+    package mutating func record(_ sample: Sample) {
         attempts += 1
         bytesOut += UInt64(sample.bytesOut)
         bytesIn += UInt64(sample.bytesIn)
@@ -51,7 +51,7 @@ public struct StepStatistics: Sendable, Equatable, Codable {
         }
     }
 
-    public mutating func merge(_ other: StepStatistics) {
+    package mutating func merge(_ other: StepStatistics) {
         attempts += other.attempts
         successes += other.successes
         failures.merge(other.failures)
@@ -69,7 +69,7 @@ public struct StepStatistics: Sendable, Equatable, Codable {
         }
     }
 
-    public var failureRate: Double { attempts == 0 ? 0 : Double(failures.total) / Double(attempts) }
+    package var failureRate: Double { attempts == 0 ? 0 : Double(failures.total) / Double(attempts) }
 
     private enum CodingKeys: String, CodingKey {
         case label, attempts, successes, failures, bytesOut, bytesIn, latency, uncorrectedLatency, failedLatency
@@ -77,7 +77,7 @@ public struct StepStatistics: Sendable, Equatable, Codable {
     }
 
     /// Counters added within schema v1 (retries) read as 0 from results written before them.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         label = try container.decode(String.self, forKey: .label)
         attempts = try container.decode(UInt64.self, forKey: .attempts)

@@ -4,30 +4,30 @@
 /// (shards) merge exactly by adding counts. A long run is kept within ``capacity`` buckets:
 /// past it, neighbouring buckets merge pairwise (exactly: counts add), so a day-long soak has
 /// a timeline of a few megabytes at 16-second resolution rather than an ever-growing one.
-public struct Timeline: Sendable, Equatable, Codable {
-    public var seconds: [Second] = []
+package struct Timeline: Sendable, Equatable, Codable {
+    package var seconds: [Second] = []
 
     /// At most this many buckets; two hours at one second each.
-    public static let capacity = 7200
+    package static let capacity = 7200
 
-    public init(seconds: [Second] = []) {
+    package init(seconds: [Second] = []) {
         self.seconds = seconds
     }
 
-    public struct Second: Sendable, Equatable, Codable {
+    package struct Second: Sendable, Equatable, Codable {
         /// Seconds since the run started: this bucket covers `[at, at + span)`.
-        public var at: Int
+        package var at: Int
         /// How many seconds the bucket covers; absent (1) until the timeline was coarsened.
-        public var width: Int?
-        public var requests: UInt64
+        package var width: Int?
+        package var requests: UInt64
         /// Failed requests by class; classes with none are left out.
-        public var failures: [FailureClass: UInt64]
+        package var failures: [FailureClass: UInt64]
         /// `[bucket, count]` pairs of successful requests' latency, non-zero buckets only.
-        public var latencyBuckets: [[UInt64]]
+        package var latencyBuckets: [[UInt64]]
         /// Sessions open at the end of the second.
-        public var openSessions: Int
+        package var openSessions: Int
 
-        public init(
+        package init(
             at: Int, requests: UInt64, failures: [FailureClass: UInt64], latencyBuckets: [[UInt64]], openSessions: Int
         ) {
             self.at = at
@@ -37,13 +37,13 @@ public struct Timeline: Sendable, Equatable, Codable {
             self.openSessions = openSessions
         }
 
-        public var failureCount: UInt64 { failures.values.reduce(0, +) }
+        package var failureCount: UInt64 { failures.values.reduce(0, +) }
 
         /// Seconds the bucket covers.
-        public var span: Int { max(1, width ?? 1) }
+        package var span: Int { max(1, width ?? 1) }
 
         /// Requests per second over the bucket.
-        public var requestRate: Double { Double(requests) / Double(span) }
+        package var requestRate: Double { Double(requests) / Double(span) }
 
         /// Adds a later bucket's counts to this one; open sessions are the later bucket's.
         mutating func absorb(_ later: Second) {
@@ -59,20 +59,20 @@ public struct Timeline: Sendable, Equatable, Codable {
 
         /// The latency at `percentile` (0...100) of the second's successes, in microseconds: the
         /// upper edge of the bucket it falls in; nil without successes.
-        public func latencyMicroseconds(atPercentile percentile: Double) -> Double? {
+        package func latencyMicroseconds(atPercentile percentile: Double) -> Double? {
             QuarterOctave.percentile(
                 percentile, of: latencyBuckets.compactMap { $0.count == 2 ? (Int($0[0]), $0[1]) : nil })
         }
     }
 
     /// `2^((i + 1) / 4)` microseconds: see ``QuarterOctave``.
-    public static func upperEdge(ofBucket index: Int) -> Double {
+    package static func upperEdge(ofBucket index: Int) -> Double {
         QuarterOctave.upperEdge(ofBucket: index)
     }
 
     /// Appends the second that starts at `second.at`, into the last bucket while it still spans
     /// it; past ``capacity`` buckets, neighbours merge and every bucket covers twice as long.
-    public mutating func append(_ second: Second) {
+    package mutating func append(_ second: Second) {
         if let last = seconds.last, second.at < last.at + last.span {
             seconds[seconds.count - 1].absorb(second)
             return
@@ -104,7 +104,7 @@ public struct Timeline: Sendable, Equatable, Codable {
     }
 
     /// Adds another result's seconds to these, second by second.
-    public mutating func merge(_ other: Timeline) {
+    package mutating func merge(_ other: Timeline) {
         for second in other.seconds {
             guard let index = seconds.firstIndex(where: { $0.at == second.at }) else {
                 seconds.append(second)

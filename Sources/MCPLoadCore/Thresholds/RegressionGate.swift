@@ -4,17 +4,17 @@
 /// The sign says which way is worse for the metric: `+` caps an increase (latency, failures),
 /// `-` caps a decrease (rate, successes). The amount is relative (`%` of the baseline) or
 /// absolute in the metric's unit (a duration, percentage points `pp`, `/s`, a count).
-public struct RegressionGate: Sendable, Hashable {
-    public var expression: String
-    public var metric: ThresholdMetric
-    public var direction: Direction
-    public var allowance: Allowance
+package struct RegressionGate: Sendable, Hashable {
+    package var expression: String
+    package var metric: ThresholdMetric
+    package var direction: Direction
+    package var allowance: Allowance
 
-    public enum Direction: Sendable, Hashable {
+    package enum Direction: Sendable, Hashable {
         case increase, decrease
     }
 
-    public enum Allowance: Sendable, Hashable {
+    package enum Allowance: Sendable, Hashable {
         /// A fraction of the baseline's value (0.1 for 10%).
         case relative(Double)
         /// An amount in the metric's unit (microseconds, fraction, per second, count).
@@ -22,7 +22,7 @@ public struct RegressionGate: Sendable, Hashable {
     }
 
     /// The worst value the new run may have, given the baseline's.
-    public func limit(forBaseline base: Double) -> Double {
+    package func limit(forBaseline base: Double) -> Double {
         let amount: Double =
             switch allowance {
             case .relative(let fraction): base * fraction
@@ -31,14 +31,14 @@ public struct RegressionGate: Sendable, Hashable {
         return direction == .increase ? base + amount : base - amount
     }
 
-    public func holds(base: Double, new: Double) -> Bool {
+    package func holds(base: Double, new: Double) -> Bool {
         direction == .increase ? new <= limit(forBaseline: base) : new >= limit(forBaseline: base)
     }
 }
 
 extension ThresholdParser {
     /// Parses `METRIC[(STEP)] +N%` and its kin into a ``RegressionGate``.
-    public func parseGate(_ text: String) throws(SyntaxError) -> RegressionGate {
+    package func parseGate(_ text: String) throws(SyntaxError) -> RegressionGate {
         let expression = text.trimmingWhitespace()
         guard let split = expression.lastIndex(of: " "),
             let sign = expression[expression.index(after: split)...].first, sign == "+" || sign == "-"
@@ -84,18 +84,18 @@ extension ThresholdParser {
 }
 
 /// One gate's verdict: both values and the change between them.
-public struct GateOutcome: Sendable, Hashable, Codable {
-    public var gate: String
-    public var baseText: String
-    public var newText: String
+package struct GateOutcome: Sendable, Hashable, Codable {
+    package var gate: String
+    package var baseText: String
+    package var newText: String
     /// `+12.3%`, or `+0.40pp` for failure rates; `n/a` when a side had nothing to measure.
-    public var changeText: String
-    public var passed: Bool
+    package var changeText: String
+    package var passed: Bool
 }
 
 extension RegressionGate {
     /// Measures the gate's metric in both results. A side with nothing to measure fails the gate.
-    public func evaluate(base: RunResult, new: RunResult) -> GateOutcome {
+    package func evaluate(base: RunResult, new: RunResult) -> GateOutcome {
         let unit = metric.unit
         guard let before = ThresholdEvaluator.measure(metric, in: base),
             let after = ThresholdEvaluator.measure(metric, in: new)
@@ -109,7 +109,7 @@ extension RegressionGate {
     }
 
     /// The change from `before` to `after` as a person reads it.
-    public static func change(from before: Double, to after: Double, unit: ThresholdMetric.Unit) -> String {
+    package static func change(from before: Double, to after: Double, unit: ThresholdMetric.Unit) -> String {
         if unit == .fraction {
             let points = (after - before) * 100
             return "\(points >= 0 ? "+" : "")\(DurationText.rounded(points, places: 2))pp"

@@ -2,20 +2,20 @@
 /// `failure_rate < 1%`, `p99(call echo) < 250ms`, `rate >= 200/s`, `errors.timeout == 0`.
 ///
 /// Evaluated once the run is over (``ThresholdEvaluator``); one that fails makes the run exit 1.
-public struct Threshold: Sendable, Hashable {
+package struct Threshold: Sendable, Hashable {
     /// The text as written, for messages and reports.
-    public var expression: String
-    public var metric: ThresholdMetric
-    public var comparison: Comparison
+    package var expression: String
+    package var metric: ThresholdMetric
+    package var comparison: Comparison
     /// The limit in the metric's unit: microseconds for latencies, a fraction for rates of
     /// failure, per second for request rates, a count otherwise.
-    public var limit: Double
+    package var limit: Double
     /// Checked every second while the run goes too; breaking it drains the run at once.
-    public var abortOnFail = false
+    package var abortOnFail = false
     /// How far into the run the live check begins (early seconds are noisy).
-    public var abortAfter: Duration = .seconds(1)
+    package var abortAfter: Duration = .seconds(1)
 
-    public enum Comparison: String, Sendable, Hashable, CaseIterable {
+    package enum Comparison: String, Sendable, Hashable, CaseIterable {
         case lessThan = "<"
         case atMost = "<="
         case greaterThan = ">"
@@ -23,7 +23,7 @@ public struct Threshold: Sendable, Hashable {
         case equal = "=="
         case notEqual = "!="
 
-        public func holds(_ measured: Double, _ limit: Double) -> Bool {
+        package func holds(_ measured: Double, _ limit: Double) -> Bool {
             switch self {
             case .lessThan: measured < limit
             case .atMost: measured <= limit
@@ -35,7 +35,7 @@ public struct Threshold: Sendable, Hashable {
         }
     }
 
-    public init(expression: String, metric: ThresholdMetric, comparison: Comparison, limit: Double) {
+    package init(expression: String, metric: ThresholdMetric, comparison: Comparison, limit: Double) {
         self.expression = expression
         self.metric = metric
         self.comparison = comparison
@@ -44,7 +44,7 @@ public struct Threshold: Sendable, Hashable {
 }
 
 /// What a threshold measures. `step` is a step label (`call echo`), or nil for every step.
-public enum ThresholdMetric: Sendable, Hashable {
+package enum ThresholdMetric: Sendable, Hashable {
     /// Failed attempts over attempts (a fraction).
     case failureRate(step: String?)
     /// A latency statistic of successful attempts, in microseconds; `sessionSetup` for the handshake.
@@ -71,7 +71,7 @@ public enum ThresholdMetric: Sendable, Hashable {
     case audit(AuditCounter)
 
     /// The figures of ``ToolSurfaceAudit`` a threshold can read.
-    public enum AuditCounter: String, Sendable, Hashable, CaseIterable {
+    package enum AuditCounter: String, Sendable, Hashable, CaseIterable {
         case findings, poisoning, schema, annotations
         case rugPull = "rug_pull"
         case tools
@@ -79,18 +79,18 @@ public enum ThresholdMetric: Sendable, Hashable {
     }
 
     /// The counts of ``LeakStatistics`` a threshold can read.
-    public enum LeakCounter: String, Sendable, Hashable, CaseIterable {
+    package enum LeakCounter: String, Sendable, Hashable, CaseIterable {
         case exposed, retransmitted
         case crossSession = "cross_session"
         case unique
     }
 
     /// The unit a limit must be written in.
-    public enum Unit: Sendable, Hashable {
+    package enum Unit: Sendable, Hashable {
         case duration, fraction, perSecond, count
     }
 
-    public var unit: Unit {
+    package var unit: Unit {
         switch self {
         case .latency: .duration
         case .failureRate: .fraction
@@ -101,7 +101,7 @@ public enum ThresholdMetric: Sendable, Hashable {
 
     /// Whether the metric can be read while the run goes: live totals cover the whole run, not
     /// one step, and keep no mean.
-    public var isLive: Bool {
+    package var isLive: Bool {
         switch self {
         case .failureRate(nil), .requestRate(nil), .failures(_, nil, nil), .attempts(nil), .successes(nil),
             .neverSent(nil), .sentAndFailed(nil):
@@ -112,7 +112,7 @@ public enum ThresholdMetric: Sendable, Hashable {
     }
 
     /// The step label the metric is about, if it names one.
-    public var step: String? {
+    package var step: String? {
         switch self {
         case .failureRate(let step), .requestRate(let step), .failures(_, _, let step), .attempts(let step),
             .successes(let step), .neverSent(let step), .sentAndFailed(let step):
@@ -124,7 +124,7 @@ public enum ThresholdMetric: Sendable, Hashable {
 }
 
 /// Which latencies a latency threshold reads.
-public enum LatencyScope: Sendable, Hashable {
+package enum LatencyScope: Sendable, Hashable {
     /// Every step's successful attempts together.
     case allSteps
     case step(String)
@@ -133,7 +133,7 @@ public enum LatencyScope: Sendable, Hashable {
 }
 
 /// A statistic of a latency histogram.
-public enum LatencyStatistic: Sendable, Hashable {
+package enum LatencyStatistic: Sendable, Hashable {
     case percentile(Double)
     case mean
     case max

@@ -1,6 +1,6 @@
 /// Checks thresholds against a finished run's result.
-public enum ThresholdEvaluator {
-    public static func evaluate(_ thresholds: [Threshold], on result: RunResult) -> [ThresholdOutcome] {
+package enum ThresholdEvaluator {
+    package static func evaluate(_ thresholds: [Threshold], on result: RunResult) -> [ThresholdOutcome] {
         thresholds.map { threshold in
             guard let measured = measure(threshold.metric, in: result) else {
                 return ThresholdOutcome(
@@ -98,7 +98,7 @@ public enum ThresholdEvaluator {
     }
 
     /// A value in a metric's unit as a person reads it: `312ms`, `0.40%`, `210.5/s`, `3`.
-    public static func format(_ value: Double, unit: ThresholdMetric.Unit) -> String {
+    package static func format(_ value: Double, unit: ThresholdMetric.Unit) -> String {
         switch unit {
         case .duration: DurationText.formatMicroseconds(value)
         case .fraction: "\(DurationText.rounded(value * 100, places: value > 0 && value < 0.001 ? 3 : 2))%"
@@ -109,17 +109,17 @@ public enum ThresholdEvaluator {
 }
 
 /// One threshold's verdict, as result.json keeps it.
-public struct ThresholdOutcome: Sendable, Hashable, Codable {
+package struct ThresholdOutcome: Sendable, Hashable, Codable {
     /// The expression as written.
-    public var threshold: String
+    package var threshold: String
     /// The measured value in the threshold's unit (microseconds, fraction, per second, count);
     /// absent when there was nothing to measure, which fails the threshold.
-    public var measured: Double?
+    package var measured: Double?
     /// The measured value as a person reads it: `312ms`, `0.40%`, `210.5/s`, `3`.
-    public var measuredText: String
-    public var passed: Bool
+    package var measuredText: String
+    package var passed: Bool
 
-    public init(threshold: String, measured: Double?, measuredText: String, passed: Bool) {
+    package init(threshold: String, measured: Double?, measuredText: String, passed: Bool) {
         self.threshold = threshold
         self.measured = measured
         self.measuredText = measuredText

@@ -7,23 +7,23 @@
 /// Operators: `<` `<=` `>` `>=` `==` `!=`. Values carry the metric's unit: a duration (`250ms`,
 /// `1.5s`, `800us`) for latencies, a percentage (`1%`) for failure rates, `/s` (optional) for
 /// rates, a whole number for counts.
-public struct ThresholdParser: Sendable {
+package struct ThresholdParser: Sendable {
     /// The request steps' labels a threshold may name.
-    public let stepLabels: [String]
+    package let stepLabels: [String]
     /// The leak detectors `leaks.DETECTOR.COUNTER` may name: the built-in ones and the scenario's own.
-    public let leakDetectors: [LeakDetector]
+    package let leakDetectors: [LeakDetector]
 
-    public init(stepLabels: [String], leakDetectors: [LeakDetector] = LeakDetector.allCases) {
+    package init(stepLabels: [String], leakDetectors: [LeakDetector] = LeakDetector.allCases) {
         self.stepLabels = stepLabels
         self.leakDetectors = leakDetectors
     }
 
     /// What is wrong with an expression, phrased for the user.
-    public struct SyntaxError: Error, Sendable, Hashable {
-        public var message: String
+    package struct SyntaxError: Error, Sendable, Hashable {
+        package var message: String
     }
 
-    public func parse(_ text: String) throws(SyntaxError) -> Threshold {
+    package func parse(_ text: String) throws(SyntaxError) -> Threshold {
         let expression = text.trimmingWhitespace()
         guard let (comparison, range) = Self.findOperator(in: expression) else {
             throw SyntaxError(message: "no comparison; write METRIC OP VALUE, e.g. p99(call echo) < 250ms")

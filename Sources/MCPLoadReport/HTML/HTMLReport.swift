@@ -2,8 +2,8 @@ import MCPLoadCore
 
 /// `report.html`: one self-contained page (no script, no network; charts are inline SVG) that
 /// says in its first lines whether the run passed, then shows why.
-public enum HTMLReport {
-    public static func render(_ results: [RunResult]) -> String {
+package enum HTMLReport {
+    package static func render(_ results: [RunResult]) -> String {
         let name = results.first?.scenario.name ?? "scenario"
         var body = [header(results, name: name)]
         if results.count > 1 { body.append(comparison(results)) }

@@ -8,7 +8,7 @@ import NIOCore
 /// in the order messages were submitted (a slow or stalled server makes the queue grow, and
 /// clients that give up while queued never reached it); one reader hands every server line to
 /// the client(s) the router names, waiting while a client's inbox is full.
-public actor FanInProxy {
+package actor FanInProxy {
     private var router: FanInRouter
     private let upstream: any MessageTransport
     private var inboxes: [FanInRouter.Client: InboundQueue] = [:]
@@ -35,7 +35,7 @@ public actor FanInProxy {
 
     /// Runs a proxy in front of `upstream` while `body` runs; returns what the body returned and
     /// what the proxy saw. The proxy's reader and writer are child tasks, ended on the way out.
-    public static func withProxy<Value: Sendable>(
+    package static func withProxy<Value: Sendable>(
         inFrontOf upstream: any MessageTransport, settings: FanInSettings,
         _ body: @Sendable (FanInProxy) async -> Value
     ) async -> (Value, FanInStatistics) {
@@ -52,7 +52,7 @@ public actor FanInProxy {
     }
 
     /// Attaches a client session for the duration of `body`; its transport goes through the proxy.
-    public nonisolated func withClient<Value: Sendable>(
+    package nonisolated func withClient<Value: Sendable>(
         _ body: @Sendable (any MessageTransport) async -> Value
     ) async -> Value {
         let (client, inbound) = await attach()

@@ -2,34 +2,34 @@ import MCPLoadCore
 import NIOHTTP1
 
 /// What every HTTP session of a run shares: where, how big, which extra headers.
-public struct HTTPSessionOptions: Sendable {
+package struct HTTPSessionOptions: Sendable {
     /// Streamable HTTP: the MCP endpoint. Legacy SSE: the stream's URL.
-    public var endpoint: String
-    public var maxMessageBytes: Int
+    package var endpoint: String
+    package var maxMessageBytes: Int
     /// Sent on every request (credentials included); never logged or reported.
-    public var headers: [HeaderField]
+    package var headers: [HeaderField]
     /// Bounds opening a session's stream and waiting for its `endpoint` event (legacy SSE).
-    public var setupTimeout: Duration
+    package var setupTimeout: Duration
     /// Streamable HTTP: open the optional `GET` listening stream once the session is established.
-    public var listen = false
+    package var listen = false
     /// Bounds opening a connection (TCP, and TLS for https).
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// An answer silent this long (no bytes, an SSE stream included) fails as a timeout.
-    public var streamIdleTimeout: Duration?
+    package var streamIdleTimeout: Duration?
     /// Hides the run's secrets in what an answer's body puts into a failure message.
-    public var redactor = Redactor.none
+    package var redactor = Redactor.none
 
-    public struct HeaderField: Sendable, Hashable {
-        public var name: String
-        public var value: String
+    package struct HeaderField: Sendable, Hashable {
+        package var name: String
+        package var value: String
 
-        public init(name: String, value: String) {
+        package init(name: String, value: String) {
             self.name = name
             self.value = value
         }
     }
 
-    public init(endpoint: String, maxMessageBytes: Int, headers: [HeaderField] = [], setupTimeout: Duration) {
+    package init(endpoint: String, maxMessageBytes: Int, headers: [HeaderField] = [], setupTimeout: Duration) {
         self.endpoint = endpoint
         self.maxMessageBytes = maxMessageBytes
         self.headers = headers

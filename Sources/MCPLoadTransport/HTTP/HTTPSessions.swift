@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import MCPLoadCore
 
 /// The two ways MCP runs over HTTP.
-public enum HTTPKind: Sendable, Equatable {
+package enum HTTPKind: Sendable, Equatable {
     /// Streamable HTTP: `endpoint` takes POSTs.
     case streamable
     /// Legacy HTTP+SSE: `endpoint` is the GET stream, which names where to POST.
@@ -11,14 +11,14 @@ public enum HTTPKind: Sendable, Equatable {
 
 /// What a run's HTTP sessions share: the kind of transport, the options and one HTTP client.
 /// The engine opens sessions through it without knowing which HTTP library carries them.
-public struct HTTPSessions: Sendable {
-    public let kind: HTTPKind
-    public let options: HTTPSessionOptions
+package struct HTTPSessions: Sendable {
+    package let kind: HTTPKind
+    package let options: HTTPSessionOptions
     let client: HTTPClient
 
     /// Runs `body` with sessions for up to `virtualClients` at once: one connection each may be
     /// open, two when a session also holds a stream (legacy SSE, a listening stream).
-    public static func with<Value>(
+    package static func with<Value>(
         _ kind: HTTPKind, options: HTTPSessionOptions, virtualClients: Int,
         _ body: (HTTPSessions) async throws -> Value
     ) async throws -> Value {
@@ -32,7 +32,7 @@ public struct HTTPSessions: Sendable {
     }
 
     /// Runs `body` on a new session; throws a `not_sent` failure when none can be opened.
-    public func withSession<Value: Sendable>(
+    package func withSession<Value: Sendable>(
         _ body: @escaping @Sendable (any MessageTransport) async -> Value
     ) async throws(Failure) -> Value {
         switch kind {
@@ -42,7 +42,8 @@ public struct HTTPSessions: Sendable {
     }
 
     /// Waits until `server` (started by mcpload) answers HTTP at the endpoint, or exits.
-    public func waitUntilListening(_ server: StdioConnection, within timeout: Duration) async -> Result<Void, Failure> {
+    package func waitUntilListening(_ server: StdioConnection, within timeout: Duration) async -> Result<Void, Failure>
+    {
         await HTTPReadiness.wait(for: options, client: client, server: server, within: timeout)
     }
 }

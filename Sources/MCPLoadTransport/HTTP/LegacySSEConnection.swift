@@ -7,17 +7,17 @@ import NIOHTTP1
 /// One session over the legacy HTTP+SSE transport (MCP 2024-11-05) as a ``MessageTransport``:
 /// messages are POSTed to the endpoint the server named; everything the server says arrives on
 /// the session's long-lived GET stream.
-public final class LegacySSEConnection: MessageTransport {
-    public let inbound: InboundQueue
+package final class LegacySSEConnection: MessageTransport {
+    package let inbound: InboundQueue
     private let connections: SessionConnections
     private let maxMessageBytes: Int
     private let redactor: Redactor
     /// Every POST's headers but the length.
     private let postHeaders: HTTPHeaders
     /// Where messages are POSTed, from the stream's `endpoint` event.
-    public let messageEndpoint: String
+    package let messageEndpoint: String
 
-    public var abortsStalledWrites: Bool { false }
+    package var abortsStalledWrites: Bool { false }
 
     init(options: HTTPSessionOptions, messageEndpoint: String, inbound: InboundQueue) throws(Failure) {
         let origin = try HTTPOrigin(endpoint: messageEndpoint)
@@ -30,9 +30,9 @@ public final class LegacySSEConnection: MessageTransport {
         self.inbound = inbound
     }
 
-    public func abort() async {}
+    package func abort() async {}
 
-    public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
+    package func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
         var head = HTTPRequestHead(
             version: .http1_1, method: .POST, uri: connections.origin.target, headers: postHeaders)
         head.headers.add(name: "Content-Length", value: String(message.count))
@@ -51,8 +51,8 @@ public final class LegacySSEConnection: MessageTransport {
 }
 
 /// Scoped legacy HTTP+SSE sessions: the GET stream is read beside the session and closed with it.
-public enum LegacySSETransport {
-    public static func withSession<Value: Sendable>(
+package enum LegacySSETransport {
+    package static func withSession<Value: Sendable>(
         client: HTTPClient, options: HTTPSessionOptions,
         _ body: (LegacySSEConnection) async -> Value
     ) async throws(Failure) -> Value {

@@ -5,18 +5,18 @@
 /// `data`, `id` (kept as the last event id even for events without data), `retry`, and a
 /// leading BOM. An event larger than `maxEventBytes` is reported as oversize and skipped, so a
 /// server streaming without end cannot exhaust memory.
-public struct SSEParser: Sendable {
-    public struct Event: Sendable, Equatable {
+package struct SSEParser: Sendable {
+    package struct Event: Sendable, Equatable {
         /// `message` unless the server named it with `event:`.
-        public var type: String
+        package var type: String
         /// The data as it came (UTF-8): an MCP message goes on as these bytes, never via a String.
-        public var bytes: [UInt8]
+        package var bytes: [UInt8]
         /// The last event id in force when this event was dispatched.
-        public var lastEventID: String?
+        package var lastEventID: String?
 
-        public var data: String { String(decoding: bytes, as: UTF8.self) }
+        package var data: String { String(decoding: bytes, as: UTF8.self) }
 
-        public init(type: String = "message", data: String, lastEventID: String? = nil) {
+        package init(type: String = "message", data: String, lastEventID: String? = nil) {
             self.init(type: type, bytes: Array(data.utf8), lastEventID: lastEventID)
         }
 
@@ -27,19 +27,19 @@ public struct SSEParser: Sendable {
         }
     }
 
-    public enum Output: Sendable, Equatable {
+    package enum Output: Sendable, Equatable {
         case event(Event)
         /// An event whose fields exceeded the size limit; it was dropped.
         case oversize(byteCount: Int)
     }
 
-    public let maxEventBytes: Int
+    package let maxEventBytes: Int
     /// The id to send as `Last-Event-ID` when resuming.
-    public private(set) var lastEventID: String?
+    package private(set) var lastEventID: String?
     /// The server's requested reconnection delay, from `retry:`.
-    public private(set) var retry: Duration?
+    package private(set) var retry: Duration?
     /// Comment lines seen (servers send them as keep-alives).
-    public private(set) var comments = 0
+    package private(set) var comments = 0
 
     private var line: [UInt8] = []
     private var previousWasCR = false
@@ -51,12 +51,12 @@ public struct SSEParser: Sendable {
     private var eventBytes = 0
     private var oversize = false
 
-    public init(maxEventBytes: Int = 16 << 20) {
+    package init(maxEventBytes: Int = 16 << 20) {
         self.maxEventBytes = maxEventBytes
     }
 
     /// Feeds bytes; `emit` is called for every event they complete.
-    public mutating func append(_ bytes: some Sequence<UInt8>, emit: (Output) -> Void) {
+    package mutating func append(_ bytes: some Sequence<UInt8>, emit: (Output) -> Void) {
         for byte in bytes {
             switch byte {
             case 0x0A:
@@ -82,7 +82,7 @@ public struct SSEParser: Sendable {
     }
 
     /// The stream ended. Per the format, an event not terminated by a blank line is discarded.
-    public mutating func finish() {
+    package mutating func finish() {
         line.removeAll()
         resetEvent()
     }

@@ -10,8 +10,8 @@ import NIOHTTP1
 /// carry the server's notifications and requests first; both are fed to ``inbound`` in order,
 /// followed by ``InboundEvent/responseStreamEnded(_:)``. The session id from the initialize
 /// response and the negotiated protocol version ride on every later request.
-public final class StreamableHTTPConnection: MessageTransport {
-    public let inbound = InboundQueue()
+package final class StreamableHTTPConnection: MessageTransport {
+    package let inbound = InboundQueue()
     /// AsyncHTTPClient carries the long-lived GET streams (listening, resuming).
     private let client: HTTPClient
     /// Our own connections carry the POSTs and the DELETE: the hot path.
@@ -33,7 +33,7 @@ public final class StreamableHTTPConnection: MessageTransport {
         var protocolVersion: String?
     }
 
-    public var abortsStalledWrites: Bool { false }
+    package var abortsStalledWrites: Bool { false }
 
     init(client: HTTPClient, options: HTTPSessionOptions) throws(Failure) {
         let origin = try HTTPOrigin(endpoint: options.endpoint)
@@ -45,9 +45,9 @@ public final class StreamableHTTPConnection: MessageTransport {
     }
 
     /// The session the server assigned, if any.
-    public var sessionID: String? { state.withLock { $0.sessionID } }
+    package var sessionID: String? { state.withLock { $0.sessionID } }
 
-    public func sessionEstablished(protocolVersion: String?) async {
+    package func sessionEstablished(protocolVersion: String?) async {
         state.withLock { $0.protocolVersion = protocolVersion }
         // 2026-07-28 has no sessions, and so no stream of the session's own.
         guard options.listen, let protocolVersion, protocolVersion != MCPProtocol.statelessVersion else { return }
@@ -82,12 +82,12 @@ public final class StreamableHTTPConnection: MessageTransport {
         _ = try? await deliverEvents(response.body, continuing: SSEAnswerStream(maxEventBytes: maxMessageBytes))
     }
 
-    public func abort() async {
+    package func abort() async {
         inbound.yield(.closed("aborted"))
         inbound.finish()
     }
 
-    public func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
+    package func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
         let session = state.withLock { $0 }
         var head = requestHead(.POST, headers: postHeaders, session: session)
         head.headers.add(name: "Content-Length", value: String(message.count))

@@ -2,9 +2,9 @@ import AsyncHTTPClient
 import MCPLoadCore
 
 /// Scoped Streamable HTTP sessions: the session is deleted on every path out of the closure.
-public enum StreamableHTTPTransport {
+package enum StreamableHTTPTransport {
     /// Throws `not_sent` for an endpoint no connection can be made to (not an http(s) URL).
-    public static func withSession<Value: Sendable>(
+    package static func withSession<Value: Sendable>(
         client: HTTPClient, options: HTTPSessionOptions,
         _ body: @Sendable (StreamableHTTPConnection) async -> Value
     ) async throws(Failure) -> Value {
@@ -27,7 +27,7 @@ public enum StreamableHTTPTransport {
 
     /// An HTTP client for a run: one connection per virtual client may be open at once, so
     /// AsyncHTTPClient's default of 8 per host does not cap the load.
-    public static func withClient<Value>(
+    package static func withClient<Value>(
         connectionsPerHost: Int, connectTimeout: Duration, idleTimeout: Duration? = nil,
         _ body: (HTTPClient) async throws -> Value
     ) async throws -> Value {

@@ -14,7 +14,7 @@ import Darwin
 ///
 /// One per run, not one per program: runs side by side (tests, a matrix) see only their own.
 /// Touched twice per process (spawn and reap), never per request.
-public final class ChildProcesses: Sendable {
+package final class ChildProcesses: Sendable {
     /// How many started processes are remembered for ``survivors()``: enough for any test and
     /// for the last seconds of a churning run, and bounded on a run of millions of sessions.
     static let rememberedLaunches = 4_096
@@ -27,7 +27,7 @@ public final class ChildProcesses: Sendable {
 
     private let books = Mutex(Books())
 
-    public init() {}
+    package init() {}
 
     func register(_ pid: Int32) {
         books.withLock { books in
@@ -48,19 +48,19 @@ public final class ChildProcesses: Sendable {
     }
 
     /// The processes running now.
-    public var running: Set<Int32> {
+    package var running: Set<Int32> {
         books.withLock { $0.running }
     }
 
     /// Processes this run started (the last 4,096) that are still alive: none, once the run
     /// is over. A zombie has exited and counts as gone.
-    public func survivors() -> [Int32] {
+    package func survivors() -> [Int32] {
         books.withLock { $0.launched }.filter(ProcessTree.isRunning)
     }
 
     /// Sends SIGKILL to every running process and its process group (each server leads its
     /// own group, so wrappers like `npx` or `sh -c` take their children with them).
-    public func killAll() {
+    package func killAll() {
         for pid in running {
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)

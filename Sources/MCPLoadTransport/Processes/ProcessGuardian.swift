@@ -19,7 +19,7 @@ import Darwin
 /// needs no hook between fork and exec and reaches whole groups. The guardian leads its own
 /// process group and ignores the terminal's signals, so a Ctrl-C or a group kill meant for
 /// mcpload does not take it first.
-public enum ProcessGuardian {
+package enum ProcessGuardian {
     private struct State {
         var command: [String]?
         /// The pipe to the guardian, once it runs; nil before, or if it could not be started.
@@ -31,7 +31,7 @@ public enum ProcessGuardian {
 
     /// Names the guardian's command line (mcpload's own executable and its hidden `guardian`
     /// subcommand); it starts with the first server.
-    public static func install(command: [String]) {
+    package static func install(command: [String]) {
         state.withLock { $0.command = command }
     }
 
@@ -90,7 +90,7 @@ public enum ProcessGuardian {
     /// The guardian's side: reads `+PID` / `-PID` lines from `input` until end of file, then
     /// kills every group still listed. Returns how many it killed.
     @discardableResult
-    public static func watch(reading input: CInt) -> Int {
+    package static func watch(reading input: CInt) -> Int {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { signal(signalNumber, SIG_IGN) }
         var listed = GuardedGroups()
         var buffer = [UInt8](repeating: 0, count: 4096)
