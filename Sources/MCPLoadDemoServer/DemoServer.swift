@@ -38,21 +38,11 @@ package enum DemoServer {
                     guard let message = decode(frame, output: output) else { continue }
                     switch message {
                     case .request(let id, let method, let params):
-                        var answerID = id
-                        switch await state.admit() {
-                        case .crash:
-                            log.write("mcpload demo: crashing as asked (--crash-after)")
-                            exit(1)
-                        case .garbage:
-                            output.write("{\"jsonrpc\": \"2.0\", garbage as asked (--garbage-every)")
-                            continue
-                        case .misroute:
-                            answerID = .string("misrouted-\(id)")
-                        case .answer:
-                            break
-                        }
-                        if options.stderrNoise { log.write("mcpload demo: handling \(method) \(id)") }
-                        let job = Job(answerID: answerID, method: method, params: params)
+                        guard
+                            let job = await admit(
+                                id: id, method: method, params: params, state, output, log,
+                                stderrNoise: options.stderrNoise)
+                        else { continue }
                         if options.serial {
                             serialJobs.yield(job)
                         } else {
@@ -68,6 +58,29 @@ package enum DemoServer {
             serialJobs.finish()
         }
         return 0
+    }
+
+    /// A request as the fault knobs treat it: answered (under its id, or a misrouted one),
+    /// answered with garbage (nil), or the end of the server (`--crash-after`).
+    private static func admit(
+        id: JSONRPCID, method: String, params: JSONValue?, _ state: DemoState, _ output: LineWriter,
+        _ log: LineWriter, stderrNoise: Bool
+    ) async -> Job? {
+        var answerID = id
+        switch await state.admit() {
+        case .crash:
+            log.write("mcpload demo: crashing as asked (--crash-after)")
+            exit(1)
+        case .garbage:
+            output.write("{\"jsonrpc\": \"2.0\", garbage as asked (--garbage-every)")
+            return nil
+        case .misroute:
+            answerID = .string("misrouted-\(id)")
+        case .answer:
+            break
+        }
+        if stderrNoise { log.write("mcpload demo: handling \(method) \(id)") }
+        return Job(answerID: answerID, method: method, params: params)
     }
 
     /// Returns once stdin is closed: the parent that started the server is done with it.

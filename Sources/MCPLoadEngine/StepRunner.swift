@@ -39,45 +39,9 @@ enum StepRunner {
         _ step: Step, at index: Int, on client: JSONRPCClient, context: TemplateContext, timeout: Duration,
         history: HistoryCarry.Payload? = nil
     ) async -> Performed {
-        let reply: JSONRPCReply
-        var isToolCall = false
-        var sent: JSONValue?
-        var own: JSONValue?
-        var sentMethod: String?
-        var carried = 0
-        if case .raw(let text, _) = step.action {
-            let rendered = text.render(in: context)
-            sent = .string(rendered)
-            reply = await client.sendRaw(rendered, awaiting: awaitedID(of: rendered), timeout: timeout)
-        } else if let (method, params) = request(for: step.action, in: context) {
-            isToolCall = method == "tools/call"
-            var carrying = params
-            if let history {
-                carrying = history.carry.attach(history.transcript, to: params, method: method)
-                carried = history.bytes
-            }
-            sent = carrying
-            own = params
-            sentMethod = method
-            reply = await client.request(method, params: carrying, timeout: timeout)
-        } else {
-            // The virtual client never routes these here; answer rather than trap if it ever does.
-            reply = JSONRPCReply(
-                answer: .failed(Failure(.notSent, "step '\(step.label)' sends no request")), latency: .zero,
-                bytesOut: 0, bytesIn: 0)
-        }
-        var outcome = OutcomeClassifier.classify(
-            reply.answer, expecting: step.expectation, isToolCall: isToolCall, context: context)
-        var captured: [String: JSONValue] = [:]
-        if case .success = outcome, case .result(let result) = reply.answer {
-            for capture in step.captures {
-                guard let value = capture.path.resolve(in: result) else {
-                    outcome = .failure(Failure(.checkFailed, "capture \(capture.variable): nothing at \(capture.path)"))
-                    break
-                }
-                captured[capture.variable] = value
-            }
-        }
+        let exchange = await send(step, on: client, context: context, timeout: timeout, history: history)
+        let reply = exchange.reply
+        let (outcome, captured) = judge(reply.answer, of: step, isToolCall: exchange.method == "tools/call", context)
         let sample = Sample(
             stepIndex: index, outcome: outcome, latency: reply.latency, bytesOut: reply.bytesOut,
             bytesIn: reply.bytesIn)
@@ -87,11 +51,68 @@ enum StepRunner {
             case .error(_, let message, let data): ["message": .string(message), "data": data ?? .null]
             case .failed: nil
             }
-        var performed = Performed(sample: sample, captured: captured, request: sent, answer: answer)
-        performed.bytesCarried = reply.bytesOut > 0 ? carried : 0
-        performed.ownParams = own
-        performed.method = sentMethod
+        var performed = Performed(sample: sample, captured: captured, request: exchange.sent, answer: answer)
+        performed.bytesCarried = reply.bytesOut > 0 ? exchange.carried : 0
+        performed.ownParams = exchange.ownParams
+        performed.method = exchange.method
         return performed
+    }
+
+    /// What went out for a step, and what came back.
+    private struct Exchange {
+        var reply: JSONRPCReply
+        /// What was sent: the params (history included), or a raw line as a string.
+        var sent: JSONValue?
+        /// The step's own params, without carried history.
+        var ownParams: JSONValue?
+        var method: String?
+        /// Bytes of history carried with the request.
+        var carried = 0
+    }
+
+    private static func send(
+        _ step: Step, on client: JSONRPCClient, context: TemplateContext, timeout: Duration,
+        history: HistoryCarry.Payload?
+    ) async -> Exchange {
+        if case .raw(let text, _) = step.action {
+            let rendered = text.render(in: context)
+            let reply = await client.sendRaw(rendered, awaiting: awaitedID(of: rendered), timeout: timeout)
+            return Exchange(reply: reply, sent: .string(rendered))
+        }
+        guard let (method, params) = request(for: step.action, in: context) else {
+            // The virtual client never routes these here; answer rather than trap if it ever does.
+            let reply = JSONRPCReply(
+                answer: .failed(Failure(.notSent, "step '\(step.label)' sends no request")), latency: .zero,
+                bytesOut: 0, bytesIn: 0)
+            return Exchange(reply: reply)
+        }
+        var carrying = params
+        var carried = 0
+        if let history {
+            carrying = history.carry.attach(history.transcript, to: params, method: method)
+            carried = history.bytes
+        }
+        let reply = await client.request(method, params: carrying, timeout: timeout)
+        return Exchange(reply: reply, sent: carrying, ownParams: params, method: method, carried: carried)
+    }
+
+    /// The step's outcome (its checks included) and the values it captures from a result.
+    private static func judge(
+        _ answer: JSONRPCAnswer, of step: Step, isToolCall: Bool, _ context: TemplateContext
+    ) -> (Outcome, [String: JSONValue]) {
+        var outcome = OutcomeClassifier.classify(
+            answer, expecting: step.expectation, isToolCall: isToolCall, context: context)
+        var captured: [String: JSONValue] = [:]
+        if case .success = outcome, case .result(let result) = answer {
+            for capture in step.captures {
+                guard let value = capture.path.resolve(in: result) else {
+                    outcome = .failure(Failure(.checkFailed, "capture \(capture.variable): nothing at \(capture.path)"))
+                    break
+                }
+                captured[capture.variable] = value
+            }
+        }
+        return (outcome, captured)
     }
 
     /// The id the server's answer to a raw line will carry: the line's own id, or null when the

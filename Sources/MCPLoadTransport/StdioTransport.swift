@@ -114,24 +114,34 @@ package enum StdioTransport {
             } catch {
                 outcome = .failure(error)
             }
-            // What the server started, found while it still runs: a child that left its process
-            // group (a daemon) is out of reach of the group's signals below.
-            let descendants = ProcessTree.descendants(of: pid)
-            await connection.closeInput()
-            await execution.teardown(using: shutdownSequence(grace: launch.shutdownGrace))
-            // The teardown stops at the server's own exit; whatever it started in its group goes
-            // too, even a process that ignores SIGTERM. (The group outlives its leader's reaping
-            // only while it has members, so its id cannot have been reused yet.)
-            kill(-pid, SIGKILL)
-            ProcessTree.kill(descendants)
-            // The server has exited: whatever still holds its pipes, the wait for them is bounded.
-            await drain([stdout, stderr], within: launch.shutdownGrace, because: Self.heldOpen)
+            await stop(
+                execution, pid: pid, connection: connection, pipes: [stdout, stderr], grace: launch.shutdownGrace)
             var tail: [String] = []
             while let finished = try await group.next() {
                 if let lines = finished { tail = lines }
             }
             return Completion(value: try outcome.get(), stderrTail: tail)
         }
+    }
+
+    /// Ends a session's server: stdin closed, the shutdown sequence, then the rest of its process
+    /// group and the descendants that left it; the wait for its pipes is bounded.
+    private static func stop(
+        _ execution: Execution<CustomWriteInput, FileDescriptorOutput, FileDescriptorOutput>, pid: Int32,
+        connection: StdioConnection, pipes: [ServerPipe], grace: Duration
+    ) async {
+        // What the server started, found while it still runs: a child that left its process
+        // group (a daemon) is out of reach of the group's signals below.
+        let descendants = ProcessTree.descendants(of: pid)
+        await connection.closeInput()
+        await execution.teardown(using: shutdownSequence(grace: grace))
+        // The teardown stops at the server's own exit; whatever it started in its group goes
+        // too, even a process that ignores SIGTERM. (The group outlives its leader's reaping
+        // only while it has members, so its id cannot have been reused yet.)
+        kill(-pid, SIGKILL)
+        ProcessTree.kill(descendants)
+        // The server has exited: whatever still holds its pipes, the wait for them is bounded.
+        await drain(pipes, within: grace, because: Self.heldOpen)
     }
 
     private static let heldOpen = "the server exited, but a process it started holds its output open"

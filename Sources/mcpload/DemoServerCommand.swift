@@ -113,40 +113,13 @@ struct DemoServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = DemoServerOptions()
-        options.latency = latency.flatMap(DurationText.parse) ?? .zero
-        options.jitter = jitter.flatMap(DurationText.parse) ?? .zero
-        options.errorRate = errorRate
-        options.serial = serial
-        options.crashAfter = crashAfter
-        options.garbageEvery = garbageEvery
-        options.misrouteEvery = misrouteEvery
-        options.stderrNoise = stderrNoise
-        options.leak = leak
-        options.bleed = bleed
-        options.poison = poison
-        options.rugPullAfter = rugPull
-        options.preStateless = preStateless
+        let options = serverOptions()
         guard let port = http else {
             let status = await DemoServer.runStdio(options)
             if status != 0 { throw ExitCode(status) }
             return
         }
-        var httpOptions = DemoHTTPOptions()
-        httpOptions.host = host
-        httpOptions.port = port
-        httpOptions.jsonResponse = jsonResponse
-        httpOptions.stateless = stateless
-        httpOptions.expireSessionsAfter = expireSessionsAfter
-        httpOptions.maxSessions = maxSessions
-        httpOptions.statusFaults = try statusFaults()
-        httpOptions.cutStreamRate = cutStreamRate
-        if let requireBearerEnv {
-            guard let token = ProcessInfo.processInfo.environment[requireBearerEnv], !token.isEmpty else {
-                throw ValidationError("--require-bearer-env: \(requireBearerEnv) is not set")
-            }
-            httpOptions.requiredBearerToken = token
-        }
+        let httpOptions = try self.httpOptions(port: port)
         let host = self.host
         let exitOnStdinEof = self.exitOnStdinEof
         let announcedPath = announceSSE ? "/sse" : "/mcp"
@@ -168,6 +141,45 @@ struct DemoServerCommand: AsyncParsableCommand {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// The fault knobs every transport shares.
+    private func serverOptions() -> DemoServerOptions {
+        var options = DemoServerOptions()
+        options.latency = latency.flatMap(DurationText.parse) ?? .zero
+        options.jitter = jitter.flatMap(DurationText.parse) ?? .zero
+        options.errorRate = errorRate
+        options.serial = serial
+        options.crashAfter = crashAfter
+        options.garbageEvery = garbageEvery
+        options.misrouteEvery = misrouteEvery
+        options.stderrNoise = stderrNoise
+        options.leak = leak
+        options.bleed = bleed
+        options.poison = poison
+        options.rugPullAfter = rugPull
+        options.preStateless = preStateless
+        return options
+    }
+
+    /// The HTTP server's own knobs.
+    private func httpOptions(port: Int) throws -> DemoHTTPOptions {
+        var httpOptions = DemoHTTPOptions()
+        httpOptions.host = host
+        httpOptions.port = port
+        httpOptions.jsonResponse = jsonResponse
+        httpOptions.stateless = stateless
+        httpOptions.expireSessionsAfter = expireSessionsAfter
+        httpOptions.maxSessions = maxSessions
+        httpOptions.statusFaults = try statusFaults()
+        httpOptions.cutStreamRate = cutStreamRate
+        if let requireBearerEnv {
+            guard let token = ProcessInfo.processInfo.environment[requireBearerEnv], !token.isEmpty else {
+                throw ValidationError("--require-bearer-env: \(requireBearerEnv) is not set")
+            }
+            httpOptions.requiredBearerToken = token
+        }
+        return httpOptions
     }
 
     private func statusFaults() throws -> [DemoHTTPOptions.StatusFault] {

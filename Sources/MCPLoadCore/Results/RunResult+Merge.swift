@@ -16,45 +16,11 @@ extension RunResult {
         recorders: [Recorder],
         run: RunMeasurements = RunMeasurements()
     ) {
-        var steps: [StepStatistics] = []
-        var session = run.sessions
-        var traffic = run.protocolTraffic
-        var iterations = IterationCounts(completed: 0, abandoned: 0)
-        var tails: [StderrTail] = []
-        if !run.stderrTail.isEmpty { tails.append(StderrTail(virtualClient: 0, lines: run.stderrTail)) }
-        let fanIn = run.fanIn
+        var merged = MergedRecorders(run)
+        for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) { merged.add(recorder) }
         var pacing = run.pacing
-        var leaks: LeakTally?
-        var toolSurface: ToolSurfaceTally?
-        var startLag: LatencyHistogram?
-        for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) {
-            for step in recorder.steps {
-                if let index = steps.firstIndex(where: { $0.label == step.label }) {
-                    steps[index].merge(step)
-                } else {
-                    steps.append(step)
-                }
-            }
-            session.merge(recorder.session)
-            traffic.merge(recorder.protocolTraffic)
-            iterations.completed += recorder.iterationsCompleted
-            iterations.abandoned += recorder.iterationsAbandoned
-            if let tally = recorder.leaks {
-                if leaks == nil { leaks = tally } else { leaks?.merge(tally) }
-            }
-            if let tally = recorder.toolSurface {
-                if toolSurface == nil { toolSurface = tally } else { toolSurface?.merge(tally) }
-            }
-            if let lag = recorder.startLag {
-                startLag = startLag ?? LatencyHistogram()
-                startLag?.merge(lag)
-            }
-            if !recorder.stderrTail.isEmpty, tails.count < Self.stderrTailLimit {
-                tails.append(StderrTail(virtualClient: recorder.virtualClient, lines: recorder.stderrTail))
-            }
-        }
-        if let startLag { pacing?.startLag.merge(startLag) }
-        iterations.dropped = pacing?.dropped ?? 0
+        if let startLag = merged.startLag { pacing?.startLag.merge(startLag) }
+        merged.iterations.dropped = pacing?.dropped ?? 0
         let elapsed = max(finishedAt.timeIntervalSince(startedAt), 1e-9)
         self.init(
             runID: runID,
@@ -64,16 +30,61 @@ extension RunResult {
             startedAt: startedAt,
             finishedAt: finishedAt,
             durationSeconds: elapsed,
-            totals: Totals(steps: steps, elapsedSeconds: elapsed),
-            session: session,
-            steps: steps,
-            protocolTraffic: traffic,
-            iterations: iterations,
-            servers: ServerInfo(stderrTails: tails),
-            proxy: fanIn)
+            totals: Totals(steps: merged.steps, elapsedSeconds: elapsed),
+            session: merged.session,
+            steps: merged.steps,
+            protocolTraffic: merged.traffic,
+            iterations: merged.iterations,
+            servers: ServerInfo(stderrTails: merged.tails),
+            proxy: run.fanIn)
         self.pacing = pacing
-        self.leaks = leaks?.statistics
-        self.audit = toolSurface.map(ToolSurfaceAudit.init)
+        self.leaks = merged.leaks?.statistics
+        self.audit = merged.toolSurface.map(ToolSurfaceAudit.init)
+    }
+}
+
+/// The clients' recorders added up, one after another, onto what the run measured itself.
+private struct MergedRecorders {
+    var steps: [StepStatistics] = []
+    var session: SessionStatistics
+    var traffic: ProtocolStatistics
+    var iterations = RunResult.IterationCounts(completed: 0, abandoned: 0)
+    var tails: [RunResult.StderrTail] = []
+    var leaks: LeakTally?
+    var toolSurface: ToolSurfaceTally?
+    var startLag: LatencyHistogram?
+
+    init(_ run: RunMeasurements) {
+        session = run.sessions
+        traffic = run.protocolTraffic
+        if !run.stderrTail.isEmpty { tails.append(RunResult.StderrTail(virtualClient: 0, lines: run.stderrTail)) }
+    }
+
+    mutating func add(_ recorder: Recorder) {
+        for step in recorder.steps {
+            if let index = steps.firstIndex(where: { $0.label == step.label }) {
+                steps[index].merge(step)
+            } else {
+                steps.append(step)
+            }
+        }
+        session.merge(recorder.session)
+        traffic.merge(recorder.protocolTraffic)
+        iterations.completed += recorder.iterationsCompleted
+        iterations.abandoned += recorder.iterationsAbandoned
+        if let tally = recorder.leaks {
+            if leaks == nil { leaks = tally } else { leaks?.merge(tally) }
+        }
+        if let tally = recorder.toolSurface {
+            if toolSurface == nil { toolSurface = tally } else { toolSurface?.merge(tally) }
+        }
+        if let lag = recorder.startLag {
+            startLag = startLag ?? LatencyHistogram()
+            startLag?.merge(lag)
+        }
+        if !recorder.stderrTail.isEmpty, tails.count < RunResult.stderrTailLimit {
+            tails.append(RunResult.StderrTail(virtualClient: recorder.virtualClient, lines: recorder.stderrTail))
+        }
     }
 }
 

@@ -39,40 +39,8 @@ extension ScenarioParser {
                 "transport", "command", "args", "env", "cwd", "builtin", "url", "headers", "topology", "proxy",
             ],
             context: "target")
-        var transport = TargetSpec.Transport.stdio
-        if let transportNode = fields["transport"] {
-            let name = try string(transportNode)
-            guard let known = TargetSpec.Transport(rawValue: name) else {
-                let names = TargetSpec.Transport.allCases.map(\.rawValue).joined(separator: ", ")
-                throw error(
-                    at: transportNode, "transport '\(name)' is not supported by this version of mcpload; use \(names)")
-            }
-            transport = known
-        }
-        if let url = fields["url"] {
-            guard transport.isHTTP else { throw error(at: url, "'url' needs 'transport: http' (or sse)") }
-            guard fields["builtin"] == nil else {
-                throw error(at: node, "target has 'url' and 'builtin'; the built-in server picks its own port")
-            }
-            let text = try string(url)
-            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
-                throw error(at: url, "url must start with http:// or https://, not \"\(text)\"")
-            }
-            guard let command = fields["command"] else { return TargetSpec(launch: .url(text), transport: transport) }
-            // A command that serves HTTP: mcpload starts it for the run and waits until `url` answers.
-            let words = try commandWords(command, what: "command")
-            guard let executable = words.values.first, !executable.isEmpty else {
-                throw error(at: command, "command must name an executable")
-            }
-            let arguments = try fields["args"].map { node throws(ScenarioError) in try commandWords(node, what: "args")
-            }
-            var target = TargetSpec(
-                launch: .httpCommand(words.values + (arguments?.values ?? []), url: text), transport: transport,
-                environment: try serverEnvironment(fields["env"]),
-                workingDirectory: try fields["cwd"].map { node throws(ScenarioError) in try string(node) })
-            target.secretArguments = words.secrets + (arguments?.secrets ?? [])
-            return target
-        }
+        let transport = try parseTransport(fields["transport"])
+        if let url = fields["url"] { return try parseHTTPServer(fields, url: url, transport: transport, in: node) }
         if transport.isHTTP, let command = fields["command"] {
             throw error(
                 at: command, "with transport \(transport.rawValue), a command needs the 'url' where it will listen")
@@ -90,10 +58,7 @@ extension ScenarioParser {
             }
             launch = .builtinDemo(arguments: arguments.values)
         case (nil, let command?):
-            let words = try commandWords(command, what: "command")
-            guard let executable = words.values.first, !executable.isEmpty else {
-                throw error(at: command, "command must name an executable")
-            }
+            let words = try executableWords(command)
             launch = .command(words.values + arguments.values)
             secretArguments += words.secrets
         case (_?, _?):
@@ -101,12 +66,55 @@ extension ScenarioParser {
         case (nil, nil):
             throw error(at: node, "target needs 'command' (a server to spawn) or 'builtin: demo'")
         }
-        let workingDirectory = try fields["cwd"].map { node throws(ScenarioError) in try string(node) }
         var target = TargetSpec(
             launch: launch, transport: transport, environment: try serverEnvironment(fields["env"]),
-            workingDirectory: workingDirectory)
+            workingDirectory: try fields["cwd"].map { node throws(ScenarioError) in try string(node) })
         target.secretArguments = secretArguments
         return target
+    }
+
+    /// `transport:`, stdio when absent.
+    private func parseTransport(_ node: Node?) throws(ScenarioError) -> TargetSpec.Transport {
+        guard let node else { return .stdio }
+        let name = try string(node)
+        guard let known = TargetSpec.Transport(rawValue: name) else {
+            let names = TargetSpec.Transport.allCases.map(\.rawValue).joined(separator: ", ")
+            throw error(at: node, "transport '\(name)' is not supported by this version of mcpload; use \(names)")
+        }
+        return known
+    }
+
+    /// A server at `url`: already running, or (with `command`) started by mcpload for the run,
+    /// which waits until `url` answers.
+    private func parseHTTPServer(
+        _ fields: YAMLFields, url: Node, transport: TargetSpec.Transport, in node: Node
+    ) throws(ScenarioError) -> TargetSpec {
+        guard transport.isHTTP else { throw error(at: url, "'url' needs 'transport: http' (or sse)") }
+        guard fields["builtin"] == nil else {
+            throw error(at: node, "target has 'url' and 'builtin'; the built-in server picks its own port")
+        }
+        let text = try string(url)
+        guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+            throw error(at: url, "url must start with http:// or https://, not \"\(text)\"")
+        }
+        guard let command = fields["command"] else { return TargetSpec(launch: .url(text), transport: transport) }
+        let words = try executableWords(command)
+        let arguments = try fields["args"].map { node throws(ScenarioError) in try commandWords(node, what: "args") }
+        var target = TargetSpec(
+            launch: .httpCommand(words.values + (arguments?.values ?? []), url: text), transport: transport,
+            environment: try serverEnvironment(fields["env"]),
+            workingDirectory: try fields["cwd"].map { node throws(ScenarioError) in try string(node) })
+        target.secretArguments = words.secrets + (arguments?.secrets ?? [])
+        return target
+    }
+
+    /// `command:`, which must name an executable.
+    private func executableWords(_ command: Node) throws(ScenarioError) -> CommandWords {
+        let words = try commandWords(command, what: "command")
+        guard let executable = words.values.first, !executable.isEmpty else {
+            throw error(at: command, "command must name an executable")
+        }
+        return words
     }
 
     func parseLoad(_ node: Node) throws(ScenarioError) -> LoadSettings {

@@ -33,37 +33,8 @@ package enum HTMLReport {
     /// The verdict a person reads in the first second: passed, failed (and what), or unreliable.
     private static func header(_ results: [RunResult], name: String) -> String {
         let failedThresholds = results.flatMap { $0.thresholds.filter { !$0.passed } }
-        let incomplete = results.filter { $0.status != .completed }
         let saturated = results.filter { $0.harness?.saturation != nil }
-        let thresholdCount = results.reduce(0) { $0 + $1.thresholds.count }
-        let (verdictClass, verdict): (String, String)
-        if !failedThresholds.isEmpty || !incomplete.isEmpty {
-            var reasons: [String] = []
-            if !failedThresholds.isEmpty {
-                reasons.append("\(failedThresholds.count) of \(thresholdCount) thresholds broke")
-            }
-            if !incomplete.isEmpty {
-                reasons.append(
-                    "\(incomplete.count) \(incomplete.count == 1 ? "run" : "runs") did not complete ("
-                        + incomplete.map { $0.statusReason ?? $0.status.rawValue }.joined(separator: "; ") + ")")
-            }
-            (verdictClass, verdict) = ("fail", "Failed: " + reasons.joined(separator: ", "))
-        } else if thresholdCount > 0 {
-            (verdictClass, verdict) = ("pass", "Passed: every one of \(thresholdCount) thresholds held")
-        } else {
-            // No thresholds: nothing failed the run, but failed requests must not read as a pass.
-            let failed = results.map(RunHeadline.init).filter { $0.failures.total > 0 }
-            (verdictClass, verdict) =
-                failed.isEmpty
-                ? ("neutral", "Completed without a failed request; no thresholds were set")
-                : (
-                    "warn",
-                    "Completed, but requests failed ("
-                        + failed.map { "\($0.label) \(TerminalSummary.percent($0.failureRate))" }.joined(
-                            separator: ", ")
-                        + "); no thresholds were set to judge it"
-                )
-        }
+        let (verdictClass, verdict) = self.verdict(results, failedThresholds: failedThresholds)
         var lines = [
             "<header>",
             "<h1>mcpload: \(Markup.escape(name))</h1>",
@@ -89,6 +60,37 @@ package enum HTMLReport {
         lines.append(#"<p class="meta">run \#(Markup.escape(runs))</p>"#)
         lines.append("</header>")
         return lines.joined(separator: "\n")
+    }
+
+    /// The verdict's CSS class and words: failed (thresholds broke, runs did not complete),
+    /// passed, or completed with or without failed requests when no threshold judges it.
+    private static func verdict(
+        _ results: [RunResult], failedThresholds: [ThresholdOutcome]
+    ) -> (String, String) {
+        let incomplete = results.filter { $0.status != .completed }
+        let thresholdCount = results.reduce(0) { $0 + $1.thresholds.count }
+        if !failedThresholds.isEmpty || !incomplete.isEmpty {
+            var reasons: [String] = []
+            if !failedThresholds.isEmpty {
+                reasons.append("\(failedThresholds.count) of \(thresholdCount) thresholds broke")
+            }
+            if !incomplete.isEmpty {
+                reasons.append(
+                    "\(incomplete.count) \(incomplete.count == 1 ? "run" : "runs") did not complete ("
+                        + incomplete.map { $0.statusReason ?? $0.status.rawValue }.joined(separator: "; ") + ")")
+            }
+            return ("fail", "Failed: " + reasons.joined(separator: ", "))
+        }
+        if thresholdCount > 0 { return ("pass", "Passed: every one of \(thresholdCount) thresholds held") }
+        // No thresholds: nothing failed the run, but failed requests must not read as a pass.
+        let failed = results.map(RunHeadline.init).filter { $0.failures.total > 0 }
+        guard !failed.isEmpty else { return ("neutral", "Completed without a failed request; no thresholds were set") }
+        return (
+            "warn",
+            "Completed, but requests failed ("
+                + failed.map { "\($0.label) \(TerminalSummary.percent($0.failureRate))" }.joined(separator: ", ")
+                + "); no thresholds were set to judge it"
+        )
     }
 
     /// Several runs of one scenario (a matrix): a row each, and their latency spectra overlaid.

@@ -46,21 +46,8 @@ final class HTTP1Connection: Sendable {
             (channel, handshake) = try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
                 channel.eventLoop.makeCompletedFuture { () -> (any Channel, EventLoopFuture<Void>?) in
                     let pipeline = channel.pipeline.syncOperations
-                    var handshake: EventLoopFuture<Void>?
-                    if let tls {
-                        let done = channel.eventLoop.makePromise(of: Void.self)
-                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
-                        try pipeline.addHandler(TLSHandshakeWaiter(done: done))
-                        // The connect timeout bounds the handshake too: a server may accept and then say nothing.
-                        let limit = channel.eventLoop.scheduleTask(in: connectLimit) {
-                            done.fail(
-                                Failure(
-                                    .notSent,
-                                    "TLS handshake not done within \(DurationText.format(connectTimeout))"))
-                            channel.close(promise: nil)
-                        }
-                        done.futureResult.whenComplete { _ in limit.cancel() }
-                        handshake = done.futureResult
+                    let handshake = try tls.map { tls throws in
+                        try addTLS(tls, serverName: serverName, to: channel, within: connectTimeout)
                     }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(
@@ -71,19 +58,41 @@ final class HTTP1Connection: Sendable {
         } catch {
             throw Failure(.notSent, "could not connect: \(error)")
         }
-        if let handshake {
-            do {
-                try await withTaskCancellationHandler {
-                    try await handshake.get()
-                } onCancel: {
-                    channel.close(promise: nil)
-                }
-            } catch {
-                channel.close(promise: nil)
-                throw (error as? Failure) ?? Failure(.notSent, "TLS handshake failed: \(error)")
-            }
-        }
+        if let handshake { try await awaitHandshake(handshake, on: channel) }
         return HTTP1Connection(channel: channel, endedBetweenRequests: endedBetweenRequests)
+    }
+
+    /// Adds TLS before the HTTP handlers; the returned future completes with the handshake,
+    /// which the connect timeout bounds too: a server may accept and then say nothing.
+    private static func addTLS(
+        _ tls: NIOSSLContext, serverName: String?, to channel: any Channel, within connectTimeout: Duration
+    ) throws -> EventLoopFuture<Void> {
+        let done = channel.eventLoop.makePromise(of: Void.self)
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+        try pipeline.addHandler(TLSHandshakeWaiter(done: done))
+        let limit = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(clamping: connectTimeout.nanoseconds))) {
+            done.fail(Failure(.notSent, "TLS handshake not done within \(DurationText.format(connectTimeout))"))
+            channel.close(promise: nil)
+        }
+        done.futureResult.whenComplete { _ in limit.cancel() }
+        return done.futureResult
+    }
+
+    /// Waits for the TLS handshake; a failed or cancelled one closes the channel.
+    private static func awaitHandshake(
+        _ handshake: EventLoopFuture<Void>, on channel: any Channel
+    ) async throws(Failure) {
+        do {
+            try await withTaskCancellationHandler {
+                try await handshake.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        } catch {
+            channel.close(promise: nil)
+            throw (error as? Failure) ?? Failure(.notSent, "TLS handshake failed: \(error)")
+        }
     }
 
     /// Whether another request can go out on it (the server has not closed it).
