@@ -20,6 +20,8 @@ package struct DemoHTTPOptions: Sendable, Hashable {
     /// When set, every request must carry `Authorization: Bearer <this>`; others get 401 with a
     /// body that echoes what they sent, like careless servers do (so mcpload's redaction is tested).
     package var requiredBearerToken: String?
+    /// When set, every answer carries `Mcp-Replica: <this>`: which replica behind a load balancer served it.
+    package var replica: String?
 
     package struct StatusFault: Sendable, Hashable {
         package var status: Int

@@ -22,6 +22,7 @@ package enum DemoHTTPServer {
         let endpoint = MCPEndpoint(handler: handler, sessions: DemoSessions(options: http), http: http)
         let legacy = LegacySSEEndpoint(handler: handler, sessions: LegacySSESessions(), http: http)
         let router = Router()
+        if let replica = http.replica { router.add(middleware: ReplicaHeader(name: replica)) }
         router.post("mcp") { request, _ in try await endpoint.post(request) }
         router.delete("mcp") { request, _ in await endpoint.delete(request) }
         // GET resumes a cut stream (Last-Event-ID), or opens a session's listening stream.

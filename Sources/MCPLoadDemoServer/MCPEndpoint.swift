@@ -223,6 +223,8 @@ enum MCPHeader {
     static let method = fieldName("Mcp-Method")
     static let name = fieldName("Mcp-Name")
     static let lastEventID = fieldName("Last-Event-ID")
+    /// Which replica answered (``ReplicaHeader``); not part of MCP.
+    static let replica = fieldName("Mcp-Replica")
 
     /// The names above are valid tokens; a typo in one is a programming error caught by every test.
     private static func fieldName(_ text: String) -> HTTPField.Name {

@@ -31,6 +31,7 @@ package enum TerminalSummary {
         if let audit = result.audit { out += [""] + AuditSummary.render(audit) }
         out.append(contentsOf: pacing(result))
         out.append(contentsOf: proxy(result))
+        out.append(contentsOf: ReplicaSummary.render(result))
         out.append(contentsOf: resources(result))
         out.append(contentsOf: thresholds(result))
         out.append(contentsOf: examples(result))

@@ -35,6 +35,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "With --http: exit when stdin closes (how mcpload stops the server it started).")
     var exitOnStdinEof = false
 
+    @Option(help: "With --http: name this replica in an Mcp-Replica header on every answer (behind a load balancer).")
+    var replica: String?
+
     @Flag(help: "With --http: print the legacy HTTP+SSE stream's URL (/sse) as where it listens, instead of /mcp.")
     var announceSSE = false
 
@@ -173,6 +176,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         httpOptions.maxSessions = maxSessions
         httpOptions.statusFaults = try statusFaults()
         httpOptions.cutStreamRate = cutStreamRate
+        httpOptions.replica = replica
         if let requireBearerEnv {
             guard let token = ProcessInfo.processInfo.environment[requireBearerEnv], !token.isEmpty else {
                 throw ValidationError("--require-bearer-env: \(requireBearerEnv) is not set")

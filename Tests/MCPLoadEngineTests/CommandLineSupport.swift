@@ -23,6 +23,12 @@ enum CommandLineSupport {
     ) async throws -> Finished {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
+                // A child inherits its spawning thread's signal mask; the test process's threads
+                // block some (SIGTERM among them), and a child that cannot be stopped by SIGTERM
+                // is not the child a user's shell would start.
+                var unblocked = sigset_t()
+                sigemptyset(&unblocked)
+                pthread_sigmask(SIG_SETMASK, &unblocked, nil)
                 continuation.resume(
                     with: Result {
                         try runToEnd(executable, arguments, in: directory, environment: environment)

@@ -18,6 +18,8 @@ package struct Recorder: Sendable {
     package var toolSurface: ToolSurfaceTally?
     /// Open model: how late each of this client's iterations started against its schedule.
     package var startLag: LatencyHistogram?
+    /// Which replicas answered this client's sessions, when the target names them.
+    package var replicas: ReplicaTally?
 
     /// Hides the run's secrets in failure messages before they are kept.
     package var redactor = Redactor.none
@@ -79,6 +81,10 @@ package struct Recorder: Sendable {
     }
 
     /// Keeps the last `limit` stderr lines across this client's server processes, oldest first.
+    package mutating func mergeReplicas(_ tally: ReplicaTally) {
+        if replicas == nil { replicas = tally } else { replicas?.merge(tally) }
+    }
+
     package mutating func appendStderr(_ lines: [String], limit: Int = 20) {
         stderrTail.append(contentsOf: lines)
         if stderrTail.count > limit { stderrTail.removeFirst(stderrTail.count - limit) }

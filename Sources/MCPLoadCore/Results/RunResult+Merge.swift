@@ -40,6 +40,7 @@ extension RunResult {
         self.pacing = pacing
         self.leaks = merged.leaks?.statistics
         self.audit = merged.toolSurface.map(ToolSurfaceAudit.init)
+        self.replicas = merged.replicas
     }
 }
 
@@ -53,6 +54,7 @@ private struct MergedRecorders {
     var leaks: LeakTally?
     var toolSurface: ToolSurfaceTally?
     var startLag: LatencyHistogram?
+    var replicas: ReplicaTally?
 
     init(_ run: RunMeasurements) {
         session = run.sessions
@@ -77,6 +79,9 @@ private struct MergedRecorders {
         }
         if let tally = recorder.toolSurface {
             if toolSurface == nil { toolSurface = tally } else { toolSurface?.merge(tally) }
+        }
+        if let tally = recorder.replicas {
+            if replicas == nil { replicas = tally } else { replicas?.merge(tally) }
         }
         if let lag = recorder.startLag {
             startLag = startLag ?? LatencyHistogram()

@@ -31,6 +31,8 @@ package struct RunResult: Sendable, Codable, Equatable {
     package var audit: ToolSurfaceAudit?
     /// Open model: the schedule asked for, what was achieved, and how late starts were.
     package var pacing: PacingStatistics?
+    /// Which replicas answered (`target.replicaHeader`): requests and session breaks per replica.
+    package var replicas: ReplicaTally?
     /// The run second by second (requests, failures by class, latency, open sessions).
     package var timeline: Timeline?
     /// mcpload's own health during the run: when it was saturated, its figures are unreliable.
@@ -75,7 +77,7 @@ package struct RunResult: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
         case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
-        case abortedByThreshold, leaks, audit
+        case abortedByThreshold, leaks, audit, replicas
         case storedThresholds = "thresholds"
     }
 

@@ -1,11 +1,15 @@
-/// One variant of a `matrix:` run: the scenario again, with its target's transport or
-/// topology changed, under a label, with a line saying what the row shows.
+/// One variant of a `matrix:` run: the scenario again, with its target's transport, topology,
+/// URL or protocol version changed, under a label, with a line saying what the row shows.
 package struct MatrixRow: Sendable, Hashable {
     package var label: String
     /// One line for the comparison: what this row shows.
     package var about: String?
     package var transport: TargetSpec.Transport?
     package var topology: StdioTopology?
+    /// Another endpoint of an HTTP target (the same servers behind another balancer, say).
+    package var url: String?
+    /// The protocol version this row offers (`session.protocolVersion`).
+    package var protocolVersion: String?
 
     package init(
         label: String, about: String? = nil, transport: TargetSpec.Transport? = nil, topology: StdioTopology? = nil
@@ -25,6 +29,13 @@ extension Scenario {
         variant.variantLabel = row.label
         variant.variantAbout = row.about
         if let transport = row.transport { variant.target.transport = transport }
+        if let url = row.url {
+            switch variant.target.launch {
+            case .httpCommand(let words, _): variant.target.launch = .httpCommand(words, url: url)
+            default: variant.target.launch = .url(url)
+            }
+        }
+        if let protocolVersion = row.protocolVersion { variant.session.protocolVersion = protocolVersion }
         if let topology = row.topology {
             variant.target.topology = topology
         } else if variant.target.transport != .stdio {

@@ -78,6 +78,9 @@ package struct TargetSpec: Sendable, Hashable {
     /// Arguments of the command written `{ secret: … }` (or resolved from `${VAR}`): shown
     /// nowhere, like header values.
     package var secretArguments: [String] = []
+    /// HTTP only: the answer header that names the replica which served it (`Mcp-Replica` from
+    /// the demo server); requests and session breaks are then counted per replica.
+    package var replicaHeader: String?
 
     package init(
         launch: Launch, transport: Transport = .stdio, environment: [String: String] = [:],

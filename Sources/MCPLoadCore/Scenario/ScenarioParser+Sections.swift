@@ -10,6 +10,16 @@ extension ScenarioParser {
             }
             target.topology = topology
         }
+        if let replicaHeader = fields["replicaHeader"] {
+            guard target.transport.isHTTP else {
+                throw error(at: replicaHeader, "'replicaHeader' needs 'transport: http' (or sse)")
+            }
+            let name = try string(replicaHeader)
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw error(at: replicaHeader, "'\(name)' is not a valid header name")
+            }
+            target.replicaHeader = name
+        }
         guard let headersNode = fields["headers"] else { return target }
         guard target.transport.isHTTP else {
             throw error(at: headersNode, "'headers' needs 'transport: http' (or sse)")
@@ -37,6 +47,7 @@ extension ScenarioParser {
             fields,
             allowed: [
                 "transport", "command", "args", "env", "cwd", "builtin", "url", "headers", "topology", "proxy",
+                "replicaHeader",
             ],
             context: "target")
         let transport = try parseTransport(fields["transport"])

@@ -62,7 +62,8 @@ extension ScenarioParser {
         for rowNode in sequence {
             let fields = try mapping(rowNode, context: "a matrix row")
             try checkKeys(
-                fields, allowed: ["label", "about", "transport", "topology", "proxy"], context: "a matrix row")
+                fields, allowed: ["label", "about", "transport", "topology", "proxy", "url", "protocolVersion"],
+                context: "a matrix row")
             guard let labelNode = fields["label"] else { throw error(at: rowNode, "a matrix row needs a 'label'") }
             var row = MatrixRow(label: try string(labelNode))
             guard !row.label.isEmpty, !rows.contains(where: { $0.label == row.label }) else {
@@ -77,6 +78,17 @@ extension ScenarioParser {
                 }
                 row.transport = transport
             }
+            if let urlNode = fields["url"] {
+                let url = try string(urlNode)
+                guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                    throw error(at: urlNode, "url must start with http:// or https://, not \"\(url)\"")
+                }
+                switch base.launch {
+                case .url, .httpCommand: row.url = url
+                default: throw error(at: urlNode, "a row's 'url' replaces the target's; this target has no url")
+                }
+            }
+            row.protocolVersion = try fields["protocolVersion"].map { node throws(ScenarioError) in try string(node) }
             row.topology = try parseTopology(fields, context: "matrix")
             if row.topology != nil, (row.transport ?? base.transport) != .stdio {
                 throw error(at: rowNode, "'topology' applies to stdio rows; this row is not stdio")

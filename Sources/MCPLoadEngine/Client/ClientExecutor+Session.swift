@@ -53,6 +53,7 @@ extension ClientExecutor {
             data.apply(machine.effects, run: plan)
             await steps(on: client, from: action, &machine, &data)
             data.recorder.protocolTraffic.merge(await client.traffic)
+            if let replicas = transport.replicas { data.recorder.mergeReplicas(replicas) }
             // Stops the reader: the session is over whether or not the server has hung up.
             group.cancelAll()
             return ((machine, data), opened == nil)

@@ -136,6 +136,7 @@ package enum LoadRunner {
         options.connectTimeout = session.connectTimeout ?? session.setupTimeout
         options.streamIdleTimeout = session.streamIdleTimeout
         options.redactor = plan.redactor
+        options.replicaHeader = plan.scenario.target.replicaHeader
         let outcome: Result<Driver.Outcome, Failure>
         do {
             outcome = try await HTTPSessions.with(

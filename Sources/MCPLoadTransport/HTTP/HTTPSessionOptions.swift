@@ -18,6 +18,8 @@ package struct HTTPSessionOptions: Sendable {
     package var streamIdleTimeout: Duration?
     /// Hides the run's secrets in what an answer's body puts into a failure message.
     package var redactor = Redactor.none
+    /// The answer header naming the replica that served it; answers are then counted per replica.
+    package var replicaHeader: String?
 
     package struct HeaderField: Sendable, Hashable {
         package var name: String

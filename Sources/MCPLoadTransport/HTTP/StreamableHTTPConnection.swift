@@ -31,7 +31,10 @@ package final class StreamableHTTPConnection: MessageTransport {
     private struct SessionState {
         var sessionID: String?
         var protocolVersion: String?
+        var replicas: ReplicaTally?
     }
+
+    package var replicas: ReplicaTally? { state.withLock { $0.replicas } }
 
     package var abortsStalledWrites: Bool { false }
 
@@ -100,6 +103,14 @@ package final class StreamableHTTPConnection: MessageTransport {
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
         let answer = try await connections.send(head, body: ByteBuffer(bytes: message), reader: reader)
+        if let replicaHeader = options.replicaHeader {
+            let replica = answer.head.headers.first(name: replicaHeader)
+            let status = Int(answer.head.status.code)
+            state.withLock { state in
+                state.replicas = state.replicas ?? ReplicaTally()
+                state.replicas?.record(replica: replica, status: status)
+            }
+        }
         switch answer.head.status.code {
         case 200:
             if let failure = answer.failure { throw failure }

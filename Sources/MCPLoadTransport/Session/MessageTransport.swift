@@ -31,6 +31,9 @@ package protocol MessageTransport: Sendable {
     /// up on it now means it never left mcpload (the fan-in proxy's queue). Pipes and sockets
     /// have no such queue: a write under way may have reached the server in part.
     func isQueued(_ id: JSONRPCID) async -> Bool
+
+    /// Which replicas answered, when the session counts them (HTTP with a replica header).
+    var replicas: ReplicaTally? { get }
 }
 
 extension MessageTransport {
@@ -39,6 +42,8 @@ extension MessageTransport {
     package func sessionEstablished(protocolVersion: String?) async {}
 
     package func isQueued(_ id: JSONRPCID) async -> Bool { false }
+
+    package var replicas: ReplicaTally? { nil }
 }
 
 /// What arrives from a server.
