@@ -5,6 +5,15 @@ import Testing
 
 @Suite("Resource sampling")
 struct ResourceSamplingTests {
+    @Test("timeline seconds follow the clock: a late wake-up closes the second it is in, the next boundary is after it")
+    func boundaries() {
+        let second = Duration.seconds(1)
+        #expect(ResourceSampler.next(after: .seconds(1), every: second, now: .milliseconds(1_003)) == .seconds(2))
+        // Slept through three boundaries: counted once, the next one is the first still ahead.
+        #expect(ResourceSampler.next(after: .seconds(1), every: second, now: .milliseconds(3_500)) == .seconds(4))
+        #expect(ResourceSampler.next(after: .seconds(1), every: second, now: .seconds(2)) == .seconds(3))
+    }
+
     @Test("/proc/PID/stat: CPU ticks and resident pages, even when the command name has spaces and parentheses")
     func procStat() throws {
         // Fields after the command: state ppid pgrp session tty tpgid flags minflt cminflt majflt

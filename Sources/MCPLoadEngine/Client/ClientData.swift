@@ -48,3 +48,9 @@ struct ClientData: Sendable {
         TemplateContext(virtualClient: virtualClient, iteration: iteration + 1, captured: captured, canary: canary)
     }
 }
+
+/// A client's decisions and data together, handed into a session's scope and back.
+struct ClientState: Sendable {
+    var machine: ClientStateMachine
+    var data: ClientData
+}

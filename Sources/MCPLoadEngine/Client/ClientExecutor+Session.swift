@@ -8,24 +8,41 @@ extension ClientExecutor {
         through connector: SessionConnector, _ machine: inout ClientStateMachine, _ data: inout ClientData
     ) async -> Action {
         let setupStarted = plan.clock.now
-        let start = (machine, data)
+        // The client's state is moved into the session and back out of it, never copied: a copy
+        // left behind shares the recorder's buffers, and the session's first write to them would
+        // duplicate every one (a recorder's worth of memory per client, for as long as the session).
+        let handOff = Locked<ClientState?>(ClientState(machine: machine, data: data))
+        data = ClientData(recorder: Recorder(virtualClient: index, steps: []), canary: "")
+        var failure: Failure?
+        var opened = false
         do {
-            let ((after, opened), completion) = try await connector.withSession { transport in
-                await self.drive(on: transport, start, setupStarted: setupStarted)
+            let (wasOpened, completion) = try await connector.withSession { transport in
+                await self.drive(on: transport, handOff, setupStarted: setupStarted)
             }
-            (machine, data) = after
-            if opened {
-                data.recorder.session.closed += 1
-                plan.live.sessionClosed()
-            }
+            opened = wasOpened
             var lines = completion.stderrTail
             if !completion.termination.isEmpty && completion.termination != "exited(0)" {
                 lines.append("[server process ended: \(completion.termination)]")
             }
-            data.recorder.appendStderr(lines)
+            handOff.withLock { $0?.data.recorder.appendStderr(lines) }
             log(opened: opened, termination: completion.termination)
         } catch {
-            let failure = (error as? Failure) ?? Failure(.notSent, "cannot start server: \(error)")
+            failure = (error as? Failure) ?? Failure(.notSent, "cannot start server: \(error)")
+        }
+        // The session's scope hands the state back on every path: drive() returns it before the
+        // scope ends, and a scope that never ran its body leaves it where it was put.
+        if let state = handOff.withLock({ state in
+            defer { state = nil }; return state
+        }) {
+            (machine, data) = (state.machine, state.data)
+        } else {
+            assertionFailure("client \(index): the session kept the client's state")
+        }
+        if opened {
+            data.recorder.session.closed += 1
+            plan.live.sessionClosed()
+        }
+        if let failure {
             plan.logger.info("client \(index): \(plan.redactor.redact(failure.message))")
             data.recorder.recordSessionFailed(failure)
             let action = machine.handle(.sessionFailed(failure), plan.runContext)
@@ -39,25 +56,32 @@ extension ClientExecutor {
     }
 
     /// Inside the session's scope: the handshake, then the steps until the machine asks to close.
-    /// Returns the machine and data as they are then, and whether the handshake completed.
+    /// Takes the client's state from `handOff` and puts it back when done; returns whether the
+    /// handshake completed.
     private func drive(
-        on transport: any MessageTransport, _ start: (ClientStateMachine, ClientData), setupStarted: Duration
-    ) async -> ((ClientStateMachine, ClientData), Bool) {
+        on transport: any MessageTransport, _ handOff: Locked<ClientState?>, setupStarted: Duration
+    ) async -> Bool {
+        guard
+            var state = handOff.withLock({ state in
+                defer { state = nil }; return state
+            })
+        else { return false }
         let client = JSONRPCClient(transport: transport, redactor: plan.redactor, clock: plan.clock)
-        return await withTaskGroup(of: Void.self) { group in
+        let opened = await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
-            var (machine, data) = start
-            let opened = await handshake(
-                on: client, setupStarted: setupStarted, iteration: machine.progress.iteration, &data)
-            let action = machine.handle(opened.map(Event.sessionFailed) ?? .sessionOpened, plan.runContext)
-            data.apply(machine.effects, run: plan)
-            await steps(on: client, from: action, &machine, &data)
-            data.recorder.protocolTraffic.merge(await client.traffic)
-            if let replicas = transport.replicas { data.recorder.mergeReplicas(replicas) }
+            let failure = await handshake(
+                on: client, setupStarted: setupStarted, iteration: state.machine.progress.iteration, &state.data)
+            let action = state.machine.handle(failure.map(Event.sessionFailed) ?? .sessionOpened, plan.runContext)
+            state.data.apply(state.machine.effects, run: plan)
+            await steps(on: client, from: action, &state.machine, &state.data)
+            state.data.recorder.protocolTraffic.merge(await client.traffic)
+            if let replicas = transport.replicas { state.data.recorder.mergeReplicas(replicas) }
             // Stops the reader: the session is over whether or not the server has hung up.
             group.cancelAll()
-            return ((machine, data), opened == nil)
+            return failure == nil
         }
+        handOff.withLock { $0 = state }
+        return opened
     }
 
     /// The MCP handshake, measured from the session's start (a spawn or a connection included);

@@ -17,9 +17,6 @@ enum ResourceSampler {
     /// Server processes are sampled every this many ticks: /proc reads cost more than a wake-up.
     static let ticksPerServerSample = 25
 
-    /// The timeline takes one second's deltas of the live counters every this many ticks.
-    static let ticksPerSecond = 100
-
     struct Report: Sendable {
         var harness: HarnessHealth
         var servers: ServerResources
@@ -102,7 +99,10 @@ enum ResourceSampler {
         var state = SamplerState(sampleInterval: tick * ticksPerServerSample, warmUpClients: warmUpClients)
         state.window.start(at: 0, serverCPUSeconds: 0)
         var deadline = started + tick
-        var ticks = 0
+        // Seconds and server samples follow the clock, not a count of ticks: on a busy machine
+        // ticks wake late, and a hundred of them would make a timeline "second" last longer.
+        var nextServerSample = started + tick * ticksPerServerSample
+        var nextSecond = started + .seconds(1)
         while true {
             do {
                 try await clock.sleep(until: deadline)
@@ -111,18 +111,34 @@ enum ResourceSampler {
             }
             let now = clock.now
             state.window.recordLag(now - deadline)
-            ticks += 1
-            if ticks % ticksPerServerSample == 0 {
+            if now >= nextServerSample {
                 var stats: [Int32: ProcessStat] = [:]
                 for pid in servers.running {
                     if let stat = ProcessStat.read(pid: pid) { stats[pid] = stat }
                 }
                 state.servers.record(stats, atSeconds: (now - started).seconds)
+                nextServerSample = Self.next(after: nextServerSample, every: tick * ticksPerServerSample, now: now)
             }
-            if ticks % ticksPerSecond == 0 { state.closeSecond(live.counts(), at: (now - started).seconds) }
+            if now >= nextSecond {
+                state.closeSecond(live.counts(), at: (now - started).seconds)
+                nextSecond = Self.next(after: nextSecond, every: .seconds(1), now: now)
+            }
             // A late wake-up is measured once; the ticks it covered are not replayed in a burst.
             deadline = max(deadline + tick, now)
         }
+    }
+}
+
+extension ResourceSampler {
+    /// The first boundary after `now` on the grid that `boundary` is on: a wake-up that slept
+    /// through several boundaries counts once, at the next one.
+    static func next(after boundary: Duration, every interval: Duration, now: Duration) -> Duration {
+        var next = boundary + interval
+        if next <= now {
+            let behind = Int64(clampingDouble: ((now - next) / interval).rounded(.down)) + 1
+            next += interval * behind
+        }
+        return next
     }
 }
 
