@@ -49,8 +49,24 @@ struct ClientData: Sendable {
     }
 }
 
-/// A client's decisions and data together, handed into a session's scope and back.
-struct ClientState: Sendable {
+/// A client's decisions and data together, by reference: every async frame of the client (its
+/// loop, its session's scope, the steps) holds eight bytes instead of a copy of the machine and
+/// the recorder, and no copy is left behind to share the recorder's buffers, whose first write
+/// would then duplicate them (a recorder's worth of memory per client).
+///
+/// Unchecked Sendable: one client's task owns it; it crosses into the session's scope (a
+/// `@Sendable` closure run by that same task, awaited before the client goes on) and back.
+final class ClientState: @unchecked Sendable {
     var machine: ClientStateMachine
     var data: ClientData
+
+    init(machine: ClientStateMachine, data: ClientData) {
+        self.machine = machine
+        self.data = data
+    }
+
+    /// Applies the machine's last effects to the data.
+    func applyEffects(run plan: RunPlan) {
+        data.apply(machine.effects, run: plan)
+    }
 }

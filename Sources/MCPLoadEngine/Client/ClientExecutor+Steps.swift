@@ -4,18 +4,19 @@ import MCPLoadTransport
 extension ClientExecutor {
     /// Sends one attempt of a step and records what it came to: the sample, the leaks both
     /// ways, the tool listing, the values captured, the exchange for the transcript.
-    func send(
-        _ attempt: ClientStateMachine.StepAttempt, on client: JSONRPCClient, progress: ClientStateMachine.Progress,
-        _ data: inout ClientData
-    ) async -> Event {
+    func send(_ attempt: ClientStateMachine.StepAttempt, on client: JSONRPCClient, _ state: ClientState) async -> Event
+    {
+        let progress = state.machine.progress
         let step = plan.scenario.steps[attempt.index]
-        let context = data.templateContext(virtualClient: index, iteration: progress.iteration)
+        let context = state.data.templateContext(virtualClient: index, iteration: progress.iteration)
         guard attempt.awaitsAnswer else {
             return .answered(await sendWithoutAnswer(step, on: client, context: context), jitter: 0)
         }
         let history = plan.scenario.history.flatMap { carry in
-            data.transcript.isEmpty
-                ? nil : HistoryCarry.Payload(carry: carry, transcript: data.transcript, bytes: data.transcriptBytes)
+            state.data.transcript.isEmpty
+                ? nil
+                : HistoryCarry.Payload(
+                    carry: carry, transcript: state.data.transcript, bytes: state.data.transcriptBytes)
         }
         let timeout = step.timeout ?? plan.scenario.session.requestTimeout
         var performed = await StepRunner.perform(
@@ -23,21 +24,21 @@ extension ClientExecutor {
         performed.sample.bytesCarried = performed.bytesCarried
         performed.sample.startLag = progress.startLag
         performed.sample.isRetry = attempt.isResend
-        data.recorder.record(performed.sample)
+        state.data.recorder.record(performed.sample)
         plan.live.record(performed.sample)
         if let scanner = plan.leakScanner {
             LeakAccounting.record(
                 request: performed.request, answer: performed.answer, step: step.label, scanner: scanner, plan: plan,
-                virtualClient: index, recorder: &data.recorder)
+                virtualClient: index, recorder: &state.data.recorder)
         }
         // Audited whatever the step's checks said: the listing is what the client got.
         if case .listTools = step.action, let listing = performed.answer {
-            if data.recorder.toolSurface == nil { data.recorder.toolSurface = ToolSurfaceTally() }
-            data.recorder.toolSurface?.observe(listResult: listing)
+            if state.data.recorder.toolSurface == nil { state.data.recorder.toolSurface = ToolSurfaceTally() }
+            state.data.recorder.toolSurface?.observe(listResult: listing)
         }
-        data.captured.merge(performed.captured) { _, new in new }
+        state.data.captured.merge(performed.captured) { _, new in new }
         if plan.scenario.history != nil, let method = performed.method {
-            data.record(
+            state.data.record(
                 exchange: HistoryCarry.entry(method: method, params: performed.ownParams, answer: performed.answer))
         }
         return .answered(performed.sample.outcome, jitter: Double.random(in: 0...1))

@@ -15,22 +15,23 @@ struct ClientExecutor: Sendable {
 
     /// Runs to completion and hands back everything this client measured.
     func run() async -> Recorder {
-        var machine = ClientStateMachine(plan.clientConfiguration)
-        var data = ClientData(
-            recorder: plan.makeRecorder(virtualClient: index), canary: plan.canaries.canary(of: index))
-        var action = machine.start(plan.runContext)
-        data.apply(machine.effects, run: plan)
+        let state = ClientState(
+            machine: ClientStateMachine(plan.clientConfiguration),
+            data: ClientData(recorder: plan.makeRecorder(virtualClient: index), canary: plan.canaries.canary(of: index))
+        )
+        var action = state.machine.start(plan.runContext)
+        state.applyEffects(run: plan)
         while !Task.isCancelled {
             let event: Event
             switch action {
             case .finish:
-                return data.recorder
+                return state.data.recorder
             case .openSession:
                 // The whole session: opened, its steps, closed; then what the machine says.
-                action = await session(&machine, &data)
+                action = await session(state)
                 continue
             case .awaitIteration:
-                event = await awaitIteration(after: machine.progress.iteration)
+                event = await awaitIteration(after: state.machine.progress.iteration)
             case .pause(let duration, _):
                 try? await plan.clock.sleep(for: duration)
                 event = .pauseEnded
@@ -39,12 +40,12 @@ struct ClientExecutor: Sendable {
                 event = .sessionClosed
             case .send:
                 assertionFailure("a step to send with no session open")
-                return data.recorder
+                return state.data.recorder
             }
-            action = machine.handle(event, plan.runContext)
-            data.apply(machine.effects, run: plan)
+            action = state.machine.handle(event, plan.runContext)
+            state.applyEffects(run: plan)
         }
-        return data.recorder
+        return state.data.recorder
     }
 
     /// Leave to start an iteration, from the load model.
@@ -54,18 +55,18 @@ struct ClientExecutor: Sendable {
     }
 
     /// One session, opened, run and closed; returns the action after it closed.
-    private func session(_ machine: inout ClientStateMachine, _ data: inout ClientData) async -> Action {
+    private func session(_ state: ClientState) async -> Action {
         switch sessions {
         case .connector(let connector):
-            return await newSession(through: connector, &machine, &data)
+            return await newSession(through: connector, state)
         case .shared(let client):
-            return await sharedSession(client, &machine, &data)
+            return await sharedSession(client, state)
         }
     }
 
     /// The steps on an open session, until the machine asks to close it.
     func steps(
-        on client: JSONRPCClient, from first: Action, _ machine: inout ClientStateMachine, _ data: inout ClientData
+        on client: JSONRPCClient, from first: Action, _ state: ClientState
     ) async {
         var action = first
         while !Task.isCancelled {
@@ -74,18 +75,18 @@ struct ClientExecutor: Sendable {
             case .closeSession:
                 return
             case .send(let attempt):
-                event = await send(attempt, on: client, progress: machine.progress, &data)
+                event = await send(attempt, on: client, state)
             case .pause(let duration, _):
                 try? await plan.clock.sleep(for: duration)
                 event = .pauseEnded
             case .awaitIteration:
-                event = await awaitIteration(after: machine.progress.iteration)
+                event = await awaitIteration(after: state.machine.progress.iteration)
             case .openSession, .finish:
                 assertionFailure("\(action) while a session is open")
                 return
             }
-            action = machine.handle(event, plan.runContext)
-            data.apply(machine.effects, run: plan)
+            action = state.machine.handle(event, plan.runContext)
+            state.applyEffects(run: plan)
         }
     }
 }
