@@ -22,6 +22,11 @@ package struct DemoHTTPOptions: Sendable, Hashable {
     package var requiredBearerToken: String?
     /// When set, every answer carries `Mcp-Replica: <this>`: which replica behind a load balancer served it.
     package var replica: String?
+    /// A session-leak bug: a closed session's state (64 KiB) is never freed.
+    package var leakSessions = false
+    /// A session-leak bug: a session a request of which was refused (`--status-rate`) is kept
+    /// (64 KiB) after it closes.
+    package var leakRefused = false
 
     package struct StatusFault: Sendable, Hashable {
         package var status: Int

@@ -14,6 +14,12 @@ actor DemoSessions {
     private let options: DemoHTTPOptions
     private var requestCounts: [String: Int] = [:]
     private var faultCounters: [Int: (seen: Int, injected: Int)] = [:]
+    /// Sessions a request of which was refused.
+    private var refused: Set<String> = []
+    /// What the leak knobs keep of closed sessions: never freed, by design.
+    private var leaked: [[UInt8]] = []
+    /// What each leaked session holds, written so that it is resident, not only reserved.
+    static let leakedBytesPerSession = 64 << 10
 
     init(options: DemoHTTPOptions) {
         self.options = options
@@ -32,12 +38,20 @@ actor DemoSessions {
     }
 
     func close(_ id: String) -> Bool {
-        requestCounts.removeValue(forKey: id) != nil
+        let wasRefused = refused.remove(id) != nil
+        guard requestCounts.removeValue(forKey: id) != nil else { return false }
+        if options.leakSessions || (options.leakRefused && wasRefused) {
+            leaked.append([UInt8](repeating: 0x6C, count: Self.leakedBytesPerSession))
+        }
+        return true
     }
 
     /// Counts a request of session `id` (nil when stateless) and decides whether it is served.
     func admit(session id: String?) -> Admission {
-        if let status = injectedStatus() { return .status(status) }
+        if let status = injectedStatus() {
+            if let id, requestCounts[id] != nil { refused.insert(id) }
+            return .status(status)
+        }
         guard let id else { return .admitted }
         guard let count = requestCounts[id] else { return .notFound }
         if let limit = options.expireSessionsAfter, count >= limit {

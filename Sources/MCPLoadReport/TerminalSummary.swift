@@ -194,6 +194,13 @@ package enum TerminalSummary {
                 "servers: \(count), peak RSS \(ByteSizeText.format(servers.peakProcessRSSBytes)) (largest one), "
                     + "\(ByteSizeText.format(servers.peakTotalRSSBytes)) (all at once), "
                     + "CPU \(DurationText.rounded(servers.cpuSeconds, places: 2))s in all")
+            if let perThousand = servers.rssBytesPerThousandSessions, let closed = servers.sessionsClosed {
+                let sign = perThousand < 0 ? "-" : "+"
+                lines.append(
+                    "server memory per 1,000 sessions closed: \(sign)"
+                        + "\(ByteSizeText.format(UInt64(clampingDouble: abs(perThousand)))) "
+                        + "(a line fitted over the run, \(closed) sessions closed)")
+            }
         }
         if let harness = result.harness {
             let lag = harness.schedulingLag

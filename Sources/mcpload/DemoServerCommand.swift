@@ -38,6 +38,13 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "With --http: name this replica in an Mcp-Replica header on every answer (behind a load balancer).")
     var replica: String?
 
+    @Flag(help: "With --http: a session-leak bug: closed sessions are never freed (64 KiB each).")
+    var leakSessions = false
+
+    @Flag(
+        help: "With --http: a session-leak bug: sessions with a refused request (--status-rate) are kept when closed.")
+    var leakRefused = false
+
     @Flag(help: "With --http: print the legacy HTTP+SSE stream's URL (/sse) as where it listens, instead of /mcp.")
     var announceSSE = false
 
@@ -177,6 +184,8 @@ struct DemoServerCommand: AsyncParsableCommand {
         httpOptions.statusFaults = try statusFaults()
         httpOptions.cutStreamRate = cutStreamRate
         httpOptions.replica = replica
+        httpOptions.leakSessions = leakSessions
+        httpOptions.leakRefused = leakRefused
         if let requireBearerEnv {
             guard let token = ProcessInfo.processInfo.environment[requireBearerEnv], !token.isEmpty else {
                 throw ValidationError("--require-bearer-env: \(requireBearerEnv) is not set")

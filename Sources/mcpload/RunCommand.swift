@@ -21,6 +21,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Run only these rows of the scenario's matrix: labels, comma-separated.")
     var rows: String?
 
+    @Option(
+        name: .customLong("server-pid"),
+        help: "Sample this server's memory and CPU too: one started elsewhere on this machine (repeatable).")
+    var serverPIDs: [Int32] = []
+
     @Flag(name: .shortAndLong, help: "Log every session's start and end to stderr.")
     var verbose = false
 
@@ -72,6 +77,10 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The scenarios this command runs, overrides applied and checked, or bad input said.
     private func plannedVariants(of parsed: inout Scenario) throws -> [Scenario] {
+        // EPERM: the process exists, under another user; only "no such process" is refused.
+        for pid in serverPIDs where pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH) {
+            throw InputError("--server-pid \(pid): no such process on this machine")
+        }
         try overrides.checkLoad(parsed)
         overrides.apply(to: &parsed)
         try overrides.addThresholds(to: &parsed)
@@ -170,6 +179,7 @@ struct RunCommand: AsyncParsableCommand {
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
             logger: logger, headers: headers, redactor: redactor)
+        for pid in serverPIDs { control.children.watch(pid) }
         print(announcement(scenario))
         interrupts.watch(control)
         let quiet = self.quiet

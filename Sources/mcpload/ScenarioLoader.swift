@@ -213,7 +213,7 @@ struct ScenarioOverrides: ParsableArguments {
             throw ValidationError("--header: an argument is not 'Name: value' (its value is not shown)")
         }
         let name = text[..<colon].trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+        guard HeaderName.isValid(name) else {
             throw ValidationError("--header: '\(name)' is not a valid header name")
         }
         let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)

@@ -13,8 +13,15 @@ package struct ServerResources: Sendable, Equatable, Codable {
     package var perProcess: [ProcessUsage] = []
     /// Each sample's totals, in order: how memory and CPU use moved over the run.
     package var timeline: [Point] = []
+    /// Sessions closed over the run, when they churned (at least ``churnMinimum``).
+    package var sessionsClosed: UInt64?
+    /// How the servers' total memory grew per 1,000 sessions closed: the slope of a line fitted
+    /// through every sample. A server that frees its sessions stays near zero; one that keeps
+    /// them grows by what each costs it.
+    package var rssBytesPerThousandSessions: Double?
 
     package static let processLimit = 20
+    package static let churnMinimum: UInt64 = 100
 
     package struct ProcessUsage: Sendable, Hashable, Codable {
         package var pid: Int32

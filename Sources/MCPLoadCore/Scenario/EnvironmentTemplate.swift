@@ -68,3 +68,10 @@ package enum HeaderValue {
         value.unicodeScalars.allSatisfy { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }
     }
 }
+
+/// Header names mcpload accepts from a scenario or a flag: ASCII letters, digits and `-`.
+package enum HeaderName {
+    package static func isValid(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+}

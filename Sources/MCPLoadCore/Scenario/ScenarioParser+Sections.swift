@@ -15,7 +15,7 @@ extension ScenarioParser {
                 throw error(at: replicaHeader, "'replicaHeader' needs 'transport: http' (or sse)")
             }
             let name = try string(replicaHeader)
-            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            guard HeaderName.isValid(name) else {
                 throw error(at: replicaHeader, "'\(name)' is not a valid header name")
             }
             target.replicaHeader = name
@@ -25,7 +25,7 @@ extension ScenarioParser {
             throw error(at: headersNode, "'headers' needs 'transport: http' (or sse)")
         }
         for field in try mapping(headersNode, context: "target.headers").fields {
-            guard !field.key.isEmpty, field.key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            guard HeaderName.isValid(field.key)
             else { throw error(at: field.keyNode, "'\(field.key)' is not a valid header name") }
             let text = try string(field.value)
             guard HeaderValue.isValid(text) else {

@@ -71,6 +71,8 @@ extension ThresholdParser {
             if let rate = Double(number), rate >= 0 { return .absolute(rate) }
         case .count:
             if let count = UInt64(text) { return .absolute(Double(count)) }
+        case .bytes:
+            if let bytes = ByteSizeText.parse(text) { return .absolute(Double(bytes)) }
         }
         let examples =
             switch unit {
@@ -78,6 +80,7 @@ extension ThresholdParser {
             case .fraction: "10% (relative) or 0.5pp (percentage points)"
             case .perSecond: "10% or 50/s"
             case .count: "10% or 3"
+            case .bytes: "10% or 1MiB"
             }
         throw SyntaxError(message: "'\(text)' is not a change this metric can make; write \(examples)")
     }

@@ -69,6 +69,8 @@ package enum ThresholdMetric: Sendable, Hashable {
 
     /// A tool-surface audit figure (`audit.findings`, `audit.poisoning`, `audit.tools`).
     case audit(AuditCounter)
+    /// How the servers' memory grew per 1,000 sessions closed (`server.rss_per_1k_sessions`).
+    case serverMemoryPerThousandSessions
 
     /// The figures of ``ToolSurfaceAudit`` a threshold can read.
     package enum AuditCounter: String, Sendable, Hashable, CaseIterable {
@@ -87,7 +89,7 @@ package enum ThresholdMetric: Sendable, Hashable {
 
     /// The unit a limit must be written in.
     package enum Unit: Sendable, Hashable {
-        case duration, fraction, perSecond, count
+        case duration, fraction, perSecond, count, bytes
     }
 
     package var unit: Unit {
@@ -95,6 +97,7 @@ package enum ThresholdMetric: Sendable, Hashable {
         case .latency: .duration
         case .failureRate: .fraction
         case .requestRate: .perSecond
+        case .serverMemoryPerThousandSessions: .bytes
         default: .count
         }
     }
@@ -118,7 +121,9 @@ package enum ThresholdMetric: Sendable, Hashable {
             .successes(let step), .neverSent(let step), .sentAndFailed(let step):
             step
         case .latency(_, .step(let step)): step
-        case .latency, .sessionsFailed, .sessionsExpired, .dropped, .misrouted, .leaks, .audit: nil
+        case .latency, .sessionsFailed, .sessionsExpired, .dropped, .misrouted, .leaks, .audit,
+            .serverMemoryPerThousandSessions:
+            nil
         }
     }
 }

@@ -43,6 +43,8 @@ package enum ThresholdEvaluator {
         case .sessionsExpired: return Double(result.session.expired)
         case .dropped: return Double(result.iterations.dropped)
         case .misrouted: return Double(result.protocolTraffic.misroutedResponses)
+        // No churn measured (too few sessions closed, or no server sampled): no data, not zero.
+        case .serverMemoryPerThousandSessions: return result.serverResources?.rssBytesPerThousandSessions
         case .audit(let counter):
             // No listing, no audit: a threshold on it has no data rather than a reassuring zero.
             guard let audit = result.audit else { return nil }
@@ -103,7 +105,8 @@ package enum ThresholdEvaluator {
         case .duration: DurationText.formatMicroseconds(value)
         case .fraction: "\(DurationText.rounded(value * 100, places: value > 0 && value < 0.001 ? 3 : 2))%"
         case .perSecond: "\(DurationText.rounded(value, places: 1))/s"
-        case .count: String(UInt64(value))
+        case .count: String(UInt64(clampingDouble: value))
+        case .bytes: (value < 0 ? "-" : "") + ByteSizeText.format(UInt64(clampingDouble: abs(value)))
         }
     }
 }

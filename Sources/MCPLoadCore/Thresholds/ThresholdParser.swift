@@ -75,10 +75,11 @@ package struct ThresholdParser: Sendable {
         case "never_sent": return .neverSent(step: label)
         case "sent_and_failed": return .sentAndFailed(step: label)
         case "errors": return .failures(nil, code: nil, step: label)
-        case "sessions.failed", "sessions.expired", "dropped", "misrouted":
+        case "sessions.failed", "sessions.expired", "dropped", "misrouted", "server.rss_per_1k_sessions":
             if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
             switch name {
             case "dropped": return .dropped
+            case "server.rss_per_1k_sessions": return .serverMemoryPerThousandSessions
             case "misrouted": return .misrouted
             case "sessions.failed": return .sessionsFailed
             default: return .sessionsExpired
@@ -105,6 +106,7 @@ package struct ThresholdParser: Sendable {
     static let metricNames =
         "failure_rate, p50, p90, p99, p99.9, mean, max, min, rate, requests, successes, never_sent, "
         + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped, misrouted, "
+        + "server.rss_per_1k_sessions, "
         + "leaks.COUNTER, leaks.DETECTOR.COUNTER, audit.FIGURE"
 
     /// `leaks.cross_session`, `leaks.email.exposed`.
@@ -188,6 +190,11 @@ package struct ThresholdParser: Sendable {
                 throw SyntaxError(message: "'\(text)' is not a rate; \(metricName) needs one, e.g. 200/s")
             }
             return rate
+        case .bytes:
+            guard let bytes = ByteSizeText.parse(text) else {
+                throw SyntaxError(message: "'\(text)' is not a size; \(metricName) needs one, e.g. 1MiB or 512KiB")
+            }
+            return Double(bytes)
         case .count:
             guard let count = UInt64(text) else {
                 throw SyntaxError(message: "'\(text)' is not a count; \(metricName) needs a whole number, e.g. 0")

@@ -16,6 +16,8 @@ package final class LiveCounters: Sendable {
     private let openSessions = ManagedAtomic<Int>(0)
     /// Clients whose first session has opened, or failed to.
     private let clientsSettled = ManagedAtomic<Int>(0)
+    /// Sessions closed since the run began: what a server's memory is fitted against.
+    private let sessionsClosed = ManagedAtomic<UInt64>(0)
 
     static let bucketCount = QuarterOctave.bucketCount
 
@@ -45,7 +47,13 @@ package final class LiveCounters: Sendable {
     /// A client's first session opened or failed: it is past its start-up.
     /// Returns how many clients have settled, this one included.
     func clientSettled() -> Int { clientsSettled.wrappingIncrementThenLoad(ordering: .relaxed) }
-    func sessionClosed() { openSessions.wrappingDecrement(ordering: .relaxed) }
+    func sessionClosed() {
+        openSessions.wrappingDecrement(ordering: .relaxed)
+        sessionsClosed.wrappingIncrement(ordering: .relaxed)
+    }
+
+    /// Sessions closed so far.
+    var closedSessions: UInt64 { sessionsClosed.load(ordering: .relaxed) }
 
     /// Every counter as it stands, for the timeline's per-second deltas.
     struct Counts: Sendable {

@@ -113,10 +113,10 @@ enum ResourceSampler {
             state.window.recordLag(now - deadline)
             if now >= nextServerSample {
                 var stats: [Int32: ProcessStat] = [:]
-                for pid in servers.running {
+                for pid in servers.sampled {
                     if let stat = ProcessStat.read(pid: pid) { stats[pid] = stat }
                 }
-                state.servers.record(stats, atSeconds: (now - started).seconds)
+                state.servers.record(stats, atSeconds: (now - started).seconds, sessionsClosed: live.closedSessions)
                 nextServerSample = Self.next(after: nextServerSample, every: tick * ticksPerServerSample, now: now)
             }
             if now >= nextSecond {

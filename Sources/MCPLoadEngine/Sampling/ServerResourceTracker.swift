@@ -21,6 +21,9 @@ struct ServerResourceTracker {
     /// samples of the point being filled.
     private var samplesPerPoint = 1
     private var filling: (point: ServerResources.Point, samples: Int)?
+    /// The servers' memory against sessions closed, sample by sample, once sessions churn.
+    private var memoryPerSession = LinearFit()
+    private var sessionsClosed: UInt64 = 0
 
     /// Points kept in the timeline: a bit over an hour at four samples a second, then coarser.
     static let timelineCapacity = 16_384
@@ -35,7 +38,7 @@ struct ServerResourceTracker {
     }
 
     /// Records one sample: every live server process's stat, taken `atSeconds` into the run.
-    mutating func record(_ stats: [Int32: ProcessStat], atSeconds: Double) {
+    mutating func record(_ stats: [Int32: ProcessStat], atSeconds: Double, sessionsClosed: UInt64 = 0) {
         var totalRSS: UInt64 = 0
         var current: [Int32: ServerResources.ProcessUsage] = [:]
         current.reserveCapacity(stats.count)
@@ -64,6 +67,10 @@ struct ServerResourceTracker {
         previousCPUSeconds = cpuSeconds
         previousAt = atSeconds
         resources.peakTotalRSSBytes = max(resources.peakTotalRSSBytes, totalRSS)
+        if sessionsClosed > 0, !stats.isEmpty {
+            memoryPerSession.add(x: Double(sessionsClosed), y: Double(totalRSS))
+            self.sessionsClosed = sessionsClosed
+        }
     }
 
     var summary: ServerResources {
@@ -74,6 +81,12 @@ struct ServerResourceTracker {
         summary.peakProcessRSSBytes = processes.first?.peakRSSBytes ?? 0
         summary.cpuSeconds = cumulativeCPUSeconds
         summary.perProcess = processes
+        // Sessions that come and go (per-request or per-iteration) are what the slope is about:
+        // fewer than a hundred closed make no line worth reading.
+        if sessionsClosed >= ServerResources.churnMinimum, let slope = memoryPerSession.slope {
+            summary.sessionsClosed = sessionsClosed
+            summary.rssBytesPerThousandSessions = slope * 1000
+        }
         return summary
     }
 

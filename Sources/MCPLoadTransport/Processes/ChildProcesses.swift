@@ -21,6 +21,8 @@ package final class ChildProcesses: Sendable {
 
     private struct Books {
         var running: Set<Int32> = []
+        /// Servers started elsewhere (`--server-pid`): sampled, never signalled.
+        var watched: Set<Int32> = []
         var launched: [Int32] = []
         var nextSlot = 0
     }
@@ -50,6 +52,16 @@ package final class ChildProcesses: Sendable {
     /// The processes running now.
     package var running: Set<Int32> {
         books.withLock { $0.running }
+    }
+
+    /// Samples a server mcpload did not start (its memory and CPU), without ever signalling it.
+    package func watch(_ pid: Int32) {
+        books.withLock { _ = $0.watched.insert(pid) }
+    }
+
+    /// Every server process whose memory and CPU the run samples: its own and the watched ones.
+    package var sampled: Set<Int32> {
+        books.withLock { $0.running.union($0.watched) }
     }
 
     /// Processes this run started (the last 4,096) that are still alive: none, once the run
