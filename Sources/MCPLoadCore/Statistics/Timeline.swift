@@ -22,10 +22,31 @@ package struct Timeline: Sendable, Equatable, Codable {
         package var requests: UInt64
         /// Failed requests by class; classes with none are left out.
         package var failures: [FailureClass: UInt64]
-        /// `[bucket, count]` pairs of successful requests' latency, non-zero buckets only.
-        package var latencyBuckets: [[UInt64]]
+        /// `[bucket, count]` pairs of successful requests' latency, non-zero buckets only: the
+        /// shape result.json has. Kept packed, one word per bucket (the bucket in the top 16
+        /// bits, the count below), so a second costs one small array and not one per bucket: a
+        /// long run's timeline grows by a fraction of what it did (a soak's +120 KiB a minute).
+        package var latencyBuckets: [[UInt64]] {
+            get { packedLatency.map { [$0 >> Self.countBits, $0 & Self.countMask] } }
+            set { packedLatency = newValue.compactMap(Self.pack) }
+        }
+        private var packedLatency: [UInt64] = []
         /// Sessions open at the end of the second.
         package var openSessions: Int
+
+        private static let countBits: UInt64 = 48
+        private static let countMask: UInt64 = (1 << 48) - 1
+
+        /// A `[bucket, count]` pair as one word; counts past 2^48 (no second holds that many)
+        /// are clamped, and a bucket index past 16 bits is not a bucket.
+        private static func pack(_ pair: [UInt64]) -> UInt64? {
+            guard pair.count == 2, pair[0] < 1 << 16 else { return nil }
+            return pair[0] << countBits | min(pair[1], countMask)
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case at, width, requests, failures, latencyBuckets, openSessions
+        }
 
         package init(
             at: Int, requests: UInt64, failures: [FailureClass: UInt64], latencyBuckets: [[UInt64]], openSessions: Int
@@ -33,8 +54,28 @@ package struct Timeline: Sendable, Equatable, Codable {
             self.at = at
             self.requests = requests
             self.failures = failures
-            self.latencyBuckets = latencyBuckets
             self.openSessions = openSessions
+            self.latencyBuckets = latencyBuckets
+        }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            at = try container.decode(Int.self, forKey: .at)
+            width = try container.decodeIfPresent(Int.self, forKey: .width)
+            requests = try container.decode(UInt64.self, forKey: .requests)
+            failures = try container.decode([FailureClass: UInt64].self, forKey: .failures)
+            openSessions = try container.decode(Int.self, forKey: .openSessions)
+            latencyBuckets = try container.decode([[UInt64]].self, forKey: .latencyBuckets)
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(at, forKey: .at)
+            try container.encodeIfPresent(width, forKey: .width)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(failures, forKey: .failures)
+            try container.encode(latencyBuckets, forKey: .latencyBuckets)
+            try container.encode(openSessions, forKey: .openSessions)
         }
 
         package var failureCount: UInt64 { failures.values.reduce(0, +) }
