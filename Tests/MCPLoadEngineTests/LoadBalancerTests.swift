@@ -44,20 +44,6 @@ extension ProcessTests {
             }
         }
 
-        static func listens(_ port: Int) -> Bool {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(descriptor) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            return withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-        }
-
         static func sessionsFailed(_ result: RunResult) -> UInt64 {
             result.session.setupFailures.total + result.session.expired
         }
@@ -82,7 +68,7 @@ extension ProcessTests {
             }
             let ports = Self.replicaPorts(in: rows.folder)
             #expect(ports.count == 9)
-            #expect(ports.filter(Self.listens).isEmpty, "a replica outlived the script")
+            #expect(ports.filter(TestSupport.listens).isEmpty, "a replica outlived the script")
         }
 
         @Test(
@@ -103,7 +89,7 @@ extension ProcessTests {
             }
             // The SDK names no replica: every answer counts as unnamed.
             #expect(roundRobin.replicas?.byReplica.keys.sorted() == [ReplicaTally.unnamed])
-            #expect(Self.replicaPorts(in: rows.folder).filter(Self.listens).isEmpty)
+            #expect(Self.replicaPorts(in: rows.folder).filter(TestSupport.listens).isEmpty)
         }
     }
 }

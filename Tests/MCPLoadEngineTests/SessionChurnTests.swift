@@ -51,7 +51,7 @@ extension ProcessTests {
                 server.terminate()
                 server.waitUntilExit()
             }
-            try await CommandLineSupport.waitUntil { Self.listens(port) }
+            try await CommandLineSupport.waitUntil { TestSupport.listens(port) }
             try CommandLineSupport.write(
                 """
                 target: { transport: http, url: "http://127.0.0.1:\(port)/mcp" }
@@ -70,8 +70,6 @@ extension ProcessTests {
                 ["run", "s.yaml", "--server-pid", "999999999", "--out", "none"], in: directory)
             #expect(missing.status == 2 && missing.errors.contains("--server-pid 999999999: no such process"))
         }
-
-        static func listens(_ port: Int) -> Bool { LoadBalancerTests.listens(port) }
 
         @Test("too few sessions closed make no slope: a threshold on it has no data and fails")
         func noChurnNoData() async throws {

@@ -19,7 +19,7 @@ package struct ReplicaTally: Sendable, Hashable, Codable {
     package private(set) var byReplica: [String: Count] = [:]
 
     /// Names come from the server: past this many distinct ones, the rest are counted together.
-    package static let distinctLimit = 64
+    package static let distinctLimit = [String: Count].distinctNameLimit
     package static let unnamed = "(no replica header)"
     package static let others = "(other replicas)"
 
@@ -50,6 +50,6 @@ package struct ReplicaTally: Sendable, Hashable, Codable {
     }
 
     private func key(_ name: String) -> String {
-        byReplica[name] != nil || byReplica.count < Self.distinctLimit ? name : Self.others
+        byReplica.boundedKey(name, overflow: Self.others)
     }
 }

@@ -11,7 +11,13 @@ package enum LoadRunner {
         let (measured, health) = await ResourceSampler.measuring(
             plan.live, clock: plan.clock, servers: plan.control.children, warmUpClients: warmUpClients(plan)
         ) { await driveWatched(plan) }
-        let driven = (try? measured.driven.get()) ?? Driver.Outcome(clients: [])
+        // A drive that failed to start measured nothing; its failure is the verdict's reason.
+        let driven: Driver.Outcome
+        if case .success(let outcome) = measured.driven {
+            driven = outcome
+        } else {
+            driven = Driver.Outcome(clients: [])
+        }
         let (status, reason) = verdict(
             of: measured.driven, abortReason: measured.abortReason, draining: plan.control.isDraining)
         var result = RunResult(

@@ -4,12 +4,9 @@ import MCPLoadJSONRPC
 /// The session's reading side: every message from the server, matched to its request or
 /// counted as what it is.
 extension JSONRPCClient {
-    /// Method names come from the server: past a few dozen distinct ones, the rest are counted
-    /// together so a server inventing names cannot grow our memory without bound.
-    static let distinctMethodLimit = 64
-
+    /// Method names come from the server: counted by name up to a bound (``Dictionary/boundedKey(_:overflow:)``).
     static func boundedKey(_ method: String, in counts: [String: UInt64]) -> String {
-        counts[method] != nil || counts.count < distinctMethodLimit ? method : "(other methods)"
+        counts.boundedKey(method, overflow: "(other methods)")
     }
 
     /// Messages handled in a row before the reader lets the session's other work onto the actor.
