@@ -5,7 +5,8 @@ import MCPLoadCore
 
 /// The demo server over HTTP: Streamable HTTP (MCP 2025-03-26 and later) at `/mcp`, stateful
 /// or stateless, answering with SSE streams or plain JSON, with HTTP fault knobs; and the
-/// legacy HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`.
+/// legacy HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`; its session count at
+/// `/metrics`.
 package enum DemoHTTPServer {
     /// Warnings and worse only: a load target that logs every connection measures its logging.
     static var quietLogger: Logger {
@@ -19,8 +20,11 @@ package enum DemoHTTPServer {
         _ options: DemoServerOptions, http: DemoHTTPOptions, onListening: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let handler = RequestHandler(options: options, state: DemoState(options: options))
-        let endpoint = MCPEndpoint(handler: handler, sessions: DemoSessions(options: http), http: http)
-        let legacy = LegacySSEEndpoint(handler: handler, sessions: LegacySSESessions(), http: http)
+        let sessions = DemoSessions(options: http)
+        let legacySessions = LegacySSESessions()
+        let endpoint = MCPEndpoint(handler: handler, sessions: sessions, http: http)
+        let legacy = LegacySSEEndpoint(handler: handler, sessions: legacySessions, http: http)
+        let metrics = SessionMetrics(sessions: sessions, legacy: legacySessions)
         let router = Router()
         if let replica = http.replica { router.add(middleware: ReplicaHeader(name: replica)) }
         router.post("mcp") { request, _ in try await endpoint.post(request) }
@@ -30,6 +34,7 @@ package enum DemoHTTPServer {
         // The legacy HTTP+SSE transport (2024-11-05), served beside Streamable HTTP.
         router.get("sse") { request, _ in await legacy.stream(request) }
         router.post("messages") { request, _ in try await legacy.post(request) }
+        router.get("metrics") { _, _ in await metrics.page() }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(http.host, port: http.port), serverName: "mcpload-demo"),

@@ -33,6 +33,9 @@ actor DemoSessions {
         return id
     }
 
+    /// Sessions held: live ones, and those the leak knobs kept after their end.
+    var held: Int { requestCounts.count + leaked.count }
+
     func isLive(_ id: String) -> Bool {
         requestCounts[id] != nil
     }

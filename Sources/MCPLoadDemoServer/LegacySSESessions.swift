@@ -34,4 +34,6 @@ actor LegacySSESessions {
     }
 
     func isOpen(_ id: String) -> Bool { queues[id] != nil }
+
+    var count: Int { queues.count }
 }

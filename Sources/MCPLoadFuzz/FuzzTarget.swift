@@ -9,6 +9,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case httpAnswer = "http-answer"
     case scenario
     case thresholds
+    case metrics
 
     /// Runs one input through the target.
     package func run(_ bytes: [UInt8]) {
@@ -20,6 +21,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .httpAnswer: HTTPAnswerFuzzing.run(bytes)
         case .scenario: ScenarioFuzzing.scenario(bytes)
         case .thresholds: ScenarioFuzzing.thresholds(bytes)
+        case .metrics: MetricsPageFuzzing.run(bytes)
         }
     }
 }

@@ -184,6 +184,26 @@ package enum TerminalSummary {
         return lines
     }
 
+    /// The server's own count of its sessions: what it held at the end, and how that grew with
+    /// the sessions closed.
+    static func serverSessions(_ sessions: ServerSessionCount) -> String {
+        var line = "server sessions (\(sessions.metric), its own count): "
+        if let last = sessions.last, let peak = sessions.peak {
+            line += "\(DurationText.rounded(last, places: 0)) at the end, peak \(DurationText.rounded(peak, places: 0))"
+            if let held = sessions.heldPerThousandClosed {
+                line += "; \(held < 0 ? "" : "+")\(DurationText.rounded(held, places: 0)) held per 1,000 closed"
+            }
+        } else {
+            line += "no reading"
+        }
+        if sessions.failedReadings > 0 {
+            let total = sessions.readings + sessions.failedReadings
+            line +=
+                " (\(sessions.failedReadings) of \(total) readings failed\(sessions.firstFailure.map { ": \($0)" } ?? ""))"
+        }
+        return line
+    }
+
     /// What the servers cost, and what mcpload itself used: the figures that tell a slow server
     /// from a saturated harness.
     static func resources(_ result: RunResult) -> [String] {
@@ -202,6 +222,7 @@ package enum TerminalSummary {
                         + "(a line fitted over the run, \(closed) sessions closed)")
             }
         }
+        if let sessions = result.serverSessions { lines.append(serverSessions(sessions)) }
         if let harness = result.harness {
             let lag = harness.schedulingLag
             let percent = Int((harness.cpuShare * 100).rounded())

@@ -220,11 +220,14 @@ struct RunCommand: AsyncParsableCommand {
         let bound =
             load.pacer.map { "open model at \($0.summary)" }
             ?? LoadSettings.describeBound(iterations: load.iterations, durationSeconds: load.duration?.seconds)
+        let sessions = scenario.session.strategy.summary
         let topology =
             switch scenario.target.transport {
-            case .stdio: "stdio, \(scenario.target.topology.summary)"
-            case .http: "Streamable HTTP, session per client"
-            case .sse: "legacy HTTP+SSE, session per client"
+            case .stdio:
+                "stdio, \(scenario.target.topology.summary)"
+                    + (scenario.session.strategy == .perClient ? "" : ", \(sessions)")
+            case .http: "Streamable HTTP, \(sessions)"
+            case .sse: "legacy HTTP+SSE, \(sessions)"
             }
         let name = scenario.variantLabel.map { "\(scenario.name) [\($0)]" } ?? scenario.name
         let clients =

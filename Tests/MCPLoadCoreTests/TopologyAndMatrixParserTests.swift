@@ -73,6 +73,75 @@ struct TopologyAndMatrixParserTests {
     }
 
     @Test(
+        "a row adds server arguments or leaves sessions without DELETE; the server's session count and DELETE switch parse"
+    )
+    func churnRows() throws {
+        let scenario = try parse(
+            """
+            target:
+              transport: http
+              builtin: demo
+              args: [--latency, 1ms]
+              sessionCount: { url: /metrics, metric: mcp_sessions_active }
+            session: { strategy: per-request, delete: true }
+            steps: [ping]
+            matrix:
+              - { label: leaking, args: [--leak-sessions] }
+              - { label: no delete, delete: false }
+            """)
+        #expect(scenario.target.sessionCount == SessionCountSource(url: "/metrics", metric: "mcp_sessions_active"))
+        #expect(scenario.session.endWithDelete)
+        let leaking = scenario.applying(scenario.matrix[0])
+        #expect(leaking.target.launch == .builtinDemo(arguments: ["--latency", "1ms", "--leak-sessions"]))
+        #expect(leaking.session.endWithDelete)
+        let undeleted = scenario.applying(scenario.matrix[1])
+        #expect(!undeleted.session.endWithDelete)
+        #expect(undeleted.target.launch == .builtinDemo(arguments: ["--latency", "1ms"]))
+        #expect(scenario.session.strategy.summary == "session per request")
+    }
+
+    @Test(
+        "session-count and churn-row mistakes are located errors",
+        arguments: [
+            (
+                "target: { builtin: demo, sessionCount: { url: /metrics, metric: m } }\nsteps: [ping]",
+                "s.yaml:1: 'sessionCount' is read from an HTTP server"
+            ),
+            (
+                "target: { transport: http, builtin: demo, sessionCount: { url: /metrics } }\nsteps: [ping]",
+                "s.yaml:1: target.sessionCount needs 'url' (the metrics page) and 'metric'"
+            ),
+            (
+                "target:\n  transport: http\n  builtin: demo\n  sessionCount: { url: /m, metric: 9lives }\nsteps: [ping]",
+                "s.yaml:4: '9lives' is not a Prometheus metric name"
+            ),
+            (
+                "target:\n  transport: http\n  builtin: demo\n  sessionCount: { url: ftp://x, metric: m }\nsteps: [ping]",
+                "s.yaml:4: target.sessionCount.url is a path (/metrics) or starts with http://"
+            ),
+            (
+                "target: { transport: http, builtin: demo }\nsession: { delete: sometimes }\nsteps: [ping]",
+                "s.yaml:2: session.delete"
+            ),
+            (
+                "target: { transport: http, url: \"http://127.0.0.1:1/mcp\" }\nsteps: [ping]\nmatrix:\n  - { label: a, args: [--x] }",
+                "s.yaml:4: a row's 'args' go to a server mcpload starts"
+            ),
+            (
+                "target: { builtin: demo }\nsteps: [ping]\nmatrix:\n  - { label: a, args: [{ secret: x }] }",
+                "s.yaml:4: a row's 'args' take no secrets"
+            ),
+            (
+                "target: { builtin: demo }\nsteps: [ping]\nmatrix:\n  - { label: a, delete: 3 }",
+                "s.yaml:4: a matrix row's 'delete'"
+            ),
+        ])
+    func churnErrors(yaml: String, expected: String) {
+        let message = error(yaml)
+        #expect(message?.hasPrefix(expected) == true, "\(message ?? "no error")")
+    }
+
+    @Test(
         "matrix mistakes are located errors",
         arguments: [
             ("target: { builtin: demo }\nsteps: [ping]\nmatrix: []", "s.yaml:3: matrix must be a list"),

@@ -12,6 +12,7 @@ extension ProcessTests {
         struct Rows {
             var byLabel: [String: RunResult]
             var folder: String
+            var output: String
 
             subscript(_ label: String) -> RunResult? { byLabel[label] }
         }
@@ -24,7 +25,8 @@ extension ProcessTests {
                 script, arguments + ["--out", folder + "/lb"],
                 environment: ["MCPLOAD_BIN": TestSupport.mcploadExecutable])
             #expect(finished.status == 0, "\(finished.output)\(finished.errors)")
-            #expect(finished.output.contains("4 ways") || finished.output.contains("3 ways"), "\(finished.output)")
+            #expect(
+                ["5 ways", "4 ways", "3 ways"].contains { finished.output.contains($0) }, "\(finished.output)")
             var rows: [String: RunResult] = [:]
             let runs = folder + "/lb/runs"
             for name in (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [] {
@@ -32,7 +34,19 @@ extension ProcessTests {
                 let result = try RunResult.decode(from: data)
                 rows[result.scenario.variant ?? name] = result
             }
-            return Rows(byLabel: rows, folder: folder + "/lb")
+            return Rows(byLabel: rows, folder: folder + "/lb", output: finished.output)
+        }
+
+        /// The churn rows the script ran after the table (demo replicas only), by label.
+        static func churnRows(in folder: String) throws -> [String: RunResult] {
+            var rows: [String: RunResult] = [:]
+            let runs = folder + "/churn"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [] {
+                guard let data = FileManager.default.contents(atPath: "\(runs)/\(name)/result.json") else { continue }
+                let result = try RunResult.decode(from: data)
+                rows[result.scenario.variant ?? name] = result
+            }
+            return rows
         }
 
         /// Every port the balancer forwarded to: nothing may listen there once the script is done.
@@ -48,7 +62,9 @@ extension ProcessTests {
             result.session.setupFailures.total + result.session.expired
         }
 
-        @Test("the demo: round robin breaks a clear majority of sessions; sticky, stateless and 2026-07-28 break none")
+        @Test(
+            "the demo: round robin breaks a clear majority of sessions (legacy SSE too); sticky, stateless and 2026-07-28 none; churn separates leaks"
+        )
         func demo() async throws {
             let rows = try await Self.reproduce()
             let roundRobin = try #require(rows["stateful, round robin"])
@@ -66,9 +82,39 @@ extension ProcessTests {
                 let replicas = row.replicas?.byReplica ?? [:]
                 #expect(replicas.count == 3 && replicas.values.allSatisfy { $0.requests > 0 && $0.sessionBreaks == 0 })
             }
+            // The legacy transport breaks the same way, and the breaks are counted per replica.
+            let legacy = try #require(rows["legacy SSE, round robin"])
+            let legacyAttempted = legacy.session.opened + legacy.session.setupFailures.total
+            #expect(Self.sessionsFailed(legacy) * 2 > legacyAttempted, "\(legacy.session)")
+            #expect(legacy.replicas?.byReplica.values.filter { $0.sessionBreaks > 0 }.count ?? 0 >= 2)
             let ports = Self.replicaPorts(in: rows.folder)
             #expect(ports.count == 9)
             #expect(ports.filter(TestSupport.listens).isEmpty, "a replica outlived the script")
+            try Self.expectChurn(in: rows.folder, output: rows.output)
+        }
+
+        /// The churn after the table: the memory slope and the server's own session count
+        /// separate a server that frees its sessions from one that keeps them, by a wide margin.
+        static func expectChurn(in folder: String, output: String) throws {
+            let churn = try churnRows(in: folder)
+            let freed = try #require(churn["frees its sessions"])
+            let kept = try #require(churn["keeps closed sessions"])
+            let undeleted = try #require(churn["never sent DELETE"])
+            let keptMemory = try #require(kept.serverResources?.rssBytesPerThousandSessions)
+            let freedMemory = try #require(freed.serverResources?.rssBytesPerThousandSessions)
+            // The demo keeps 64 KiB per leaked session: 62.5 MiB per 1,000.
+            #expect(keptMemory > 40 * 1_048_576, "kept: \(keptMemory / 1_048_576) MiB per 1,000")
+            #expect(freedMemory < 16 * 1_048_576, "freed: \(freedMemory / 1_048_576) MiB per 1,000")
+            #expect(kept.serverResources?.sessionsClosed ?? 0 >= 500)
+            // The server's own count: about every session kept, or none.
+            #expect(kept.serverSessions?.heldPerThousandClosed ?? 0 > 900)
+            #expect(undeleted.serverSessions?.heldPerThousandClosed ?? 0 > 900)
+            #expect(abs(freed.serverSessions?.heldPerThousandClosed ?? 1000) < 50)
+            #expect(undeleted.serverSessions?.last == 600 && freed.serverSessions?.last == 0)
+            #expect(freed.thresholds.map(\.passed) == [true, true])
+            #expect(kept.thresholds.map(\.passed) == [false, false])
+            #expect(undeleted.thresholds.map(\.passed) == [true, false])
+            #expect(output.contains("session-churn, 3 ways"), "\(output)")
         }
 
         @Test(

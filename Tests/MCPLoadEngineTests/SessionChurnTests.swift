@@ -20,20 +20,6 @@ extension ProcessTests {
                 """)
         }
 
-        @Test("the memory slope per 1,000 sessions separates a server that leaks them from one that frees them")
-        func leakSeparates() async throws {
-            let leaking = try await Self.churn("--leak-sessions")
-            let clean = try await Self.churn("")
-            let leaked = try #require(leaking.serverResources?.rssBytesPerThousandSessions)
-            let freed = try #require(clean.serverResources?.rssBytesPerThousandSessions)
-            // The demo keeps 64 KiB per leaked session: 62.5 MiB per 1,000.
-            #expect(leaked > 40 * 1_048_576, "leaking: \(leaked / 1_048_576) MiB per 1,000")
-            #expect(freed < 16 * 1_048_576, "clean: \(freed / 1_048_576) MiB per 1,000")
-            #expect(leaking.serverResources?.sessionsClosed ?? 0 >= 500)
-            #expect(leaking.thresholds.map(\.passed) == [false])
-            #expect(clean.thresholds.map(\.passed) == [true])
-        }
-
         @Test("sessions kept because a request was refused grow the server's memory too")
         func refusedKept() async throws {
             let refusing = try await Self.churn("--leak-refused, --status-rate, \"503:0.5\"")
@@ -69,6 +55,30 @@ extension ProcessTests {
             let missing = try await CommandLineSupport.mcpload(
                 ["run", "s.yaml", "--server-pid", "999999999", "--out", "none"], in: directory)
             #expect(missing.status == 2 && missing.errors.contains("--server-pid 999999999: no such process"))
+        }
+
+        @Test("a metrics page that is missing, unreachable or without the metric is a counted reason, never the run")
+        func sessionCountFailures() async throws {
+            let port = try TestSupport.freePort()
+            let pages = [
+                ("/nowhere", "mcp_sessions_active", "the metrics page answered HTTP 404"),
+                ("/metrics", "no_such_metric", "the metrics page has no no_such_metric"),
+                ("http://127.0.0.1:\(port)/metrics", "m", "the metrics page could not be read"),
+            ]
+            for (url, metric, reason) in pages {
+                let result = try await TestSupport.run(
+                    """
+                    target: { transport: http, builtin: demo, sessionCount: { url: "\(url)", metric: \(metric) } }
+                    load: { vus: 1, iterations: 3 }
+                    steps: [ping]
+                    thresholds: ["server.sessions_held_per_1k < 100"]
+                    """)
+                #expect(result.status == .completed && result.totals.failures.total == 0)
+                let count = try #require(result.serverSessions)
+                #expect(count.readings == 0 && count.failedReadings >= 1 && count.last == nil)
+                #expect(count.firstFailure?.hasPrefix(reason) == true, "\(count.firstFailure ?? "none")")
+                #expect(result.thresholds.first?.measuredText == "no data")
+            }
         }
 
         @Test("too few sessions closed make no slope: a threshold on it has no data and fails")

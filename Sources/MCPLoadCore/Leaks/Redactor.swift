@@ -128,11 +128,12 @@ extension RunResult {
     }
 
     /// The same result with `rewrite` applied to all its free text: status, target, failure
-    /// examples, server stderr. Numbers and names are untouched.
+    /// examples, server stderr, why the server's session count could not be read. Numbers and names are untouched.
     package func rewritingText(_ rewrite: (String) -> String) -> RunResult {
         var copy = self
         copy.statusReason = statusReason.map(rewrite)
         copy.scenario.target = rewrite(scenario.target)
+        copy.serverSessions?.firstFailure = serverSessions?.firstFailure.map(rewrite)
         copy.totals.failures.redactExamples(rewrite)
         copy.session.setupFailures.redactExamples(rewrite)
         for index in copy.steps.indices { copy.steps[index].failures.redactExamples(rewrite) }

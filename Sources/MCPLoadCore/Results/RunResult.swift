@@ -39,6 +39,8 @@ package struct RunResult: Sendable, Codable, Equatable {
     package var harness: HarnessHealth?
     /// Memory and CPU of the server processes mcpload started (stdio servers, HTTP servers it ran).
     package var serverResources: ServerResources?
+    /// The server's own count of the sessions it holds (`target.sessionCount`), read over the run.
+    package var serverSessions: ServerSessionCount?
     /// The `abortOnFail` threshold that stopped the run early, with what was measured when.
     package var abortedByThreshold: String?
     /// Every threshold of the run with its measured value; one that failed makes the run exit 1.
@@ -77,7 +79,7 @@ package struct RunResult: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
         case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
-        case abortedByThreshold, leaks, audit, replicas
+        case abortedByThreshold, leaks, audit, replicas, serverSessions
         case storedThresholds = "thresholds"
     }
 

@@ -1,5 +1,6 @@
 /// One variant of a `matrix:` run: the scenario again, with its target's transport, topology,
-/// URL or protocol version changed, under a label, with a line saying what the row shows.
+/// URL, protocol version, server arguments or session ending changed, under a label, with a
+/// line saying what the row shows.
 package struct MatrixRow: Sendable, Hashable {
     package var label: String
     /// One line for the comparison: what this row shows.
@@ -10,6 +11,10 @@ package struct MatrixRow: Sendable, Hashable {
     package var url: String?
     /// The protocol version this row offers (`session.protocolVersion`).
     package var protocolVersion: String?
+    /// Arguments added to the server's command line (the same server with a fault knob, say).
+    package var extraArguments: [String] = []
+    /// Whether this row's sessions end with DELETE (`session.delete`).
+    package var endWithDelete: Bool?
 
     package init(
         label: String, about: String? = nil, transport: TargetSpec.Transport? = nil, topology: StdioTopology? = nil
@@ -36,6 +41,17 @@ extension Scenario {
             }
         }
         if let protocolVersion = row.protocolVersion { variant.session.protocolVersion = protocolVersion }
+        if let endWithDelete = row.endWithDelete { variant.session.endWithDelete = endWithDelete }
+        if !row.extraArguments.isEmpty {
+            switch variant.target.launch {
+            case .builtinDemo(let arguments):
+                variant.target.launch = .builtinDemo(arguments: arguments + row.extraArguments)
+            case .command(let words): variant.target.launch = .command(words + row.extraArguments)
+            case .httpCommand(let words, let url):
+                variant.target.launch = .httpCommand(words + row.extraArguments, url: url)
+            case .url: break
+            }
+        }
         if let topology = row.topology {
             variant.target.topology = topology
         } else if variant.target.transport != .stdio {

@@ -81,6 +81,8 @@ package struct TargetSpec: Sendable, Hashable {
     /// HTTP only: the answer header that names the replica which served it (`Mcp-Replica` from
     /// the demo server); requests and session breaks are then counted per replica.
     package var replicaHeader: String?
+    /// Where the server publishes how many sessions it holds, read once a second over the run.
+    package var sessionCount: SessionCountSource?
 
     package init(
         launch: Launch, transport: Transport = .stdio, environment: [String: String] = [:],
@@ -155,6 +157,16 @@ package struct SessionSettings: Sendable, Hashable {
             }
         }
 
+        /// How the run announces it: `session per request`.
+        package var summary: String {
+            switch self {
+            case .perClient: "session per client"
+            case .perIteration: "session per iteration"
+            case .perRequest: "session per request"
+            case .pool(let size): size == 1 ? "1 shared session" : "\(size) shared sessions"
+            }
+        }
+
         package var name: String {
             switch self {
             case .perClient: "per-client"
@@ -183,6 +195,10 @@ package struct SessionSettings: Sendable, Hashable {
     /// Streamable HTTP: open the optional `GET` listening stream in every session, for messages
     /// the server sends outside any request. stdio and legacy SSE always have such a stream.
     package var listen = false
+    /// Streamable HTTP: end each session with `DELETE`, as the spec asks of a client that is done
+    /// with it. `false` leaves sessions to the server's own expiry, as many clients do: a churn
+    /// without DELETE shows whether the server ever frees them.
+    package var endWithDelete = true
 
     package init(
         strategy: Strategy = .perClient,

@@ -20,6 +20,13 @@ extension ScenarioParser {
             }
             target.replicaHeader = name
         }
+        if let sessionCount = fields["sessionCount"] {
+            guard target.transport.isHTTP else {
+                throw error(
+                    at: sessionCount, "'sessionCount' is read from an HTTP server: it needs 'transport: http' (or sse)")
+            }
+            target.sessionCount = try parseSessionCount(sessionCount)
+        }
         guard let headersNode = fields["headers"] else { return target }
         guard target.transport.isHTTP else {
             throw error(at: headersNode, "'headers' needs 'transport: http' (or sse)")
@@ -41,13 +48,34 @@ extension ScenarioParser {
         return target
     }
 
+    /// `sessionCount: { url: http://127.0.0.1:9090/metrics, metric: mcp_sessions_active }`; a url
+    /// written as a path (`/metrics`) is on the MCP server's own origin.
+    private func parseSessionCount(_ node: Node) throws(ScenarioError) -> SessionCountSource {
+        let fields = try mapping(node, context: "target.sessionCount")
+        try checkKeys(fields, allowed: ["url", "metric"], context: "target.sessionCount")
+        guard let urlNode = fields["url"], let metricNode = fields["metric"] else {
+            throw error(at: node, "target.sessionCount needs 'url' (the metrics page) and 'metric' (its name)")
+        }
+        let url = try string(urlNode)
+        guard url.hasPrefix("/") || url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw error(
+                at: urlNode,
+                "target.sessionCount.url is a path (/metrics) or starts with http:// or https://, not \"\(url)\"")
+        }
+        let metric = try string(metricNode)
+        guard SessionCountSource.isValidMetricName(metric) else {
+            throw error(at: metricNode, "'\(metric)' is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)")
+        }
+        return SessionCountSource(url: url, metric: metric)
+    }
+
     private func parseTargetServer(_ node: Node) throws(ScenarioError) -> TargetSpec {
         let fields = try mapping(node, context: "target")
         try checkKeys(
             fields,
             allowed: [
                 "transport", "command", "args", "env", "cwd", "builtin", "url", "headers", "topology", "proxy",
-                "replicaHeader",
+                "replicaHeader", "sessionCount",
             ],
             context: "target")
         let transport = try parseTransport(fields["transport"])
@@ -172,7 +200,7 @@ extension ScenarioParser {
             fields,
             allowed: [
                 "strategy", "protocolVersion", "requestTimeout", "setupTimeout", "shutdownGrace", "maxMessageSize",
-                "connectTimeout", "streamIdleTimeout", "listen",
+                "connectTimeout", "streamIdleTimeout", "listen", "delete",
             ],
             context: "session")
         var session = SessionSettings()
@@ -208,6 +236,7 @@ extension ScenarioParser {
             session.streamIdleTimeout = try positiveDuration(timeout, what: "session.streamIdleTimeout")
         }
         if let listen = fields["listen"] { session.listen = try boolean(listen, what: "session.listen") }
+        if let delete = fields["delete"] { session.endWithDelete = try boolean(delete, what: "session.delete") }
         if let size = fields["maxMessageSize"] {
             session.maxMessageBytes = try byteSize(size, what: "session.maxMessageSize")
         }

@@ -62,7 +62,10 @@ extension ScenarioParser {
         for rowNode in sequence {
             let fields = try mapping(rowNode, context: "a matrix row")
             try checkKeys(
-                fields, allowed: ["label", "about", "transport", "topology", "proxy", "url", "protocolVersion"],
+                fields,
+                allowed: [
+                    "label", "about", "transport", "topology", "proxy", "url", "protocolVersion", "args", "delete",
+                ],
                 context: "a matrix row")
             guard let labelNode = fields["label"] else { throw error(at: rowNode, "a matrix row needs a 'label'") }
             var row = MatrixRow(label: try string(labelNode))
@@ -89,6 +92,20 @@ extension ScenarioParser {
                 }
             }
             row.protocolVersion = try fields["protocolVersion"].map { node throws(ScenarioError) in try string(node) }
+            row.endWithDelete = try fields["delete"].map { node throws(ScenarioError) in
+                try boolean(node, what: "a matrix row's 'delete'")
+            }
+            if let argumentsNode = fields["args"] {
+                if case .url = base.launch {
+                    throw error(
+                        at: argumentsNode, "a row's 'args' go to a server mcpload starts; this target has a url only")
+                }
+                let words = try commandWords(argumentsNode, what: "args")
+                guard words.secrets.isEmpty else {
+                    throw error(at: argumentsNode, "a row's 'args' take no secrets; put them in the target's 'args'")
+                }
+                row.extraArguments = words.values
+            }
             row.topology = try parseTopology(fields, context: "matrix")
             if row.topology != nil, (row.transport ?? base.transport) != .stdio {
                 throw error(at: rowNode, "'topology' applies to stdio rows; this row is not stdio")

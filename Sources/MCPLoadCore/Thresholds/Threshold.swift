@@ -71,6 +71,9 @@ package enum ThresholdMetric: Sendable, Hashable {
     case audit(AuditCounter)
     /// How the servers' memory grew per 1,000 sessions closed (`server.rss_per_1k_sessions`).
     case serverMemoryPerThousandSessions
+    /// Sessions the server still held per 1,000 sessions closed, by its own count
+    /// (`server.sessions_held_per_1k`, with `target.sessionCount`).
+    case serverSessionsHeldPerThousand
 
     /// The figures of ``ToolSurfaceAudit`` a threshold can read.
     package enum AuditCounter: String, Sendable, Hashable, CaseIterable {
@@ -122,7 +125,7 @@ package enum ThresholdMetric: Sendable, Hashable {
             step
         case .latency(_, .step(let step)): step
         case .latency, .sessionsFailed, .sessionsExpired, .dropped, .misrouted, .leaks, .audit,
-            .serverMemoryPerThousandSessions:
+            .serverMemoryPerThousandSessions, .serverSessionsHeldPerThousand:
             nil
         }
     }

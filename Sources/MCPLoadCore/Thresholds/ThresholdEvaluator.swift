@@ -45,6 +45,7 @@ package enum ThresholdEvaluator {
         case .misrouted: return Double(result.protocolTraffic.misroutedResponses)
         // No churn measured (too few sessions closed, or no server sampled): no data, not zero.
         case .serverMemoryPerThousandSessions: return result.serverResources?.rssBytesPerThousandSessions
+        case .serverSessionsHeldPerThousand: return result.serverSessions?.heldPerThousandClosed
         case .audit(let counter):
             // No listing, no audit: a threshold on it has no data rather than a reassuring zero.
             guard let audit = result.audit else { return nil }

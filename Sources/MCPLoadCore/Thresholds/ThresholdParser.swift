@@ -75,11 +75,13 @@ package struct ThresholdParser: Sendable {
         case "never_sent": return .neverSent(step: label)
         case "sent_and_failed": return .sentAndFailed(step: label)
         case "errors": return .failures(nil, code: nil, step: label)
-        case "sessions.failed", "sessions.expired", "dropped", "misrouted", "server.rss_per_1k_sessions":
+        case "sessions.failed", "sessions.expired", "dropped", "misrouted", "server.rss_per_1k_sessions",
+            "server.sessions_held_per_1k":
             if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
             switch name {
             case "dropped": return .dropped
             case "server.rss_per_1k_sessions": return .serverMemoryPerThousandSessions
+            case "server.sessions_held_per_1k": return .serverSessionsHeldPerThousand
             case "misrouted": return .misrouted
             case "sessions.failed": return .sessionsFailed
             default: return .sessionsExpired
@@ -106,7 +108,7 @@ package struct ThresholdParser: Sendable {
     static let metricNames =
         "failure_rate, p50, p90, p99, p99.9, mean, max, min, rate, requests, successes, never_sent, "
         + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped, misrouted, "
-        + "server.rss_per_1k_sessions, "
+        + "server.rss_per_1k_sessions, server.sessions_held_per_1k, "
         + "leaks.COUNTER, leaks.DETECTOR.COUNTER, audit.FIGURE"
 
     /// `leaks.cross_session`, `leaks.email.exposed`.

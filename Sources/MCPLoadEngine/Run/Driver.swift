@@ -9,6 +9,8 @@ enum Driver {
     struct Outcome: Sendable {
         var clients: [Recorder]
         var run = RunMeasurements()
+        /// The HTTP server's own count of its sessions, when the scenario says where to read it.
+        var serverSessions: ServerSessionCount?
     }
 
     /// Starts the clients (spread over the ramp-up), waits for all of them, returns their recorders.

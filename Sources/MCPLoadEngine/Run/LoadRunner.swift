@@ -29,7 +29,9 @@ package enum LoadRunner {
             finishedAt: Date(),
             recorders: driven.clients,
             run: driven.run
-        ).redacted(by: plan.redactor)
+        )
+        result.serverSessions = driven.serverSessions
+        result = result.redacted(by: plan.redactor)
         result.harness = health.harness
         result.serverResources = health.servers
         result.timeline = health.timeline
@@ -139,6 +141,7 @@ package enum LoadRunner {
             headers: plan.headers.map { .init(name: $0.name, value: $0.value) },
             setupTimeout: session.setupTimeout)
         options.listen = session.listen
+        options.endWithDelete = session.endWithDelete
         options.connectTimeout = session.connectTimeout ?? session.setupTimeout
         options.streamIdleTimeout = session.streamIdleTimeout
         options.redactor = plan.redactor
@@ -152,7 +155,12 @@ package enum LoadRunner {
                     let ready = await sessions.waitUntilListening(server, within: session.setupTimeout)
                     if case .failure(let failure) = ready { return .failure(failure) }
                 }
-                return .success(await Driver.run(plan, connector: .http(sessions)))
+                let source = plan.scenario.target.sessionCount?.resolved(against: endpoint)
+                var (outcome, counted) = await SessionCountScraper.watching(
+                    source, live: plan.live, clock: plan.clock
+                ) { await Driver.run(plan, connector: .http(sessions)) }
+                outcome.serverSessions = counted
+                return .success(outcome)
             }
         } catch {
             throw Failure(.notSent, "HTTP client failed: \(error)")

@@ -12,6 +12,8 @@ package struct HTTPSessionOptions: Sendable {
     package var setupTimeout: Duration
     /// Streamable HTTP: open the optional `GET` listening stream once the session is established.
     package var listen = false
+    /// Streamable HTTP: end each session with `DELETE` (`session.delete`).
+    package var endWithDelete = true
     /// Bounds opening a connection (TCP, and TLS for https).
     package var connectTimeout: Duration
     /// An answer silent this long (no bytes, an SSE stream included) fails as a timeout.

@@ -16,6 +16,8 @@ package final class LegacySSEConnection: MessageTransport {
     private let postHeaders: HTTPHeaders
     /// Where messages are POSTed, from the stream's `endpoint` event.
     package let messageEndpoint: String
+    private let replicaCounter: ReplicaCounter
+    package var replicas: ReplicaTally? { replicaCounter.replicas }
 
     package var abortsStalledWrites: Bool { false }
 
@@ -26,6 +28,7 @@ package final class LegacySSEConnection: MessageTransport {
         maxMessageBytes = options.maxMessageBytes
         redactor = options.redactor
         postHeaders = options.headers(to: origin, postingJSON: true)
+        replicaCounter = ReplicaCounter(header: options.replicaHeader)
         self.messageEndpoint = messageEndpoint
         self.inbound = inbound
     }
@@ -40,6 +43,9 @@ package final class LegacySSEConnection: MessageTransport {
         let answer = try await connections.send(
             head, body: ByteBuffer(bytes: message),
             reader: PostAnswerReader(sink: nil, maxMessageBytes: maxMessageBytes))
+        // Behind a round-robin balancer a POST can land on a replica that does not hold the
+        // session's stream: that replica's 404 is a session break.
+        replicaCounter.record(answer.head)
         guard (200..<300).contains(answer.head.status.code) else {
             throw HTTPFailure.status(answer.head, body: answer.errorBody, redactor: redactor)
         }

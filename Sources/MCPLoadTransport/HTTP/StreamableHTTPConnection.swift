@@ -31,10 +31,10 @@ package final class StreamableHTTPConnection: MessageTransport {
     private struct SessionState {
         var sessionID: String?
         var protocolVersion: String?
-        var replicas: ReplicaTally?
     }
 
-    package var replicas: ReplicaTally? { state.withLock { $0.replicas } }
+    private let replicaCounter: ReplicaCounter
+    package var replicas: ReplicaTally? { replicaCounter.replicas }
 
     package var abortsStalledWrites: Bool { false }
 
@@ -42,6 +42,7 @@ package final class StreamableHTTPConnection: MessageTransport {
         let origin = try HTTPOrigin(endpoint: options.endpoint)
         self.client = client
         self.options = options
+        replicaCounter = ReplicaCounter(header: options.replicaHeader)
         connections = SessionConnections(
             origin: origin, connectTimeout: options.connectTimeout, idleTimeout: options.streamIdleTimeout)
         postHeaders = options.headers(to: origin, accepting: "application/json, text/event-stream", postingJSON: true)
@@ -103,14 +104,7 @@ package final class StreamableHTTPConnection: MessageTransport {
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
         let answer = try await connections.send(head, body: ByteBuffer(bytes: message), reader: reader)
-        if let replicaHeader = options.replicaHeader {
-            let replica = answer.head.headers.first(name: replicaHeader)
-            let status = Int(answer.head.status.code)
-            state.withLock { state in
-                state.replicas = state.replicas ?? ReplicaTally()
-                state.replicas?.record(replica: replica, status: status)
-            }
-        }
+        replicaCounter.record(answer.head)
         switch answer.head.status.code {
         case 200:
             if let failure = answer.failure { throw failure }
@@ -141,14 +135,14 @@ package final class StreamableHTTPConnection: MessageTransport {
         return headers
     }
 
-    /// Ends the session with DELETE, as the spec asks of a client that is done with it, and
-    /// closes the session's connections.
+    /// Ends the session with DELETE, as the spec asks of a client that is done with it (unless
+    /// the scenario says not to), and closes the session's connections.
     func close() async {
         defer {
             connections.closeAll()
             inbound.finish()
         }
-        guard sessionID != nil else { return }
+        guard sessionID != nil, options.endWithDelete else { return }
         let head = requestHead(
             .DELETE, headers: options.headers(to: connections.origin, postingJSON: false),
             session: state.withLock { $0 })
