@@ -15,6 +15,7 @@ package enum TerminalSummary {
         out.append(
             "status: \(result.status.rawValue)\(result.statusReason.map { " (\($0))" } ?? ""), "
                 + "\(DurationText.rounded(result.durationSeconds, places: 2))s, run \(result.runID)")
+        out.append(contentsOf: ShardSummary.render(result))
         if let saturation = result.harness?.saturation, let headline = result.harness?.headline {
             out.append("\(headline): figures unreliable (\(saturation))")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MCPLoadCore
 
 /// The `mcpload` command: argument parsing only; the work lives in the library targets.
 struct MCPLoad: AsyncParsableCommand {
@@ -11,8 +12,10 @@ struct MCPLoad: AsyncParsableCommand {
             was aborted (partial results are still written), 4 a result or report could not be written, \
             5 an internal error in mcpload itself.
             """,
+        version: MCPLoadVersion.current,
         subcommands: [
-            RunCommand.self, CompareCommand.self, ReportCommand.self, AuditCommand.self, ValidateCommand.self,
+            RunCommand.self, MergeCommand.self, CompareCommand.self, ReportCommand.self, AuditCommand.self,
+            ValidateCommand.self,
             DemoServerCommand.self, GuardianCommand.self,
         ]
     )

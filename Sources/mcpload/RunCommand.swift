@@ -18,6 +18,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder for this run's files (default: results/<run-id>).")
     var out: String?
 
+    @OptionGroup var sharding: ShardOptions
+
     @Option(help: "Run only these rows of the scenario's matrix: labels, comma-separated.")
     var rows: String?
 
@@ -104,6 +106,18 @@ struct RunCommand: AsyncParsableCommand {
                 )
             }
         }
+        if let shard = try sharding.resolvedShard() {
+            do {
+                variants = try variants.map { variant throws(ShardError) in try variant.sharded(shard) }
+                if parsed.load.ceiling != nil { _ = try parsed.sharded(shard) }
+            } catch {
+                throw InputError(error.description)
+            }
+        }
+        _ = try sharding.resolvedStart()
+        if sharding.startAt != nil, variants.count > 1 || parsed.load.ceiling != nil {
+            throw InputError("--start-at starts one run: no matrix, --transport list or ceiling search")
+        }
         try DescriptorBudget.check(variants)
         if !parsed.target.headers.isEmpty && !variants.contains(where: { $0.target.transport.isHTTP }) {
             throw InputError("headers are sent over HTTP only; this run has no http or sse transport")
@@ -174,7 +188,11 @@ struct RunCommand: AsyncParsableCommand {
         _ scenario: Scenario, runID: String, into folder: String, logger: Logger, interrupts: InterruptHandler,
         headers: [(name: String, value: String)], redactor: Redactor
     ) async throws -> RunResult {
-        let control = RunControl(iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
+        let clock = RunClock()
+        let startAt = try sharding.resolvedStart()
+        let control = RunControl(
+            iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration, clock: clock,
+            scheduledStart: startAt.map { clock.now + .clampedSeconds($0.timeIntervalSinceNow) })
         let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
@@ -232,7 +250,14 @@ struct RunCommand: AsyncParsableCommand {
         let name = scenario.variantLabel.map { "\(scenario.name) [\($0)]" } ?? scenario.name
         let clients =
             load.pacer == nil ? "\(load.virtualClients) virtual clients" : "up to \(load.virtualClients) clients"
-        return "mcpload: \(name): \(clients), \(bound), \(topology)"
+        let shard = scenario.shard.map { assignment in
+            let first = assignment.virtualClientOffset + 1
+            let last = assignment.virtualClientOffset + load.virtualClients
+            return load.pacer == nil
+                ? "; shard \(assignment.shard.description): clients \(first)-\(last) of \(assignment.totalVirtualClients)"
+                : "; shard \(assignment.shard.description): arrivals \(assignment.shard.index), \(assignment.shard.index + assignment.shard.count), … of the schedule"
+        }
+        return "mcpload: \(name): \(clients), \(bound), \(topology)\(shard ?? "")"
     }
 
     /// `http`, `naive-proxy`: a matrix row's label as a folder name.

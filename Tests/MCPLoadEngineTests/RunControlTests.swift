@@ -62,4 +62,31 @@ struct RunControlTests {
         #expect(simulation.actions == [.finish])
         #expect(simulation.settled == 1)
     }
+
+    @Test("a scheduled start (--start-at): ready early, the load waits for the instant; ready late, it starts at once")
+    func scheduledStart() async {
+        let clock = ManualClock()
+        let control = RunControl(
+            iterationsPerClient: nil, duration: .seconds(10), clock: clock, scheduledStart: .seconds(30))
+        clock.advance(by: .seconds(5))
+        #expect(control.startLoad() == .seconds(30))
+        #expect(control.deadline == .seconds(40))
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 { group.addTask { await control.waitForLoadStart() } }
+            await clock.waitForSleepers(3)
+            // The waiters sleep in short steps, so that a drain is heard: step to the start.
+            while clock.now < .seconds(30) {
+                _ = clock.advanceToNextDeadline()
+                await clock.waitForSleepers(clock.now < .seconds(30) ? 3 : 0)
+            }
+            await group.waitForAll()
+        }
+        let times = control.loadTimes
+        #expect(times?.ready == .seconds(5) && times?.start == .seconds(30))
+
+        let late = RunControl(iterationsPerClient: nil, duration: nil, clock: clock, scheduledStart: .seconds(10))
+        #expect(late.startLoad() == clock.now)
+        await late.waitForLoadStart()
+        #expect(late.loadTimes?.ready == clock.now && late.loadTimes?.start == clock.now)
+    }
 }

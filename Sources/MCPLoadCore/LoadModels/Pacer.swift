@@ -23,6 +23,8 @@ package struct Pacer: Sendable, Hashable {
     }
 
     package let segments: [Segment]
+    /// Which of the schedule's arrivals are this process's: all of them, or every N-th for a shard.
+    package var stride = ArrivalStride.all
 
     /// `rate` per second, then each stage ramping to its rate over its time; without stages,
     /// `rate` held for `duration`.
@@ -53,11 +55,24 @@ package struct Pacer: Sendable, Hashable {
     /// How long the schedule runs.
     package var duration: Duration { segments.reduce(.zero) { $0 + $1.length } }
 
-    /// Arrivals the schedule asks for in all.
-    package var expectedArrivals: Double { segments.reduce(0) { $0 + $1.arrivals } }
+    /// Arrivals the schedule asks of this process: the whole schedule's, or a shard's share.
+    package var expectedArrivals: Double {
+        let whole = segments.reduce(0) { $0 + $1.arrivals }
+        guard stride.count > 1 else { return whole }
+        // Arrivals first, first + count, …: those below the whole schedule's.
+        return max(0, ((whole - Double(stride.first)) / Double(stride.count)).rounded(.up))
+    }
 
-    /// When arrival `n` is due, from the start of the run; nil once the schedule is over.
+    /// When this process's arrival `n` is due, from the start of the run; nil once the
+    /// schedule is over. A shard's arrival `n` is the whole schedule's `first + n·count`.
     package func offset(ofArrival n: Int) -> Duration? {
+        let (scaled, overflow) = n.multipliedReportingOverflow(by: stride.count)
+        guard !overflow, case (let global, false) = scaled.addingReportingOverflow(stride.first) else { return nil }
+        return offset(ofScheduleArrival: global)
+    }
+
+    /// When the whole schedule's arrival `n` is due.
+    private func offset(ofScheduleArrival n: Int) -> Duration? {
         var remaining = Double(n)
         var start = Duration.zero
         for segment in segments {
@@ -89,6 +104,25 @@ package struct Pacer: Sendable, Hashable {
         }
         guard seconds.isFinite, seconds >= 0, seconds <= length else { return nil }
         return .clampedSeconds(seconds)
+    }
+}
+
+/// A shard's arrivals among the schedule's: `first`, `first + count`, `first + 2·count`, …
+/// Interleaved, the shards' arrivals are exactly the schedule's, ramps included: no shard
+/// approximates its share of a rate.
+package struct ArrivalStride: Sendable, Hashable {
+    package var first: Int
+    package var count: Int
+
+    package static let all = ArrivalStride(first: 0, count: 1)
+
+    package init(first: Int, count: Int) {
+        self.first = first
+        self.count = max(1, count)
+    }
+
+    package init(shard: Shard) {
+        self.init(first: shard.index - 1, count: shard.count)
     }
 }
 

@@ -6,6 +6,7 @@ extension RunResult {
     package static let stderrTailLimit = 5
 
     /// Merges the clients' recorders, and what the run measured itself, once, at the end.
+    /// `loadStartedAt`: a scheduled start (`--start-at`), from which the run's time counts.
     package init(
         runID: String,
         scenario: ScenarioInfo,
@@ -14,14 +15,16 @@ extension RunResult {
         startedAt: Date,
         finishedAt: Date,
         recorders: [Recorder],
-        run: RunMeasurements = RunMeasurements()
+        run: RunMeasurements = RunMeasurements(),
+        loadStartedAt: Date? = nil
     ) {
         var merged = MergedRecorders(run)
         for recorder in recorders.sorted(by: { $0.virtualClient < $1.virtualClient }) { merged.add(recorder) }
         var pacing = run.pacing
         if let startLag = merged.startLag { pacing?.startLag.merge(startLag) }
         merged.iterations.dropped = pacing?.dropped ?? 0
-        let elapsed = max(finishedAt.timeIntervalSince(startedAt), 1e-9)
+        // A run told to start its load later (--start-at) is timed from then: waiting is not load.
+        let elapsed = max(finishedAt.timeIntervalSince(max(startedAt, loadStartedAt ?? startedAt)), 1e-9)
         self.init(
             runID: runID,
             scenario: scenario,
@@ -138,9 +141,16 @@ extension RunResult {
     package func encodedJSON() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        // Milliseconds: shards' start times are compared to a fraction of a second.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Self.timestampFormat))
+        }
         return try encoder.encode(self)
     }
+
+    /// `2026-11-30T05:58:31.123Z`.
+    private static let timestampFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// The largest number a result file may hold: no run counts 2^48 of anything, and sums of
     /// 65,536 such counts still fit in 64 bits, so no report of a doctored file can overflow.
@@ -155,7 +165,14 @@ extension RunResult {
                 .init(codingPath: [], debugDescription: "\(path): a number beyond what any run counts"))
         }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        // With or without fractions: results written before milliseconds were kept still load.
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = try? Self.timestampFormat.parse(text) { return date }
+            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an ISO 8601 time"))
+        }
         return try decoder.decode(RunResult.self, from: data)
     }
 }

@@ -41,6 +41,12 @@ package struct RunResult: Sendable, Codable, Equatable {
     package var serverResources: ServerResources?
     /// The server's own count of the sessions it holds (`target.sessionCount`), read over the run.
     package var serverSessions: ServerSessionCount?
+    /// One shard's part of a sharded run (`--shard I/N`); nil for a whole run.
+    package var shard: ShardRecord?
+    /// A merge of shards' results (`mcpload merge`): which shards it holds, the start skew.
+    package var merged: MergeRecord?
+    /// The mcpload that wrote this result: a merge refuses results of different versions.
+    package var mcploadVersion: String?
     /// The `abortOnFail` threshold that stopped the run early, with what was measured when.
     package var abortedByThreshold: String?
     /// Every threshold of the run with its measured value; one that failed makes the run exit 1.
@@ -79,7 +85,7 @@ package struct RunResult: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
         case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
-        case abortedByThreshold, leaks, audit, replicas, serverSessions
+        case abortedByThreshold, leaks, audit, replicas, serverSessions, shard, merged, mcploadVersion
         case storedThresholds = "thresholds"
     }
 
@@ -89,6 +95,8 @@ package struct RunResult: Sendable, Codable, Equatable {
         case aborted
         /// No session could be opened: nothing was measured against the server.
         case notStarted = "not_started"
+        /// A merge of shards with some missing: the figures cover less than the intended load.
+        case degraded
     }
 
     package struct ScenarioInfo: Sendable, Codable, Hashable {

@@ -22,6 +22,8 @@ package struct Scenario: Sendable {
     package var matrix: [MatrixRow] = []
     /// The matrix row this scenario runs as, if it is one, and what the row shows.
     package var variantLabel: String?
+    /// Set when this is one shard's part of the load (`--shard I/N`).
+    package var shard: ShardAssignment?
     package var variantAbout: String?
 
     package init(

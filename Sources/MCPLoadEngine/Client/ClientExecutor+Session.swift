@@ -65,7 +65,8 @@ extension ClientExecutor {
         on client: JSONRPCClient, setupStarted: Duration, iteration: Int, _ state: ClientState
     ) async -> Failure? {
         let handshake = SessionHandshake(
-            scenario: plan.scenario, context: state.data.templateContext(virtualClient: index, iteration: iteration))
+            scenario: plan.scenario,
+            context: state.data.templateContext(virtualClient: plan.globalVirtualClient(index), iteration: iteration))
         let remaining = plan.scenario.session.setupTimeout - (plan.clock.now - setupStarted)
         switch await handshake.perform(on: client, timeout: max(remaining, .milliseconds(1)), clock: plan.clock) {
         case .success(let established):

@@ -8,7 +8,8 @@ extension ClientExecutor {
     {
         let progress = state.machine.progress
         let step = plan.scenario.steps[attempt.index]
-        let context = state.data.templateContext(virtualClient: index, iteration: progress.iteration)
+        let context = state.data.templateContext(
+            virtualClient: plan.globalVirtualClient(index), iteration: progress.iteration)
         guard attempt.awaitsAnswer else {
             return .answered(await sendWithoutAnswer(step, on: client, context: context), jitter: 0)
         }

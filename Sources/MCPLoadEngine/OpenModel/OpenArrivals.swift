@@ -93,6 +93,7 @@ final class OpenArrivals: Sendable {
                 break
             }
             lateness.record(clock.now - due)
+            if arrival == 0 { control.noteLoadBegan(late: clock.now - due) }
             dispatch(dueAt: due)
             arrival += 1
         }

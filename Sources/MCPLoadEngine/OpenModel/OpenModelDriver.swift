@@ -19,8 +19,8 @@ enum OpenModelDriver {
                 await arrivals.waitUntilEveryClientIsReady(
                     within: scheduled.scenario.session.setupTimeout, clock: scheduled.clock)
                 let clock = scheduled.clock
-                let started = clock.now
-                scheduled.control.startLoad()
+                // With --start-at, the schedule's first arrival is due at the agreed instant.
+                let started = scheduled.control.startLoad()
                 let lateness = await arrivals.dispatch(pacer, from: started, control: scheduled.control, clock: clock)
                 var run = RunMeasurements()
                 run.pacing = PacingStatistics(

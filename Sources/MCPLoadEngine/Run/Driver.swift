@@ -41,12 +41,19 @@ enum Driver {
     ) async -> [Recorder] {
         let load = plan.scenario.load
         // Otherwise the last client to set up its session starts it (``RunPlan/clientSettled()``).
-        if plan.clientsSettingUp == nil { plan.control.startLoad() }
+        // With a scheduled start (--start-at), the ramp counts from that instant.
+        let start = plan.clientsSettingUp == nil ? plan.control.startLoad() : plan.clock.now
+        // A shard's clients take their places in the whole load's ramp: together the shards
+        // ramp up as one run would.
+        let rampClients = Double(plan.scenario.shard?.totalVirtualClients ?? load.virtualClients)
         return await withTaskGroup(of: Recorder.self, returning: [Recorder].self) { group in
             for index in 1...load.virtualClients {
-                let delay = load.rampUp * (Double(index - 1) / Double(load.virtualClients))
+                let delay = load.rampUp * (Double(plan.globalVirtualClient(index) - 1) / rampClients)
                 group.addTask {
-                    if delay > .zero { try? await plan.clock.sleep(for: delay) }
+                    if start + delay > plan.clock.now {
+                        try? await plan.clock.sleep(until: start + delay)
+                        plan.control.noteLoadBegan(late: plan.clock.now - (start + delay))
+                    }
                     return await client(index)
                 }
             }

@@ -8,6 +8,7 @@ package enum LoadRunner {
         _ plan: RunPlan, runID: String = makeRunID(), scenarioFile: String? = nil
     ) async -> RunResult {
         let startedAt = Date()
+        let clockAtStart = plan.clock.now
         let (measured, health) = await ResourceSampler.measuring(
             plan.live, clock: plan.clock, servers: plan.control.children, warmUpClients: warmUpClients(plan)
         ) { await driveWatched(plan) }
@@ -28,9 +29,14 @@ package enum LoadRunner {
             startedAt: startedAt,
             finishedAt: Date(),
             recorders: driven.clients,
-            run: driven.run
+            run: driven.run,
+            loadStartedAt: plan.control.scheduledStart == nil
+                ? nil
+                : plan.control.loadTimes.map { wallClock($0.start, startedAt: startedAt, clockAtStart: clockAtStart) }
         )
         result.serverSessions = driven.serverSessions
+        result.mcploadVersion = MCPLoadVersion.current
+        result.shard = shardRecord(plan, startedAt: startedAt, clockAtStart: clockAtStart)
         result = result.redacted(by: plan.redactor)
         result.harness = health.harness
         result.serverResources = health.servers
@@ -38,6 +44,27 @@ package enum LoadRunner {
         result.abortedByThreshold = measured.abortReason
         result.thresholds = ThresholdEvaluator.evaluate(plan.scenario.thresholds, on: result)
         return result
+    }
+
+    /// An instant on the run's clock as a wall-clock time.
+    private static func wallClock(_ instant: Duration, startedAt: Date, clockAtStart: Duration) -> Date {
+        startedAt.addingTimeInterval((instant - clockAtStart).seconds)
+    }
+
+    /// A shard's part of the load and when it was ready and started, as wall-clock times.
+    private static func shardRecord(_ plan: RunPlan, startedAt: Date, clockAtStart: Duration) -> ShardRecord? {
+        guard let assignment = plan.scenario.shard else { return nil }
+        func date(_ instant: Duration) -> Date { wallClock(instant, startedAt: startedAt, clockAtStart: clockAtStart) }
+        let times = plan.control.loadTimes
+        return ShardRecord(
+            index: assignment.shard.index, count: assignment.shard.count,
+            virtualClientOffset: assignment.virtualClientOffset, virtualClients: plan.scenario.load.virtualClients,
+            totalVirtualClients: assignment.totalVirtualClients,
+            scheduledStart: plan.control.scheduledStart.map(date), readyAt: times.map { date($0.ready) },
+            loadStartedAt: times.map { date($0.start) },
+            lateBySeconds: plan.control.scheduledStart.flatMap { scheduled in
+                times.map { max(.zero, $0.start - scheduled).seconds }
+            })
     }
 
     /// What the drive came to, and the `abortOnFail` threshold that stopped it, if one did.

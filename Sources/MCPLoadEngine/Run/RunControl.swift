@@ -14,32 +14,84 @@ package final class RunControl: Sendable {
     package let clock: any EngineClock
     /// How long the load lasts once it has started.
     package let duration: Duration?
-    /// When the load started, in nanoseconds on the run's clock; `Int64.min` before.
+    /// When the load started (or, with a scheduled start, will start), in nanoseconds on the
+    /// run's clock; `Int64.min` before.
     private let loadStartNanoseconds = Atomic<Int64>(.min)
+    /// When the run was ready to start its load (every setup done), on the run's clock.
+    private let readyNanoseconds = Atomic<Int64>(.min)
+    /// When the first client (or the open model's dispatcher) really went, on the run's clock:
+    /// a scheduled start plus however late the wake-up was.
+    private let beganNanoseconds = Atomic<Int64>(.min)
+    /// `--start-at`: the load starts at this instant on the run's clock, or when the run is
+    /// ready if that is later (a shard that was not ready in time starts late, and says so).
+    package let scheduledStart: Duration?
     private let loadStarted = Completion()
     /// The server processes this run has started.
     package let children = ChildProcesses()
     private let draining = Atomic<Bool>(false)
 
-    package init(iterationsPerClient: Int?, duration: Duration?, clock: any EngineClock = RunClock()) {
+    package init(
+        iterationsPerClient: Int?, duration: Duration?, clock: any EngineClock = RunClock(),
+        scheduledStart: Duration? = nil
+    ) {
         self.iterationsPerClient = iterationsPerClient
         self.clock = clock
         self.duration = duration
+        self.scheduledStart = scheduledStart
     }
 
-    /// The load starts now (the first call wins): the duration counts from here, and clients
-    /// waiting for the start go.
-    package func startLoad() {
-        _ = loadStartNanoseconds.compareExchange(expected: .min, desired: clock.now.nanoseconds, ordering: .relaxed)
+    /// The run is ready: its load starts now, or at the scheduled start if that is later (the
+    /// first call wins). The duration counts from the start, and clients waiting for it go
+    /// then. Returns the start instant.
+    @discardableResult
+    package func startLoad() -> Duration {
+        let now = clock.now
+        let start = max(now, scheduledStart ?? now)
+        _ = readyNanoseconds.compareExchange(expected: .min, desired: now.nanoseconds, ordering: .relaxed)
+        let (won, existing) = loadStartNanoseconds.compareExchange(
+            expected: .min, desired: start.nanoseconds, ordering: .relaxed)
         loadStarted.complete()
+        return won ? start : .nanoseconds(existing)
+    }
+
+    /// When the run was ready and when its load really started (the first wake-up after the
+    /// start instant), on the run's clock; nil before.
+    package var loadTimes: (ready: Duration, start: Duration)? {
+        let ready = readyNanoseconds.load(ordering: .relaxed)
+        let start = loadStartNanoseconds.load(ordering: .relaxed)
+        let began = beganNanoseconds.load(ordering: .relaxed)
+        guard ready != .min, start != .min else { return nil }
+        return (.nanoseconds(ready), .nanoseconds(began == .min ? start : began))
+    }
+
+    /// The load's first work went `late` after the instant it was due (its place in the ramp
+    /// or the schedule after the start): the load really began that much after the start.
+    /// The first call wins.
+    func noteLoadBegan(late: Duration) {
+        let start = loadStartNanoseconds.load(ordering: .relaxed)
+        guard start != .min else { return }
+        let began = Duration.nanoseconds(start) + max(late, .zero)
+        _ = beganNanoseconds.compareExchange(expected: .min, desired: began.nanoseconds, ordering: .relaxed)
     }
 
     /// Whether the load has started.
     package var hasLoadStarted: Bool { loadStartNanoseconds.load(ordering: .relaxed) != .min }
 
-    /// Returns once the load has started (or the waiting task is cancelled).
+    /// Returns once the load has started (or the waiting task is cancelled, or the run drains
+    /// before a scheduled start).
     func waitForLoadStart() async {
         if !hasLoadStarted { await loadStarted.wait() }
+        let start = Duration.nanoseconds(loadStartNanoseconds.load(ordering: .relaxed))
+        guard clock.now < start else { return }
+        while clock.now < start, !isDraining {
+            // Short sleeps: a drain (Ctrl-C) before a far start must not wait for it.
+            do {
+                try await clock.sleep(until: min(start, clock.now + .milliseconds(100)))
+            } catch {
+                return
+            }
+        }
+        noteLoadBegan(late: clock.now - start)
     }
 
     /// When the run's duration is over, on its clock; nil without a duration or before the load started.

@@ -75,6 +75,11 @@ package final class RunPlan: Sendable {
         leakSalt = plan.leakSalt
     }
 
+    /// Client `index` as `{{vu}}` sees it: unique across the shards of a sharded run.
+    func globalVirtualClient(_ index: Int) -> Int {
+        index + (scenario.shard?.virtualClientOffset ?? 0)
+    }
+
     /// A recorder for client `index` (0: the run's own measurements), hiding the run's secrets.
     func makeRecorder(virtualClient index: Int) -> Recorder {
         var recorder = Recorder(virtualClient: index, steps: index == 0 ? [] : scenario.steps)
