@@ -149,7 +149,11 @@ let package = Package(
             name: "MCPLoadEngineTests",
             // Depends on the executable so `swift test` builds the `mcpload` binary that
             // the end-to-end tests spawn as a real stdio server.
-            dependencies: ["MCPLoadEngine", "MCPLoadJSONRPC", "MCPLoadReport", "mcpload"],
+            dependencies: [
+                "MCPLoadEngine", "MCPLoadJSONRPC", "MCPLoadReport", "mcpload",
+                // Reads back the Kubernetes manifests mcpload prints.
+                .product(name: "Yams", package: "Yams"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -14,7 +14,8 @@ struct MCPLoad: AsyncParsableCommand {
             """,
         version: MCPLoadVersion.current,
         subcommands: [
-            RunCommand.self, MergeCommand.self, CompareCommand.self, ReportCommand.self, AuditCommand.self,
+            RunCommand.self, MergeCommand.self, KubernetesCommand.self, CompareCommand.self, ReportCommand.self,
+            AuditCommand.self,
             ValidateCommand.self,
             DemoServerCommand.self, GuardianCommand.self,
         ]
