@@ -39,8 +39,18 @@ enum EntryPoint {
         } catch let error as ValidationError {
             fail(MCPLoad.fullMessage(for: error), status: ExitStatus.badInput)
         } catch {
-            // Not the user's input, not the server's doing: a bug of ours, said as such.
-            fail("mcpload: internal error: \(error); please report it", status: ExitStatus.internalError)
+            // `mcpload run --help` parses as argument-parser's help command, whose run throws
+            // the help "error": its words, exit 0; its usage errors are bad input.
+            switch MCPLoad.exitCode(for: error) {
+            case .success:
+                print(MCPLoad.fullMessage(for: error))
+                Foundation.exit(ExitStatus.ok)
+            case .validationFailure:
+                fail(MCPLoad.fullMessage(for: error), status: ExitStatus.badInput)
+            default:
+                // Not the user's input, not the server's doing: a bug of ours, said as such.
+                fail("mcpload: internal error: \(error); please report it", status: ExitStatus.internalError)
+            }
         }
     }
 

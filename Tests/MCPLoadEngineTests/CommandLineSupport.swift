@@ -68,12 +68,13 @@ enum CommandLineSupport {
             errors: String(decoding: err, as: UTF8.self))
     }
 
-    /// Starts mcpload in `directory` without waiting for it; its output is discarded.
+    /// Starts mcpload (or `executable`) in `directory` without waiting for it; its output is discarded.
     static func start(
-        _ arguments: [String], in directory: String, environment: [String: String] = [:]
+        _ arguments: [String], in directory: String, environment: [String: String] = [:],
+        executable: String = TestSupport.mcploadExecutable
     ) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestSupport.mcploadExecutable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }

@@ -24,6 +24,22 @@ extension ProcessTests {
         }
 
         @Test(
+            "--help of every command prints its usage and exits 0; --version prints the version",
+            arguments: [
+                ["--help"], ["run", "--help"], ["merge", "--help"], ["kubernetes", "--help"],
+                ["demo-server", "--help"],
+                ["help", "run"], ["run", "-h"],
+            ])
+        func help(arguments: [String]) async throws {
+            let finished = try await CommandLineSupport.mcpload(arguments)
+            #expect(finished.status == 0, "\(finished.errors)")
+            #expect(
+                finished.output.contains("USAGE:") && finished.errors.isEmpty, "\(finished.output)\(finished.errors)")
+            let version = try await CommandLineSupport.mcpload(["--version"])
+            #expect(version.status == 0 && version.output == MCPLoadVersion.current + "\n")
+        }
+
+        @Test(
             "bad flags exit 2 before any load",
             arguments: [
                 ["--vus", "0"], ["--vus", "1000000"], ["--out", "/proc/no-such/out"], ["--duration", "ten"],

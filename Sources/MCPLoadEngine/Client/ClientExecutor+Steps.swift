@@ -30,7 +30,7 @@ extension ClientExecutor {
         if let scanner = plan.leakScanner {
             LeakAccounting.record(
                 request: performed.request, answer: performed.answer, step: step.label, scanner: scanner, plan: plan,
-                virtualClient: index, recorder: &state.data.recorder)
+                virtualClient: plan.globalVirtualClient(index), recorder: &state.data.recorder)
         }
         // Audited whatever the step's checks said: the listing is what the client got.
         if case .listTools = step.action, let listing = performed.answer {

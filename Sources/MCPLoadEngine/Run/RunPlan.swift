@@ -50,7 +50,8 @@ package final class RunPlan: Sendable {
         self.headers = headers
         arrivals = nil
         live = LiveCounters()
-        canaries = LeakCanaries(clients: scenario.load.virtualClients)
+        canaries = LeakCanaries(
+            clients: scenario.load.virtualClients, shard: scenario.shard, scenarioName: scenario.name)
         let scanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors, custom: $0.custom) }
         leakScanner = scanner
         // Whatever the detectors recognise is hidden wherever a server's words are quoted.
