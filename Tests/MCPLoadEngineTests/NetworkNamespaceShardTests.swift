@@ -12,6 +12,11 @@ enum NetworkHosts {
         getuid() == 0 && FileManager.default.isExecutableFile(atPath: ip)
     }
 
+    /// scripts/test sets MCPLOAD_TEST_NETNS: there the test runs, and fails if it cannot.
+    static var required: Bool {
+        ProcessInfo.processInfo.environment["MCPLOAD_TEST_NETNS"] != nil
+    }
+
     static var script: String {
         TestSupport.repositoryRoot.appendingPathComponent("scripts/netns-hosts").path
     }
@@ -45,7 +50,8 @@ extension ProcessTests {
     /// Three shards as three hosts, each in its own network namespace with its own address,
     /// against one demo server on a fourth: what a sharded run across machines is, on one.
     @Suite(
-        "Shards as hosts in network namespaces", .enabled(if: NetworkHosts.available), .serialized,
+        "Shards as hosts in network namespaces", .enabled(if: NetworkHosts.available || NetworkHosts.required),
+        .serialized,
         .timeLimit(.minutes(3)))
     struct NetworkNamespaceShardTests {
         static func scenario(_ url: String) -> String {
@@ -71,6 +77,7 @@ extension ProcessTests {
 
         @Test("merged counts are the shards' sums and one run's; a killed shard degrades; a canary crosses shards")
         func shardsAcrossHosts() async throws {
+            try #require(NetworkHosts.available, "network namespaces need root and \(NetworkHosts.ip)")
             let name = NetworkHosts.uniqueName()
             let prefix = try await NetworkHosts.up(name, 4)
             // Down whatever happened, before the test ends: no namespace outlives it.
