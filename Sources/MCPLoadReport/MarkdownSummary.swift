@@ -31,6 +31,8 @@ package enum MarkdownSummary {
                     }
                 } ?? "") + "."
         )
+        // A shard's part, or a merge's shards and start skew.
+        for line in ShardSummary.render(result) { lines += ["", line + "."] }
         lines += [
             "", "| step | requests | ok | fail% | failures | p50 | p99 | req/s |",
             "|---|---:|---:|---:|---|---:|---:|---:|",

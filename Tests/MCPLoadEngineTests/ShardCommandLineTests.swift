@@ -36,6 +36,11 @@ extension ProcessTests {
             for report in ["summary.md", "junit.xml", "report.html"] {
                 #expect(FileManager.default.fileExists(atPath: "\(folder)/merged/\(report)"), "\(report)")
             }
+            // Every report says it is a merge of shards, and how far apart they started.
+            let markdown = try String(contentsOfFile: "\(folder)/merged/summary.md", encoding: .utf8)
+            let html = try String(contentsOfFile: "\(folder)/merged/report.html", encoding: .utf8)
+            #expect(markdown.contains("merged: 3 of 3 shards; start skew"), "\(markdown)")
+            #expect(html.contains("<h3>Shards</h3>") && html.contains("merged: 3 of 3 shards"))
         }
 
         @Test("merge takes folders; a missing shard exits 1 (0 with --allow-partial); not one run's shards exits 2")

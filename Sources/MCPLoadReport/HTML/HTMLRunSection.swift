@@ -24,6 +24,7 @@ struct HTMLRunSection {
         parts += audit()
         parts += notes("Protocol traffic", TerminalSummary.traffic(result) + TerminalSummary.proxy(result))
         parts += notes("Open model", TerminalSummary.pacing(result))
+        parts += notes("Shards", ShardSummary.render(result))
         parts += health()
         parts += configuration()
         parts.append("</section>")
