@@ -27,20 +27,17 @@ extension ProcessTests {
             #expect(finished.status == 0, "\(finished.output)\(finished.errors)")
             #expect(
                 ["5 ways", "4 ways", "3 ways"].contains { finished.output.contains($0) }, "\(finished.output)")
-            var rows: [String: RunResult] = [:]
-            let runs = folder + "/lb/runs"
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [] {
-                guard let data = FileManager.default.contents(atPath: "\(runs)/\(name)/result.json") else { continue }
-                let result = try RunResult.decode(from: data)
-                rows[result.scenario.variant ?? name] = result
-            }
-            return Rows(byLabel: rows, folder: folder + "/lb", output: finished.output)
+            return Rows(byLabel: try rows(in: folder + "/lb/runs"), folder: folder + "/lb", output: finished.output)
         }
 
         /// The churn rows the script ran after the table (demo replicas only), by label.
         static func churnRows(in folder: String) throws -> [String: RunResult] {
+            try rows(in: folder + "/churn")
+        }
+
+        /// Every matrix row's result.json under `runs`, by the row's label.
+        static func rows(in runs: String) throws -> [String: RunResult] {
             var rows: [String: RunResult] = [:]
-            let runs = folder + "/churn"
             for name in (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? [] {
                 guard let data = FileManager.default.contents(atPath: "\(runs)/\(name)/result.json") else { continue }
                 let result = try RunResult.decode(from: data)

@@ -66,13 +66,7 @@ private struct MergedRecorders {
     }
 
     mutating func add(_ recorder: Recorder) {
-        for step in recorder.steps {
-            if let index = steps.firstIndex(where: { $0.label == step.label }) {
-                steps[index].merge(step)
-            } else {
-                steps.append(step)
-            }
-        }
+        for step in recorder.steps { steps.add(step) }
         session.merge(recorder.session)
         traffic.merge(recorder.protocolTraffic)
         iterations.completed += recorder.iterationsCompleted

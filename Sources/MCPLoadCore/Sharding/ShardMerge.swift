@@ -39,13 +39,7 @@ package enum ShardMerge {
         var timeline: Timeline?
         for shard in shards {
             let result = shard.result
-            for step in result.steps {
-                if let index = steps.firstIndex(where: { $0.label == step.label }) {
-                    steps[index].merge(step)
-                } else {
-                    steps.append(step)
-                }
-            }
+            for step in result.steps { steps.add(step) }
             session.merge(result.session)
             traffic.merge(result.protocolTraffic)
             iterations.completed += result.iterations.completed

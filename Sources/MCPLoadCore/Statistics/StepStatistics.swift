@@ -94,3 +94,14 @@ package struct StepStatistics: Sendable, Equatable, Codable {
         bytesCarried = try container.decodeIfPresent(UInt64.self, forKey: .bytesCarried) ?? 0
     }
 }
+
+extension [StepStatistics] {
+    /// Adds `step` to the one with its label, or appends it: steps sharing a label are one.
+    package mutating func add(_ step: StepStatistics) {
+        if let index = firstIndex(where: { $0.label == step.label }) {
+            self[index].merge(step)
+        } else {
+            append(step)
+        }
+    }
+}
