@@ -92,6 +92,18 @@ package final class StreamableHTTPConnection: MessageTransport {
     }
 
     package func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
+        _ = try await post(message, awaiting: id, keepingJSONAnswer: false)
+    }
+
+    /// A JSON answer comes back to the session directly; an SSE answer's messages still go
+    /// through ``inbound``, in their order.
+    package func exchange(_ message: [UInt8], awaiting id: JSONRPCID) async throws(Failure) -> [UInt8]? {
+        try await post(message, awaiting: id, keepingJSONAnswer: true)
+    }
+
+    private func post(
+        _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool
+    ) async throws(Failure) -> [UInt8]? {
         let session = state.withLock { $0 }
         var head = requestHead(.POST, headers: postHeaders, session: session)
         head.headers.add(name: "Content-Length", value: String(message.count))
@@ -100,14 +112,16 @@ package final class StreamableHTTPConnection: MessageTransport {
             for (name, value) in Self.routingHeaders(for: message) { head.headers.add(name: name, value: value) }
         }
         let state = state
-        let reader = PostAnswerReader(sink: inbound, maxMessageBytes: maxMessageBytes, answering: id) { head in
+        var reader = PostAnswerReader(sink: inbound, maxMessageBytes: maxMessageBytes, answering: id) { head in
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
+        reader.keepsJSONAnswer = keepingJSONAnswer
         let answer = try await connections.send(head, body: ByteBuffer(bytes: message), reader: reader)
         replicaCounter.record(answer.head)
         switch answer.head.status.code {
         case 200:
             if let failure = answer.failure { throw failure }
+            if let jsonAnswer = answer.jsonAnswer { return jsonAnswer }
             if let id, !answer.streamEndDelivered {
                 if let events = answer.events { try await resumeIfUnanswered(id, events) }
                 inbound.yield(.responseStreamEnded(id))
@@ -118,6 +132,7 @@ package final class StreamableHTTPConnection: MessageTransport {
         default:
             throw HTTPFailure.status(answer.head, body: answer.errorBody, redactor: options.redactor)
         }
+        return nil
     }
 
     /// `Mcp-Method` and `Mcp-Name` for a message, read from its JSON.

@@ -161,9 +161,22 @@ package actor JSONRPCClient {
     }
 
     func writeRequest(_ message: [UInt8], id: JSONRPCID) async {
-        let failure = await write(message, awaiting: id)
+        let answer: [UInt8]?
+        do {
+            answer = try await transport.exchange(message, awaiting: id)
+        } catch {
+            writing.remove(id)
+            deliver(Arrival(answer: .failed(error), at: clock.now, bytes: 0), to: id)
+            return
+        }
         writing.remove(id)
-        if let failure { deliver(Arrival(answer: .failed(failure), at: clock.now, bytes: 0), to: id) }
+        // The transport had the answer in hand (a JSON POST answer): settled here, without
+        // waking the session's reader. Its stream is over: no answer in it is no answer at all.
+        guard let answer else { return }
+        let arrived = clock.now
+        await handle(answer, at: arrived)
+        let failure = Failure(.transport, "the response stream ended before the answer")
+        deliver(Arrival(answer: .failed(failure), at: arrived, bytes: 0), to: id)
     }
 
     func expire(_ id: JSONRPCID, after timeout: Duration) async {

@@ -12,6 +12,13 @@ package protocol MessageTransport: Sendable {
     /// Throws a `not_sent`, `transport` or `http_status` ``Failure``.
     func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure)
 
+    /// Sends request `id` and, where the transport has its answer in hand when the send is
+    /// over (a Streamable HTTP POST answered with JSON), returns that answer's line instead of
+    /// queueing it on ``inbound``: the session settles the request without waking its reader,
+    /// one task hop fewer per request. Nil: the answer comes on ``inbound`` as usual, followed
+    /// by ``InboundEvent/responseStreamEnded(_:)`` where the transport reports one.
+    func exchange(_ message: [UInt8], awaiting id: JSONRPCID) async throws(Failure) -> [UInt8]?
+
     /// The server's messages in arrival order, bounded; finishes after ``InboundEvent/closed(_:)``.
     var inbound: InboundQueue { get }
 
@@ -38,6 +45,11 @@ package protocol MessageTransport: Sendable {
 
 extension MessageTransport {
     package var abortsStalledWrites: Bool { true }
+
+    package func exchange(_ message: [UInt8], awaiting id: JSONRPCID) async throws(Failure) -> [UInt8]? {
+        try await send(message, awaiting: id)
+        return nil
+    }
 
     package func sessionEstablished(protocolVersion: String?) async {}
 

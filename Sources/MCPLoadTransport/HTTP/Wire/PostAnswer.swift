@@ -16,6 +16,9 @@ package struct PostAnswer: Sendable {
     /// The answer's stream end went to the session right behind its message, from the event
     /// loop: the session's reader wakes once for both instead of once for each.
     var streamEndDelivered = false
+    /// A JSON answer kept for the sender (``PostAnswerReader/keepsJSONAnswer``) rather than
+    /// queued for the session's reader.
+    var jsonAnswer: [UInt8]?
 }
 
 /// Reads one POST's answer on the event loop, as its parts arrive: a JSON answer is collected
@@ -31,6 +34,9 @@ package struct PostAnswerReader {
     /// Sees the answer's head before any of its messages are delivered: a session id must be
     /// in force before the session, woken by the answer, sends its next request.
     let sawHead: (@Sendable (HTTPResponseHead) -> Void)?
+    /// A JSON answer goes back to the sender in ``PostAnswer/jsonAnswer`` instead of onto the
+    /// session's queue (its stream end is then the sender's to report too).
+    var keepsJSONAnswer = false
 
     private enum Body {
         case json(ByteBuffer?)
@@ -132,8 +138,13 @@ package struct PostAnswerReader {
         var answer = PostAnswer(head: head, failure: failure)
         switch body {
         case .json(let collected):
-            sink?.yield(.frame(.line(collected.map { Array($0.readableBytesView) } ?? [])))
-            answer.streamEndDelivered = deliverStreamEnd()
+            let line = collected.map { Array($0.readableBytesView) } ?? []
+            if keepsJSONAnswer, failure == nil {
+                answer.jsonAnswer = line
+            } else {
+                sink?.yield(.frame(.line(line)))
+                answer.streamEndDelivered = deliverStreamEnd()
+            }
         case .events(var stream):
             stream.bodyEnded()
             answer.events = stream
