@@ -24,6 +24,11 @@ enum EntryPoint {
             }
             fail(message, status: ExitStatus.badInput)
         }
+        // A closed-model run's tasks on the event loops that carry its I/O (EventLoopExecutor);
+        // decided here, on the main thread, before the command starts any task.
+        if let run = command as? RunCommand, run.runsOnEventLoops(ProcessInfo.processInfo.environment) {
+            EventLoopExecutor.install()
+        }
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

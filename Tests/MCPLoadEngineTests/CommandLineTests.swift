@@ -24,6 +24,24 @@ extension ProcessTests {
         }
 
         @Test(
+            "closed-model runs put their tasks on the event loops; open-model runs and MCPLOAD_EXECUTOR=dispatch do not"
+        )
+        func executorChoice() throws {
+            let directory = try CommandLineSupport.temporaryDirectory()
+            try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/closed.yaml")
+            try CommandLineSupport.write(
+                "target: { builtin: demo }\nload: { model: open, rate: 10/s, duration: 1s }\nsteps: [ping]\n",
+                to: directory + "/open.yaml")
+            let closed = try RunCommand.parse([directory + "/closed.yaml"])
+            let open = try RunCommand.parse([directory + "/open.yaml"])
+            let missing = try RunCommand.parse([directory + "/missing.yaml"])
+            #expect(closed.runsOnEventLoops([:]))
+            #expect(!closed.runsOnEventLoops(["MCPLOAD_EXECUTOR": "dispatch"]))
+            #expect(!open.runsOnEventLoops([:]))
+            #expect(!missing.runsOnEventLoops([:]))
+        }
+
+        @Test(
             "--help of every command prints its usage and exits 0; --version prints the version",
             arguments: [
                 ["--help"], ["run", "--help"], ["merge", "--help"], ["kubernetes", "--help"],
