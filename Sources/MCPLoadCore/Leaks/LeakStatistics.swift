@@ -51,6 +51,19 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
             }
         }
 
+        /// Another tally's counts added to these (previews up to three, distinct ones).
+        mutating func add(_ other: DetectorCounts) {
+            exposed += other.exposed
+            retransmitted += other.retransmitted
+            crossSession += other.crossSession
+            uniqueValues += other.uniqueValues
+            exposedBySteps.merge(other.exposedBySteps, uniquingKeysWith: +)
+            retransmittedBySteps.merge(other.retransmittedBySteps, uniquingKeysWith: +)
+            for example in other.examples where examples.count < 3 && !examples.contains(example) {
+                examples.append(example)
+            }
+        }
+
         mutating func noteRetransmitted(step: String?) {
             retransmitted += 1
             if let step { retransmittedBySteps[step, default: 0] += 1 }
@@ -63,6 +76,13 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
     }
 
     package var isEmpty: Bool { detectors.values.allSatisfy { $0.exposed == 0 && $0.retransmitted == 0 } }
+
+    /// Another shard's counts added to these. Distinct values are summed: a value two shards
+    /// both saw counts twice, so a merged `uniqueValues` is an upper bound (exact when the
+    /// shards' values are disjoint, as per-client canaries and per-record values are).
+    package mutating func merge(_ other: LeakStatistics) {
+        for (detector, counts) in other.detectors { detectors[detector, default: DetectorCounts()].add(counts) }
+    }
 }
 
 /// One client's leak counts, with the fingerprints that tell re-sends and distinct values.
@@ -102,18 +122,8 @@ package struct LeakTally: Sendable {
     }
 
     package mutating func merge(_ other: LeakTally) {
-        for (detector, theirs) in other.counts {
-            var mine = counts[detector, default: .init()]
-            mine.exposed += theirs.exposed
-            mine.retransmitted += theirs.retransmitted
-            mine.crossSession += theirs.crossSession
-            mine.exposedBySteps.merge(theirs.exposedBySteps, uniquingKeysWith: +)
-            mine.retransmittedBySteps.merge(theirs.retransmittedBySteps, uniquingKeysWith: +)
-            for example in theirs.examples where mine.examples.count < 3 && !mine.examples.contains(example) {
-                mine.examples.append(example)
-            }
-            counts[detector] = mine
-        }
+        // Distinct values are not in these counts (0 here): they come from the fingerprints.
+        for (detector, theirs) in other.counts { counts[detector, default: .init()].add(theirs) }
         foldFingerprints()
         for (detector, theirs) in other.distinctValues {
             merged[detector, default: DistinctValues()].merge(theirs)

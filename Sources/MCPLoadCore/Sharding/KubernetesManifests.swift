@@ -81,16 +81,19 @@ package struct KubernetesManifests: Sendable {
         return "\(name)-\(stamp.filter { $0.isNumber || $0 == "T" })"
     }
 
+    /// What every object and pod of the run carries: `kubectl delete … -l mcpload/run=NAME`
+    /// removes them all.
+    private func labels(component: String) -> Node {
+        mapping([
+            ("app.kubernetes.io/name", "mcpload"), ("mcpload/run", Self.text(name)),
+            ("mcpload/component", Self.text(component)),
+        ])
+    }
+
     private func metadata(_ suffix: String, component: String) -> Node {
         var pairs: [(Node, Node)] = [
             ("name", Self.text("\(name)-\(suffix)")),
-            (
-                "labels",
-                mapping([
-                    ("app.kubernetes.io/name", "mcpload"), ("mcpload/run", Self.text(name)),
-                    ("mcpload/component", Self.text(component)),
-                ])
-            ),
+            ("labels", labels(component: component)),
         ]
         if let namespace { pairs.append(("namespace", Self.text(namespace))) }
         return mapping(pairs)
@@ -271,15 +274,7 @@ package struct KubernetesManifests: Sendable {
         return mapping([
             (
                 "metadata",
-                mapping([
-                    (
-                        "labels",
-                        mapping([
-                            ("app.kubernetes.io/name", "mcpload"), ("mcpload/run", Self.text(name)),
-                            ("mcpload/component", Self.text(container)),
-                        ])
-                    )
-                ])
+                mapping([("labels", labels(component: container))])
             ),
             ("spec", mapping(spec)),
         ])

@@ -69,7 +69,7 @@ package enum ShardMerge {
             startedAt: startedAt, finishedAt: finishedAt, durationSeconds: elapsed,
             totals: RunResult.Totals(steps: steps, elapsedSeconds: elapsed), session: session, steps: steps,
             protocolTraffic: traffic, iterations: iterations, servers: RunResult.ServerInfo(stderrTails: tails),
-            proxy: mergedProxy(results))
+            proxy: combine(results.compactMap(\.proxy)) { $0.merge($1) })
         merged.timeline = timeline
         merged.pacing = combine(results.compactMap(\.pacing)) { $0.merge($1) }
         merged.replicas = combine(results.compactMap(\.replicas)) { $0.merge($1) }
@@ -207,34 +207,9 @@ package enum ShardMerge {
         return outcomes
     }
 
-    private static func mergedProxy(_ results: [RunResult]) -> FanInStatistics? {
-        combine(results.compactMap(\.proxy)) { $0.merge($1) }
-    }
-
     private static func combine<Value>(_ values: [Value], _ merge: (inout Value, Value) -> Void) -> Value? {
         guard var combined = values.first else { return nil }
         for value in values.dropFirst() { merge(&combined, value) }
         return combined
-    }
-}
-
-extension LeakStatistics {
-    /// Another shard's counts added to these. Distinct values are summed: a value two shards
-    /// both saw counts twice, so a merged `uniqueValues` is an upper bound (exact when the
-    /// shards' values are disjoint, as per-client canaries and per-record values are).
-    package mutating func merge(_ other: LeakStatistics) {
-        for (detector, counts) in other.detectors {
-            var mine = detectors[detector] ?? DetectorCounts()
-            mine.exposed += counts.exposed
-            mine.retransmitted += counts.retransmitted
-            mine.crossSession += counts.crossSession
-            mine.uniqueValues += counts.uniqueValues
-            for example in counts.examples where mine.examples.count < 3 && !mine.examples.contains(example) {
-                mine.examples.append(example)
-            }
-            mine.exposedBySteps.merge(counts.exposedBySteps, uniquingKeysWith: +)
-            mine.retransmittedBySteps.merge(counts.retransmittedBySteps, uniquingKeysWith: +)
-            detectors[detector] = mine
-        }
     }
 }

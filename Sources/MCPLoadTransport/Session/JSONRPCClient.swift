@@ -175,6 +175,7 @@ package actor JSONRPCClient {
         guard let answer else { return }
         let arrived = clock.now
         await handle(answer, at: arrived)
+        guard slots[id] != nil else { return }
         let failure = Failure(.transport, "the response stream ended before the answer")
         deliver(Arrival(answer: .failed(failure), at: arrived, bytes: 0), to: id)
     }
