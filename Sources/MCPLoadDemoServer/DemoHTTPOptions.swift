@@ -20,6 +20,8 @@ package struct DemoHTTPOptions: Sendable, Hashable {
     /// When set, every request must carry `Authorization: Bearer <this>`; others get 401 with a
     /// body that echoes what they sent, like careless servers do (so mcpload's redaction is tested).
     package var requiredBearerToken: String?
+    /// `--oauth`: tokens from the demo's own authorization server are required.
+    package var oauth: DemoOAuthOptions?
     /// When set, every answer carries `Mcp-Replica: <this>`: which replica behind a load balancer served it.
     package var replica: String?
     /// A session-leak bug: a closed session's state (64 KiB) is never freed.

@@ -6,7 +6,7 @@ import MCPLoadCore
 /// The demo server over HTTP: Streamable HTTP (MCP 2025-03-26 and later) at `/mcp`, stateful
 /// or stateless, answering with SSE streams or plain JSON, with HTTP fault knobs; and the
 /// legacy HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`; its session count at
-/// `/metrics`.
+/// `/metrics`; with `--oauth`, an authorization server and the metadata documents beside them.
 package enum DemoHTTPServer {
     /// Warnings and worse only: a load target that logs every connection measures its logging.
     static var quietLogger: Logger {
@@ -22,10 +22,26 @@ package enum DemoHTTPServer {
         let handler = RequestHandler(options: options, state: DemoState(options: options))
         let sessions = DemoSessions(options: http)
         let legacySessions = LegacySSESessions()
-        let endpoint = MCPEndpoint(handler: handler, sessions: sessions, http: http)
-        let legacy = LegacySSEEndpoint(handler: handler, sessions: legacySessions, http: http)
-        let metrics = SessionMetrics(sessions: sessions, legacy: legacySessions)
+        let authorization = http.oauth.map(DemoAuthorizationServer.init(options:))
+        let resourceGuard = DemoResourceGuard(requiredBearerToken: http.requiredBearerToken, oauth: authorization)
+        let endpoint = MCPEndpoint(handler: handler, sessions: sessions, http: http, resourceGuard: resourceGuard)
+        let legacy = LegacySSEEndpoint(
+            handler: handler, sessions: legacySessions, http: http, resourceGuard: resourceGuard)
+        let metrics = SessionMetrics(sessions: sessions, legacy: legacySessions, tokens: authorization?.store)
         let router = Router()
+        if let authorization {
+            router.post("token") { request, _ in await authorization.token(request) }
+            router.get(".well-known/oauth-authorization-server") { request, _ in
+                authorization.authorizationServerMetadata(request)
+            }
+            // Path-specific first, as clients look for it; the root one for those that do not.
+            router.get(".well-known/oauth-protected-resource/mcp") { request, _ in
+                authorization.protectedResourceMetadata(request)
+            }
+            router.get(".well-known/oauth-protected-resource") { request, _ in
+                authorization.protectedResourceMetadata(request)
+            }
+        }
         if let replica = http.replica { router.add(middleware: ReplicaHeader(name: replica)) }
         router.post("mcp") { request, _ in try await endpoint.post(request) }
         router.delete("mcp") { request, _ in await endpoint.delete(request) }

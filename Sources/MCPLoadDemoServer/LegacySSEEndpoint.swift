@@ -10,9 +10,10 @@ struct LegacySSEEndpoint: Sendable {
     let handler: RequestHandler
     let sessions: LegacySSESessions
     let http: DemoHTTPOptions
+    let resourceGuard: DemoResourceGuard
 
     func stream(_ request: Request) async -> Response {
-        if let rejection = MCPEndpoint.authorize(request, http: http) { return rejection }
+        if case .refused(let response) = await resourceGuard.admit(request) { return response }
         let (session, jobs) = await sessions.open()
         let handler = self.handler
         let sessions = self.sessions
@@ -61,7 +62,7 @@ struct LegacySSEEndpoint: Sendable {
 
     func post(_ incoming: Request) async throws -> Response {
         var request = incoming
-        if let rejection = MCPEndpoint.authorize(request, http: http) { return rejection }
+        if case .refused(let response) = await resourceGuard.admit(request) { return response }
         guard let session = request.uri.queryParameters.get("sessionId"), await sessions.isOpen(session) else {
             return Response(status: .notFound)
         }

@@ -9,13 +9,18 @@ struct MCPEndpoint: Sendable {
     let handler: RequestHandler
     let sessions: DemoSessions
     let http: DemoHTTPOptions
+    let resourceGuard: DemoResourceGuard
     let resumable = ResumableStreams()
 
     static let maximumBodyBytes = 16 << 20
 
     func post(_ incoming: Request) async throws -> Response {
         var request = incoming
-        if let rejection = Self.authorize(request, http: http) { return rejection }
+        let scopes: Set<String>?
+        switch await resourceGuard.admit(request) {
+        case .refused(let response): return response
+        case .allowed(let granted): scopes = granted
+        }
         let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
         let message: JSONRPCMessage
         do {
@@ -23,6 +28,7 @@ struct MCPEndpoint: Sendable {
         } catch {
             return jsonRPCError(.badRequest, code: JSONRPCErrorCode.parseError, "Parse error")
         }
+        if let refusal = await resourceGuard.checkScope(scopes, for: message, request) { return refusal }
         if case .request(let id, let method, let params) = message, !handler.options.preStateless,
             let version = params?["_meta"]?[MCPProtocol.MetaKey.protocolVersion]?.stringValue
         {
@@ -56,16 +62,6 @@ struct MCPEndpoint: Sendable {
             await handler.state.resolve(message)
             return Response(status: .accepted)
         }
-    }
-
-    /// Nil when the request may proceed; a 401 otherwise.
-    static func authorize(_ request: Request, http: DemoHTTPOptions) -> Response? {
-        guard let token = http.requiredBearerToken else { return nil }
-        let presented = request.headers[.authorization]
-        guard presented != "Bearer \(token)" else { return nil }
-        return Response(
-            status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
-            body: .init(byteBuffer: ByteBuffer(string: "invalid credentials: \(presented ?? "none")")))
     }
 
     /// A 2026-07-28 request: no session; the envelope's version and the routing headers must
@@ -157,7 +153,7 @@ struct MCPEndpoint: Sendable {
     /// listening stream. Stateless, or with no live session, there is no stream to offer,
     /// which the spec answers with 405.
     func get(_ request: Request) async -> Response {
-        if let rejection = Self.authorize(request, http: http) { return rejection }
+        if case .refused(let response) = await resourceGuard.admit(request) { return response }
         guard let lastEventID = request.headers[MCPHeader.lastEventID] else {
             guard !http.stateless, let session = request.headers[MCPHeader.sessionID], await sessions.isLive(session)
             else { return Response(status: .methodNotAllowed) }

@@ -6,6 +6,8 @@ import Hummingbird
 struct SessionMetrics: Sendable {
     let sessions: DemoSessions
     let legacy: LegacySSESessions
+    /// With `--oauth`: what the token endpoint and the resource's guard did.
+    let tokens: DemoTokenStore?
 
     static let metric = "mcp_sessions_active"
 
@@ -18,9 +20,24 @@ struct SessionMetrics: Sendable {
             \(Self.metric){transport="streamable-http"} \(streamable)
             \(Self.metric){transport="sse"} \(legacy)
 
-            """
+            """ + (await oauthLines())
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// `demo_oauth_events_total{event="client_credentials"} 12`: token grants by kind, refusals
+    /// by reason; tests compare a run's own counts with these.
+    private func oauthLines() async -> String {
+        guard let tokens else { return "" }
+        let counts = await tokens.counts
+        var lines = [
+            "# HELP demo_oauth_events_total Token endpoint answers and token refusals.",
+            "# TYPE demo_oauth_events_total counter",
+        ]
+        for (event, count) in counts.sorted(by: { $0.key < $1.key }) {
+            lines.append("demo_oauth_events_total{event=\"\(event)\"} \(count)")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

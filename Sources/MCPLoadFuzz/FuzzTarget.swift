@@ -10,6 +10,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case scenario
     case thresholds
     case metrics
+    case oauth
 
     /// Runs one input through the target.
     package func run(_ bytes: [UInt8]) {
@@ -22,6 +23,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .scenario: ScenarioFuzzing.scenario(bytes)
         case .thresholds: ScenarioFuzzing.thresholds(bytes)
         case .metrics: MetricsPageFuzzing.run(bytes)
+        case .oauth: OAuthFuzzing.run(bytes)
         }
     }
 }

@@ -60,7 +60,7 @@ package enum JUnitReport {
         let open =
             #"  <testsuite name="\#(Markup.escape(name))" tests="\#(tests)" failures="\#(failures)" errors="0" "#
             + #"time="\#(time(result.durationSeconds))" timestamp="\#(timestamp)">"#
-        let output = TerminalSummary.totals(result).joined(separator: "\n")
+        let output = (TerminalSummary.totals(result) + AuthSummary.render(result)).joined(separator: "\n")
         return Suite(
             tests: tests, failures: failures,
             lines: [open] + cases + ["    <system-out>\(Markup.escape(output))</system-out>", "  </testsuite>"])

@@ -48,6 +48,8 @@ package enum MarkdownSummary {
                     + "| \(cell(TerminalSummary.breakdown(step.failures))) | \(latency(summary.p50)) | \(latency(summary.p99)) "
                     + "| \(DurationText.rounded(Double(step.attempts) / seconds, places: 1)) |")
         }
+        let auth = AuthSummary.render(result)
+        if !auth.isEmpty { lines += ["", "```"] + auth + ["```"] }
         if let audit = result.audit {
             lines += [
                 "",

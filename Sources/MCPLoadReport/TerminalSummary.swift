@@ -33,6 +33,8 @@ package enum TerminalSummary {
         out.append(contentsOf: pacing(result))
         out.append(contentsOf: proxy(result))
         out.append(contentsOf: ReplicaSummary.render(result))
+        let auth = AuthSummary.render(result)
+        if !auth.isEmpty { out += [""] + auth }
         out.append(contentsOf: resources(result))
         out.append(contentsOf: thresholds(result))
         out.append(contentsOf: examples(result))

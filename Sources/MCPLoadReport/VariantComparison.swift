@@ -36,6 +36,7 @@ package enum VariantComparison {
                 + "(requests include session handshakes; latency of successful steps):",
             table.render(),
         ]
+        if results.contains(where: { $0.auth != nil }) { lines += ["", authTable(results)] }
         let explained = results.compactMap { result in
             result.scenario.variantAbout.map { (RunHeadline(result).label, $0) }
         }
@@ -47,6 +48,25 @@ package enum VariantComparison {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// With identities: what each way did to the token endpoint and what refusals cost clients.
+    private static func authTable(_ results: [RunResult]) -> String {
+        var table = TextTable(header: [
+            "variant", "401s", "peak 401/s", "token requests", "peak token/s", "token p50", "token p99",
+            "token failures", "recovery p50", "recovery p99", "recovery max",
+        ])
+        for result in results {
+            guard let auth = result.auth else { continue }
+            let peak401 = result.timeline?.seconds.map { $0.failures[.auth] ?? 0 }.max() ?? 0
+            table.rows.append([
+                RunHeadline(result).label, String(auth.rejected), String(peak401), String(auth.tokenRequests),
+                String(auth.peakTokenRequestsPerSecond), micros(auth.tokenLatency, 50), micros(auth.tokenLatency, 99),
+                String(auth.tokenFailureCount), micros(auth.recovery, 50), micros(auth.recovery, 99),
+                auth.recovery.count == 0 ? "-" : DurationText.formatMicroseconds(Double(auth.recovery.maxMicroseconds)),
+            ])
+        }
+        return "authentication (the token endpoint apart from MCP latency):\n" + table.render()
     }
 
     private static func micros(_ histogram: LatencyHistogram, _ percentile: Double) -> String {

@@ -56,7 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
         scenario = scenarios[0]
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
-            headers: resolved.headers, redactor: resolved.redactor)
+            headers: resolved.headers, redactor: resolved.redactor, auth: resolved.auth)
         let result = await LoadRunner.run(plan)
         guard let audit = result.audit, audit.listings > 0 else {
             let why = (result.session.setupFailures.examples + result.totals.failures.examples).first?.message

@@ -26,6 +26,35 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "With --http: require 'Authorization: Bearer <value of this environment variable>' (401 otherwise).")
     var requireBearerEnv: String?
 
+    @Flag(
+        help: """
+            With --http: require OAuth tokens from the demo's own authorization server (POST /token, \
+            metadata under /.well-known); clients client-1…N, secrets '<$MCPLOAD_DEMO_OAUTH_SECRET or \
+            demo-oauth-secret>-i'.
+            """)
+    var oauth = false
+
+    @Option(help: "With --oauth: how many clients the authorization server knows.")
+    var oauthClients = 10
+
+    @Option(help: "With --oauth: how long an access token lives (e.g. 60s).")
+    var tokenTtl = "60s"
+
+    @Flag(help: "With --oauth: token answers carry refresh tokens, rotated on use (reuse revokes the family).")
+    var refreshTokens = false
+
+    @Option(help: "With --oauth: a tool that needs its own scope, e.g. add=mcp:admin (403 insufficient_scope).")
+    var toolScope: [String] = []
+
+    @Option(help: "With --oauth: delay added to every token request (e.g. 50ms).")
+    var tokenLatency: String?
+
+    @Option(help: "With --oauth: answer this fraction of token requests 503 temporarily_unavailable (0...1).")
+    var tokenErrorRate: Double = 0
+
+    @Option(help: "With --oauth: work on at most N token requests at once; the rest queue (a small token service).")
+    var tokenConcurrency: Int?
+
     @Option(
         help:
             "With --http: close this fraction of tools/call SSE answers before the answer (resumable with Last-Event-ID)."
@@ -115,7 +144,15 @@ struct DemoServerCommand: AsyncParsableCommand {
         if let garbageEvery, garbageEvery < 1 { throw ValidationError("--garbage-every must be at least 1") }
         if let misrouteEvery, misrouteEvery < 1 { throw ValidationError("--misroute-every must be at least 1") }
         if let rugPull, rugPull < 0 { throw ValidationError("--rug-pull must be 0 or more") }
-        for (flag, value) in [("--latency", latency), ("--jitter", jitter)] {
+        guard (0...1).contains(tokenErrorRate) else { throw ValidationError("--token-error-rate must be within 0...1") }
+        guard (1...1_000_000).contains(oauthClients) else {
+            throw ValidationError("--oauth-clients must be within 1...1000000")
+        }
+        _ = try oauthOptions()
+        if oauth && http == nil {
+            throw ValidationError("--oauth serves an authorization server over HTTP: add --http PORT")
+        }
+        for (flag, value) in [("--latency", latency), ("--jitter", jitter), ("--token-latency", tokenLatency)] {
             if let value, DurationText.parse(value) == nil {
                 throw ValidationError("\(flag): bad duration '\(value)'; write e.g. 5ms")
             }
@@ -186,6 +223,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         httpOptions.replica = replica
         httpOptions.leakSessions = leakSessions
         httpOptions.leakRefused = leakRefused
+        httpOptions.oauth = try oauthOptions()
         if let requireBearerEnv {
             guard let token = ProcessInfo.processInfo.environment[requireBearerEnv], !token.isEmpty else {
                 throw ValidationError("--require-bearer-env: \(requireBearerEnv) is not set")
@@ -203,5 +241,34 @@ struct DemoServerCommand: AsyncParsableCommand {
             else { throw ValidationError("--status-rate: '\(text)' is not CODE:RATE, e.g. 429:0.1") }
             return DemoHTTPOptions.StatusFault(status: status, rate: rate)
         }
+    }
+
+    /// The authorization server's options, when `--oauth` asks for one.
+    private func oauthOptions() throws -> DemoOAuthOptions? {
+        guard oauth else { return nil }
+        var options = DemoOAuthOptions()
+        options.clients = oauthClients
+        guard let lifetime = DurationText.parse(tokenTtl), lifetime >= .seconds(1) else {
+            throw ValidationError("--token-ttl: '\(tokenTtl)' is not a duration of 1s or more")
+        }
+        options.tokenLifetime = lifetime
+        options.refreshTokens = refreshTokens
+        options.tokenLatency = tokenLatency.flatMap(DurationText.parse) ?? .zero
+        options.tokenErrorRate = tokenErrorRate
+        if let tokenConcurrency {
+            guard tokenConcurrency >= 1 else { throw ValidationError("--token-concurrency must be at least 1") }
+            options.tokenConcurrency = tokenConcurrency
+        }
+        if let base = ProcessInfo.processInfo.environment[DemoOAuthOptions.secretEnvironmentVariable], !base.isEmpty {
+            options.secretBase = base
+        }
+        for text in toolScope {
+            let parts = text.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !parts[1].contains(" ") else {
+                throw ValidationError("--tool-scope: '\(text)' is not TOOL=SCOPE, e.g. add=mcp:admin")
+            }
+            options.toolScopes[String(parts[0])] = String(parts[1])
+        }
+        return options
     }
 }

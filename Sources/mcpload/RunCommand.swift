@@ -60,7 +60,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             try await runCeiling(
                 parsed, search: search, runID: runID, into: directory, logger: logger, interrupts: interrupts,
-                headers: parsed.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor)
+                headers: parsed.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor,
+                auth: resolved.auth)
             return
         }
         var results: [RunResult] = []
@@ -69,7 +70,8 @@ struct RunCommand: AsyncParsableCommand {
             results.append(
                 try await run(
                     variant, runID: runID, into: folder, logger: logger, interrupts: interrupts,
-                    headers: variant.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor))
+                    headers: variant.target.transport.isHTTP ? resolved.headers : [], redactor: resolved.redactor,
+                    auth: resolved.auth))
         }
         if results.count > 1 { try Self.writeComparison(of: results, to: directory) }
         if let status = Self.exitStatus(of: results, interrupted: interrupts.wasInterrupted) {
@@ -168,14 +170,15 @@ struct RunCommand: AsyncParsableCommand {
     /// breaks an `until` threshold, the maximum rate is passed, or the run is interrupted.
     private func runCeiling(
         _ scenario: Scenario, search: CeilingSearch, runID: String, into directory: String, logger: Logger,
-        interrupts: InterruptHandler, headers: [(name: String, value: String)], redactor: Redactor
+        interrupts: InterruptHandler, headers: [(name: String, value: String)], redactor: Redactor,
+        auth: ResolvedAuth?
     ) async throws {
         var progress = CeilingProgress(search)
         while let (index, step) = progress.nextStep(of: scenario, interrupted: interrupts.wasInterrupted) {
             let folder = "step-\(index + 1)"
             let result = try await run(
                 step, runID: runID, into: "\(directory)/\(folder)", logger: logger, interrupts: interrupts,
-                headers: headers, redactor: redactor)
+                headers: headers, redactor: redactor, auth: auth)
             progress.record(CeilingReport.step(from: result, folder: folder), completed: result.status == .completed)
         }
         let outcome = progress.outcome
@@ -200,7 +203,7 @@ struct RunCommand: AsyncParsableCommand {
     /// One scenario run: announce, load, summarise, write result.json.
     private func run(
         _ scenario: Scenario, runID: String, into folder: String, logger: Logger, interrupts: InterruptHandler,
-        headers: [(name: String, value: String)], redactor: Redactor
+        headers: [(name: String, value: String)], redactor: Redactor, auth: ResolvedAuth?
     ) async throws -> RunResult {
         let clock = RunClock()
         let startAt = try sharding.resolvedStart()
@@ -210,7 +213,7 @@ struct RunCommand: AsyncParsableCommand {
         let demoExecutable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: demoExecutable), control: control,
-            logger: logger, headers: headers, redactor: redactor)
+            logger: logger, headers: headers, redactor: redactor, auth: auth)
         for pid in serverPIDs { control.children.watch(pid) }
         print(announcement(scenario))
         interrupts.watch(control)

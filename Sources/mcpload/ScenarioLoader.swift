@@ -23,9 +23,9 @@ enum ScenarioLoader {
     /// of them all. A variable that is not set is bad input, found before any load.
     static func resolveSecrets(
         of scenarios: inout [Scenario]
-    ) throws -> (headers: [(name: String, value: String)], redactor: Redactor) {
+    ) throws -> (headers: [(name: String, value: String)], redactor: Redactor, auth: ResolvedAuth?) {
         let environment = ProcessInfo.processInfo.environment
-        guard let first = scenarios.first else { return ([], .none) }
+        guard let first = scenarios.first else { return ([], .none, nil) }
         do {
             let (headers, redactor) = try first.target.resolvedHeaders(environment: environment)
             for header in headers where !HeaderValue.isValid(header.value) {
@@ -37,9 +37,30 @@ enum ScenarioLoader {
                 scenarios[index].target = try scenarios[index].target.resolvingReferences(in: environment)
                 secrets += scenarios[index].target.launchSecrets
             }
-            return (headers, redactor.adding(secrets))
+            let auth = try resolveAuth(of: first, environment: environment)
+            return (headers, redactor.adding(secrets + (auth?.secrets ?? [])), auth)
         } catch let error as EnvironmentTemplate.MissingVariable {
             throw InputError("the target refers to ${\(error.name)}, which is not set in the environment")
+        }
+    }
+}
+
+extension ScenarioLoader {
+    /// `auth:` with its files read and its variables filled in, for every identity of the run.
+    static func resolveAuth(of scenario: Scenario, environment: [String: String]) throws -> ResolvedAuth? {
+        guard let settings = scenario.auth else { return nil }
+        let clients = scenario.shard?.totalVirtualClients ?? scenario.load.virtualClients
+        do {
+            return try ResolvedAuth.resolve(
+                settings, identities: settings.identities ?? clients, environment: environment
+            ) { path in
+                guard let data = FileManager.default.contents(atPath: path),
+                    let text = String(data: data, encoding: .utf8)
+                else { throw InputError("cannot read \(path)") }
+                return text
+            }
+        } catch {
+            throw InputError(error.description)
         }
     }
 }

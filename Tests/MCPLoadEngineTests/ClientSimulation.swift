@@ -16,6 +16,8 @@ struct ClientSimulation {
     var sessionFails: (Int) -> Bool = { _ in false }
     /// The outcome of an attempt, from the iteration (0-based), the step and the attempt.
     var answer: (_ iteration: Int, _ step: Int, _ attempt: Int) -> Outcome = { _, _, _ in .success }
+    /// What renewing a refused token comes to: nil (a new token), or the failure that stands.
+    var reauthenticate: (Failure) -> Failure? = { _ in nil }
     /// Called before each event is handed to the machine: a drain or a deadline can start there.
     var beforeEvent: (inout ClientStateMachine.RunContext, Action) -> Void = { _, _ in }
 
@@ -30,16 +32,18 @@ struct ClientSimulation {
     private(set) var settled = 0
     private(set) var startLags: [Duration] = []
     private(set) var transcriptClears = 0
+    private(set) var reauthentications = 0
     private var granted = 0
 
     init(
         steps: [ClientStateMachine.StepKind], strategy: SessionSettings.Strategy = .perClient,
-        retry: RetryPolicy? = nil, think: Duration = .zero, iterationsPerClient: Int? = nil, openModel: Bool = false
+        retry: RetryPolicy? = nil, think: Duration = .zero, iterationsPerClient: Int? = nil, openModel: Bool = false,
+        reauthenticates: Bool = false
     ) {
         machine = ClientStateMachine(
             .init(
                 steps: steps, strategy: strategy, retry: retry, thinkTime: think,
-                iterationsPerClient: iterationsPerClient, isOpenModel: openModel))
+                iterationsPerClient: iterationsPerClient, isOpenModel: openModel, reauthenticates: reauthenticates))
     }
 
     /// Runs until the machine finishes (or a bound of actions is reached, which fails the test).
@@ -79,6 +83,9 @@ struct ClientSimulation {
                 event = .pauseEnded
             case .closeSession:
                 event = .sessionClosed
+            case .reauthenticate(let refusal):
+                reauthentications += 1
+                event = .reauthenticated(reauthenticate(refusal))
             }
             beforeEvent(&context, action)
             action = machine.handle(event, context)

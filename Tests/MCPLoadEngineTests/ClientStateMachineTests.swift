@@ -242,3 +242,82 @@ struct ClientStateMachineTests {
         #expect(simulation.retryPauses == 0 && simulation.sessionsOpened == 1)
     }
 }
+
+/// A refused token (401) or scope (403) with renewable identities: a new token, and the same
+/// attempt once more; never a loop, never a retry of the policy's.
+@Suite("Client state machine: re-authentication")
+struct ClientReauthenticationTests {
+    static func refusal(_ status: Int64 = 401, generation: Int = 1) -> Failure {
+        var failure = Failure(.auth, code: status, "HTTP \(status)")
+        failure.refusal = AuthRefusal(
+            challenge: BearerChallenge(error: "invalid_token"), presentedGeneration: generation)
+        return failure
+    }
+
+    @Test("a 401 renews the token and sends the same attempt again, as a re-send; the step then succeeds")
+    func renewedOnce() {
+        var simulation = ClientSimulation(steps: [.request, .request], reauthenticates: true)
+        var refusedOnce = false
+        simulation.answer = { _, step, _ in
+            guard step == 0, !refusedOnce else { return .success }
+            refusedOnce = true
+            return .failure(Self.refusal())
+        }
+        simulation.run()
+        #expect(simulation.reauthentications == 1)
+        #expect(simulation.sends.map(\.index) == [0, 0, 1])
+        #expect(simulation.sends.map(\.attempt) == [1, 1, 1])
+        #expect(simulation.sends.map(\.isResend) == [false, true, false])
+        #expect(simulation.completed == 1)
+    }
+
+    @Test("a second refusal of the same attempt stands: no loop, even with a retry policy that does not retry auth")
+    func secondRefusalStands() {
+        let policy = RetryPolicy(attempts: 3, on: [.failureClass(.timeout)], mode: .request)
+        var simulation = ClientSimulation(
+            steps: [.request], retry: policy, iterationsPerClient: 1, reauthenticates: true)
+        simulation.answer = { _, _, _ in .failure(Self.refusal()) }
+        simulation.run()
+        #expect(simulation.reauthentications == 1)
+        #expect(simulation.sends.count == 2)
+        #expect(simulation.retryPauses == 0)
+        #expect(simulation.completed == 1)
+    }
+
+    @Test("no new token: the failure why (token_endpoint) is the step's, and the policy may retry it")
+    func noToken() {
+        let policy = RetryPolicy(attempts: 2, on: [.failureClass(.tokenEndpoint)], mode: .request)
+        var simulation = ClientSimulation(steps: [.request], retry: policy, reauthenticates: true)
+        var sends = 0
+        simulation.answer = { _, _, _ in
+            sends += 1
+            return sends == 1 ? .failure(Self.refusal()) : .success
+        }
+        simulation.reauthenticate = { _ in Failure(.tokenEndpoint, "token endpoint: http_503") }
+        simulation.run()
+        #expect(simulation.reauthentications == 1)
+        #expect(simulation.retryPauses == 1)
+        #expect(simulation.sends.map(\.attempt) == [1, 2])
+    }
+
+    @Test("without renewable identities (static tokens, none), a 401 is an ordinary failure")
+    func staticTokens() {
+        var simulation = ClientSimulation(steps: [.request])
+        simulation.answer = { _, _, _ in .failure(Self.refusal()) }
+        simulation.run()
+        #expect(simulation.reauthentications == 0)
+        #expect(simulation.sends.count == 1)
+    }
+
+    @Test("a drain that begins while the token is renewed keeps the refusal and sends nothing more")
+    func drainDuringRenewal() {
+        var simulation = ClientSimulation(steps: [.request, .request], reauthenticates: true)
+        simulation.answer = { _, step, _ in step == 0 ? .failure(Self.refusal()) : .success }
+        simulation.beforeEvent = { context, action in
+            if case .reauthenticate = action { context.draining = true }
+        }
+        simulation.run()
+        #expect(simulation.sends.count == 2)
+        #expect(simulation.machine.state == .finished)
+    }
+}

@@ -180,7 +180,7 @@ extension ProcessTests {
                 #expect(result.totals.failures.total == 0)
             } else {
                 // Every session is refused with 401, whose body echoes the credential it got.
-                #expect(result.session.setupFailures.byCode[.httpStatus] == ["401": 4])
+                #expect(result.session.setupFailures.byCode[.auth] == ["401": 4])
                 #expect(result.session.setupFailures.examples.first?.message.contains("[redacted]") == true)
             }
             let files = try FileManager.default.subpathsOfDirectory(atPath: directory + "/out").map {

@@ -44,7 +44,7 @@ extension ProcessTests {
             Row(mode: "polite", http: true, status: 0, failures: [:]),
             Row(mode: "id-1e19", http: true, status: 1, failures: [.protocol: 8]),
             Row(mode: "jsonrpc-1.0", http: true, status: 1, failures: [.protocol: 8]),
-            Row(mode: "echo-secret", http: true, status: 1, failures: [.httpStatus: 8]),
+            Row(mode: "echo-secret", http: true, status: 1, failures: [.auth: 8]),
             // A broken connection ends its session: each iteration's second step is never tried.
             Row(mode: "reset-mid-body", http: true, status: 1, failures: [.transport: 4]),
             Row(mode: "flood", http: true, status: 1, failures: [.timeout: 8]),

@@ -52,10 +52,17 @@ enum TestSupport {
     static func run(_ scenario: Scenario) async -> RunResult {
         let control = RunControl(iterationsPerClient: scenario.load.iterations, duration: scenario.load.duration)
         // As the CLI does: headers resolved from the environment, their values redacted.
-        let resolved = try? scenario.target.resolvedHeaders(environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let resolved = try? scenario.target.resolvedHeaders(environment: environment)
+        let auth = scenario.auth.flatMap { settings in
+            try? ResolvedAuth.resolve(
+                settings, identities: settings.identities ?? scenario.load.virtualClients, environment: environment
+            ) { path in try String(contentsOfFile: path, encoding: .utf8) }
+        }
         let plan = RunPlan(
             scenario: scenario, target: RunPlan.resolve(scenario, demoExecutable: mcploadExecutable), control: control,
-            headers: resolved?.headers ?? [], redactor: resolved?.redactor ?? .none)
+            headers: resolved?.headers ?? [], redactor: (resolved?.redactor ?? .none).adding(auth?.secrets ?? []),
+            auth: auth)
         let result = await LoadRunner.run(plan)
         // No server this run started may outlive it.
         #expect(control.children.running.isEmpty)

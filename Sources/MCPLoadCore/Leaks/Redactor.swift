@@ -12,32 +12,41 @@ package struct Redactor: Sendable {
 
     private let secrets: [String]
     private let patterns: LeakScanner?
+    /// Tokens issued during the run (OAuth identities), looked up as they come.
+    private let issued: IssuedSecrets?
 
-    package init(secrets: some Sequence<String>, patterns: LeakScanner? = nil) {
+    package init(secrets: some Sequence<String>, patterns: LeakScanner? = nil, issued: IssuedSecrets? = nil) {
         // Longest first, so a secret containing another is replaced whole.
         self.secrets = Set(secrets.filter { $0.count >= Self.minimumLength }).sorted { $0.count > $1.count }
         self.patterns = patterns
+        self.issued = issued
     }
 
     package static let none = Redactor(secrets: [])
 
     /// The same secrets, and whatever `scanner`'s detectors recognise.
     package func recognising(_ scanner: LeakScanner?) -> Redactor {
-        Redactor(secrets: secrets, patterns: scanner ?? patterns)
+        Redactor(secrets: secrets, patterns: scanner ?? patterns, issued: issued)
     }
 
     /// The same patterns, and `more` secrets.
     package func adding(_ more: some Sequence<String>) -> Redactor {
-        Redactor(secrets: secrets + Array(more), patterns: patterns)
+        Redactor(secrets: secrets + Array(more), patterns: patterns, issued: issued)
     }
 
-    package var isEmpty: Bool { secrets.isEmpty && patterns == nil }
+    /// The same, and every secret `issued` will hold.
+    package func watching(_ issued: IssuedSecrets) -> Redactor {
+        Redactor(secrets: secrets, patterns: patterns, issued: issued)
+    }
+
+    package var isEmpty: Bool { secrets.isEmpty && patterns == nil && (issued?.isEmpty ?? true) }
 
     package func redact(_ text: String) -> String {
         var output = text
         for secret in secrets where output.contains(secret) {
             output = output.replacing(secret, with: Self.placeholder)
         }
+        if let issued { output = issued.redact(output, placeholder: Self.placeholder) }
         if let patterns { output = patterns.redact(output) }
         return output
     }

@@ -13,13 +13,18 @@ package enum FailureClass: String, Sendable, Hashable, Codable, CodingKeyReprese
     case toolError = "tool_error"
     /// A well-formed answer that failed the step's `expect` checks.
     case checkFailed = "check_failed"
+    // The classes of `auth:`, last so that earlier classes keep their places (and colours).
+    /// The server refused the credentials (401) or their scope (403), after any re-authentication.
+    case auth
+    /// No token to send it with: the token endpoint failed, or the identity was retired.
+    case tokenEndpoint = "token_endpoint"
 
     package static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
 
     /// Whether the request reached the server; "never sent" and "sent and failed" are reported apart.
-    package var wasSent: Bool { self != .notSent }
+    package var wasSent: Bool { self != .notSent && self != .tokenEndpoint }
 }
 
 /// Why one attempt failed: its class, a code where the class has codes, and a short message.
@@ -30,6 +35,8 @@ package struct Failure: Sendable, Hashable, Error {
     package var message: String
     /// An HTTP `Retry-After` the server sent with the failure: how long it asked clients to wait.
     package var retryAfter: Duration?
+    /// An `auth` failure: what the server said, and which of the identity's tokens it refused.
+    package var refusal: AuthRefusal?
 
     package init(_ failureClass: FailureClass, code: Int64? = nil, _ message: String, retryAfter: Duration? = nil) {
         self.failureClass = failureClass
@@ -72,5 +79,18 @@ package struct Sample: Sendable {
         self.latency = latency
         self.bytesOut = bytesOut
         self.bytesIn = bytesIn
+    }
+}
+
+/// A refusal of credentials by the MCP server, as the client needs it to recover.
+package struct AuthRefusal: Sendable, Hashable {
+    /// The `WWW-Authenticate` challenge, when the server sent one.
+    package var challenge: BearerChallenge?
+    /// The generation of the identity's token that was presented (0: none was).
+    package var presentedGeneration: Int
+
+    package init(challenge: BearerChallenge?, presentedGeneration: Int) {
+        self.challenge = challenge
+        self.presentedGeneration = presentedGeneration
     }
 }

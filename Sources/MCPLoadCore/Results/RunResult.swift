@@ -41,6 +41,9 @@ package struct RunResult: Sendable, Codable, Equatable {
     package var serverResources: ServerResources?
     /// The server's own count of the sessions it holds (`target.sessionCount`), read over the run.
     package var serverSessions: ServerSessionCount?
+    /// Authentication apart from MCP latency (`auth:`): the token endpoint's row, why tokens
+    /// were asked for, what refusals cost.
+    package var auth: AuthStatistics?
     /// One shard's part of a sharded run (`--shard I/N`); nil for a whole run.
     package var shard: ShardRecord?
     /// A merge of shards' results (`mcpload merge`): which shards it holds, the start skew.
@@ -85,7 +88,7 @@ package struct RunResult: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schema, runID, scenario, status, statusReason, startedAt, finishedAt, durationSeconds, totals, session
         case steps, protocolTraffic, iterations, servers, proxy, pacing, harness, serverResources, timeline
-        case abortedByThreshold, leaks, audit, replicas, serverSessions, shard, merged, mcploadVersion
+        case abortedByThreshold, leaks, audit, replicas, serverSessions, shard, merged, mcploadVersion, auth
         case storedThresholds = "thresholds"
     }
 

@@ -1,9 +1,10 @@
 /// Text with `${NAME}` references to environment variables: how secrets reach headers without
-/// being written into scenario files (`Authorization: Bearer ${MCP_TOKEN}`).
+/// being written into scenario files (`Authorization: Bearer ${MCP_TOKEN}`). `${NAME:-text}`
+/// falls back to `text` when the variable is not set (a demo's well-known value).
 package struct EnvironmentTemplate: Sendable, Hashable {
     enum Segment: Sendable, Hashable {
         case literal(String)
-        case variable(String)
+        case variable(String, fallback: String?)
     }
 
     let segments: [Segment]
@@ -16,11 +17,14 @@ package struct EnvironmentTemplate: Sendable, Hashable {
             guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
                 throw TemplateSyntaxError(message: "unterminated '${' in a header value")
             }
-            let name = String(rest[open.upperBound..<close])
+            let reference = rest[open.upperBound..<close]
+            let fallbackMark = reference.range(of: ":-")
+            let name = String(fallbackMark.map { reference[..<$0.lowerBound] } ?? reference)
+            let fallback = fallbackMark.map { String(reference[$0.upperBound...]) }
             guard let first = name.first, first.isLetter || first == "_",
                 name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
             else { throw TemplateSyntaxError(message: "bad environment variable name '${\(name)}'") }
-            segments.append(.variable(name))
+            segments.append(.variable(name, fallback: fallback))
             rest = rest[rest.index(after: close)...]
         }
         if !rest.isEmpty { segments.append(.literal(String(rest))) }
@@ -29,7 +33,7 @@ package struct EnvironmentTemplate: Sendable, Hashable {
 
     /// The variables referred to, in order.
     package var variables: [String] {
-        segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }
+        segments.compactMap { if case .variable(let name, _) = $0 { name } else { nil } }
     }
 
     /// The text with every reference replaced; throws the name of the first variable not set.
@@ -38,8 +42,8 @@ package struct EnvironmentTemplate: Sendable, Hashable {
         for segment in segments {
             switch segment {
             case .literal(let text): output += text
-            case .variable(let name):
-                guard let value = environment[name] else { throw MissingVariable(name: name) }
+            case .variable(let name, let fallback):
+                guard let value = environment[name] ?? fallback else { throw MissingVariable(name: name) }
                 output += value
             }
         }
@@ -51,7 +55,7 @@ package struct EnvironmentTemplate: Sendable, Hashable {
         segments.map { segment in
             switch segment {
             case .literal(let text): text
-            case .variable(let name): "${\(name)}"
+            case .variable(let name, let fallback): fallback.map { "${\(name):-\($0)}" } ?? "${\(name)}"
             }
         }.joined()
     }

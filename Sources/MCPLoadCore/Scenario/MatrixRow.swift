@@ -15,6 +15,8 @@ package struct MatrixRow: Sendable, Hashable {
     package var extraArguments: [String] = []
     /// Whether this row's sessions end with DELETE (`session.delete`).
     package var endWithDelete: Bool?
+    /// `authMode: naive` or `proactive`: how this row's OAuth identities keep their tokens.
+    package var naiveAuth: Bool?
 
     package init(
         label: String, about: String? = nil, transport: TargetSpec.Transport? = nil, topology: StdioTopology? = nil
@@ -42,6 +44,11 @@ extension Scenario {
         }
         if let protocolVersion = row.protocolVersion { variant.session.protocolVersion = protocolVersion }
         if let endWithDelete = row.endWithDelete { variant.session.endWithDelete = endWithDelete }
+        if let naive = row.naiveAuth, var oauth = variant.auth?.oauth {
+            oauth.naive = naive
+            oauth.refresh.proactive = !naive
+            variant.auth?.credentials = .oauth(oauth)
+        }
         if !row.extraArguments.isEmpty {
             switch variant.target.launch {
             case .builtinDemo(let arguments):

@@ -16,6 +16,8 @@ package struct Scenario: Sendable {
     package var retry: RetryPolicy?
     /// Payload-leak scanning (`leaks:`); nil when off.
     package var leaks: LeakSettings?
+    /// `auth:`: identities and how they get their tokens; nil: no credentials but `headers`.
+    package var auth: AuthSettings?
     /// Pass/fail conditions checked when the run is over (`thresholds:` and `--threshold`).
     package var thresholds: [Threshold] = []
     /// Variants to run one after another and compare (`matrix:`); empty for a single run.

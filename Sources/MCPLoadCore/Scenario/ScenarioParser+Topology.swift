@@ -65,6 +65,7 @@ extension ScenarioParser {
                 fields,
                 allowed: [
                     "label", "about", "transport", "topology", "proxy", "url", "protocolVersion", "args", "delete",
+                    "authMode",
                 ],
                 context: "a matrix row")
             guard let labelNode = fields["label"] else { throw error(at: rowNode, "a matrix row needs a 'label'") }
@@ -105,6 +106,13 @@ extension ScenarioParser {
                     throw error(at: argumentsNode, "a row's 'args' take no secrets; put them in the target's 'args'")
                 }
                 row.extraArguments = words.values
+            }
+            if let modeNode = fields["authMode"] {
+                switch try string(modeNode) {
+                case "naive": row.naiveAuth = true
+                case "proactive": row.naiveAuth = false
+                case let other: throw error(at: modeNode, "a row's 'authMode' is naive or proactive, not '\(other)'")
+                }
             }
             row.topology = try parseTopology(fields, context: "matrix")
             if row.topology != nil, (row.transport ?? base.transport) != .stdio {

@@ -36,6 +36,7 @@ package struct ScenarioParser {
         if let matrixNode = fields["matrix"] { scenario.matrix = try parseMatrix(matrixNode, base: target) }
         if let leaksNode = fields["leaks"] { scenario.leaks = try parseLeaks(leaksNode) }
         if let retryNode = fields["retry"] { scenario.retry = try parseRetry(retryNode) }
+        if let authNode = fields["auth"] { scenario.auth = try parseAuth(authNode, target: target) }
         if let historyNode = fields["history"] { scenario.history = try parseHistory(historyNode) }
         if let thresholdsNode = fields["thresholds"] {
             scenario.thresholds = try parseThresholds(
@@ -53,7 +54,7 @@ package struct ScenarioParser {
 
     static let topLevelKeys: Set<String> = [
         "name", "description", "target", "load", "session", "steps", "matrix", "thresholds", "leaks", "retry",
-        "history",
+        "history", "auth",
     ]
 
     private func composeDocument(_ yaml: String) throws(ScenarioError) -> Node {

@@ -73,6 +73,7 @@ package enum ShardMerge {
         merged.timeline = timeline
         merged.pacing = combine(results.compactMap(\.pacing)) { $0.merge($1) }
         merged.replicas = combine(results.compactMap(\.replicas)) { $0.merge($1) }
+        merged.auth = combine(results.compactMap(\.auth)) { $0.add($1) }
         merged.leaks = combine(results.compactMap(\.leaks)) { $0.merge($1) }
         // Every shard lists the same server's tools: the first audit stands for them.
         merged.audit = results.lazy.compactMap(\.audit).first

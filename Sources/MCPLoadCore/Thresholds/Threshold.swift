@@ -74,6 +74,19 @@ package enum ThresholdMetric: Sendable, Hashable {
     /// Sessions the server still held per 1,000 sessions closed, by its own count
     /// (`server.sessions_held_per_1k`, with `target.sessionCount`).
     case serverSessionsHeldPerThousand
+    /// An authentication figure (`auth.refreshes`, `auth.token_failures`, …), with `auth:`.
+    case auth(AuthCounter)
+
+    /// The figures of ``AuthStatistics`` a threshold can read.
+    package enum AuthCounter: String, Sendable, Hashable, CaseIterable {
+        case tokenRequests = "token_requests"
+        case tokenFailures = "token_failures"
+        case refreshes
+        case rejected
+        case insufficientScope = "insufficient_scope"
+        case retries
+        case retired
+    }
 
     /// The figures of ``ToolSurfaceAudit`` a threshold can read.
     package enum AuditCounter: String, Sendable, Hashable, CaseIterable {
@@ -125,7 +138,7 @@ package enum ThresholdMetric: Sendable, Hashable {
             step
         case .latency(_, .step(let step)): step
         case .latency, .sessionsFailed, .sessionsExpired, .dropped, .misrouted, .leaks, .audit,
-            .serverMemoryPerThousandSessions, .serverSessionsHeldPerThousand:
+            .serverMemoryPerThousandSessions, .serverSessionsHeldPerThousand, .auth:
             nil
         }
     }
@@ -138,6 +151,8 @@ package enum LatencyScope: Sendable, Hashable {
     case step(String)
     /// Session setup: spawn or connect plus the handshake.
     case sessionSetup
+    /// The token endpoint's answers (`p99(token)`), apart from every MCP latency.
+    case tokenEndpoint
 }
 
 /// A statistic of a latency histogram.

@@ -58,6 +58,18 @@ package enum ThresholdEvaluator {
             case .tools: return Double(audit.tools.count)
             case .bytesPerSession: return Double(audit.bytesPerSession)
             }
+        case .auth(let counter):
+            // No identities, no figures: a threshold on them has no data rather than a zero.
+            guard let auth = result.auth else { return nil }
+            switch counter {
+            case .tokenRequests: return Double(auth.tokenRequests)
+            case .tokenFailures: return Double(auth.tokenFailureCount)
+            case .refreshes: return Double(auth.refreshes)
+            case .rejected: return Double(auth.rejected)
+            case .insufficientScope: return Double(auth.insufficientScope)
+            case .retries: return Double(auth.retriesAfterReauth)
+            case .retired: return Double(auth.identitiesRetired)
+            }
         case .leaks(let detector, let counter):
             guard let leaks = result.leaks else { return nil }
             let counts = leaks.detectors.filter { detector == nil || $0.key == detector }.values
@@ -76,6 +88,7 @@ package enum ThresholdEvaluator {
     private static func latencies(_ scope: LatencyScope, in result: RunResult) -> LatencyHistogram? {
         switch scope {
         case .sessionSetup: return result.session.setupLatency
+        case .tokenEndpoint: return result.auth?.tokenLatency
         case .step(let label): return result.steps.first { $0.label == label }?.latency
         case .allSteps:
             var merged = LatencyHistogram()

@@ -92,6 +92,14 @@ package struct ThresholdParser: Sendable {
                 if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
                 return try leaks(String(name.dropFirst("leaks.".count)))
             }
+            if name.hasPrefix("auth.") {
+                if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
+                guard let counter = ThresholdMetric.AuthCounter(rawValue: String(name.dropFirst("auth.".count))) else {
+                    let counters = ThresholdMetric.AuthCounter.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw SyntaxError(message: "unknown auth figure '\(name)'; use auth. and one of: \(counters)")
+                }
+                return .auth(counter)
+            }
             if name.hasPrefix("audit.") {
                 if step != nil { throw SyntaxError(message: "'\(name)' is about the whole run; it takes no step") }
                 guard let counter = ThresholdMetric.AuditCounter(rawValue: String(name.dropFirst("audit.".count)))
@@ -109,7 +117,7 @@ package struct ThresholdParser: Sendable {
         "failure_rate, p50, p90, p99, p99.9, mean, max, min, rate, requests, successes, never_sent, "
         + "sent_and_failed, errors, errors.CLASS, errors.CLASS.CODE, sessions.failed, sessions.expired, dropped, misrouted, "
         + "server.rss_per_1k_sessions, server.sessions_held_per_1k, "
-        + "leaks.COUNTER, leaks.DETECTOR.COUNTER, audit.FIGURE"
+        + "leaks.COUNTER, leaks.DETECTOR.COUNTER, audit.FIGURE, auth.FIGURE, p99(token)"
 
     /// `leaks.cross_session`, `leaks.email.exposed`.
     private func leaks(_ text: String) throws(SyntaxError) -> ThresholdMetric {
@@ -155,6 +163,7 @@ package struct ThresholdParser: Sendable {
     private func latencyScope(_ step: String?) throws(SyntaxError) -> LatencyScope {
         guard let step else { return .allSteps }
         if step == "setup" || step == "session setup" { return .sessionSetup }
+        if step == "token" || step == "token endpoint" { return .tokenEndpoint }
         return .step(try stepLabel(step) ?? step)
     }
 

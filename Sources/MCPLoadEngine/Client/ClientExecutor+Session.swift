@@ -9,7 +9,9 @@ extension ClientExecutor {
         var failure: Failure?
         var opened = false
         do {
-            let (wasOpened, completion) = try await connector.withSession { transport in
+            // A client whose identity has no token yet gets one first (or the reason why not).
+            if let identity, let missing = await identity.ensureToken() { throw missing }
+            let (wasOpened, completion) = try await connector.withSession(for: index) { transport in
                 await self.drive(on: transport, state, setupStarted: setupStarted)
             }
             opened = wasOpened
@@ -47,6 +49,10 @@ extension ClientExecutor {
             group.addTask { await client.run() }
             let failure = await handshake(
                 on: client, setupStarted: setupStarted, iteration: state.machine.progress.iteration, state)
+            if let failure, failure.failureClass == .auth, let identity {
+                // The next session presents a new token (or the refusal stands for it, too).
+                _ = await identity.recover(from: failure, retrying: false)
+            }
             let action = state.machine.handle(failure.map(Event.sessionFailed) ?? .sessionOpened, plan.runContext)
             state.applyEffects(run: plan)
             await steps(on: client, from: action, state)

@@ -38,14 +38,20 @@ struct ClientExecutor: Sendable {
             case .closeSession:
                 // No session is open (it never started): there is nothing to close.
                 event = .sessionClosed
-            case .send:
-                assertionFailure("a step to send with no session open")
+            case .send, .reauthenticate:
+                assertionFailure("\(action) with no session open")
                 return state.data.recorder
             }
             action = state.machine.handle(event, plan.runContext)
             state.applyEffects(run: plan)
         }
         return state.data.recorder
+    }
+
+    /// This client's identity (`auth:`): whose token its sessions present.
+    var identity: Identity? {
+        guard case .connector(let connector) = sessions else { return nil }
+        return connector.identity(ofClient: index)
     }
 
     /// Leave to start an iteration, from the load model.
@@ -81,6 +87,13 @@ struct ClientExecutor: Sendable {
                 event = .pauseEnded
             case .awaitIteration:
                 event = await awaitIteration(after: state.machine.progress.iteration)
+            case .reauthenticate(let refusal):
+                // Without an identity there is nothing to renew: the refusal stands.
+                guard let identity else {
+                    event = .reauthenticated(refusal)
+                    break
+                }
+                event = .reauthenticated(await identity.recover(from: refusal))
             case .openSession, .finish:
                 assertionFailure("\(action) while a session is open")
                 return

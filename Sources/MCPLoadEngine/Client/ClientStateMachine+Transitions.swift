@@ -42,6 +42,15 @@ extension ClientStateMachine {
             return resume(after: then, context)
         case (.inSession, .answered(let outcome, let jitter)):
             return answered(outcome, jitter: jitter, context)
+        case (.reauthenticating(let refusal), .reauthenticated(let failure)):
+            state = .inSession
+            // No new token, or a drain that began meanwhile: the refusal (or why no token came) stands.
+            guard failure == nil, !context.draining else {
+                return answered(.failure(failure ?? refusal), jitter: 0, context)
+            }
+            // The same attempt, with the new token: it is a re-send, not a retry of the policy.
+            return .send(
+                StepAttempt(index: progress.step, attempt: progress.attempt, isResend: true, awaitsAnswer: true))
         default:
             // The executor only ever answers the action it was given.
             assertionFailure("event \(event) in state \(state)")
@@ -98,6 +107,7 @@ extension ClientStateMachine {
         guard progress.step < configuration.steps.count else { return completeIteration(context, thenClose: false) }
         progress.attempt = 1
         progress.isResend = false
+        progress.reauthenticated = false
         if let replay = progress.replay {
             progress.isResend = true
             if progress.step == replay.failedStep {
@@ -164,6 +174,14 @@ extension ClientStateMachine {
     // MARK: Answers and retries
 
     private mutating func answered(_ outcome: Outcome, jitter: Double, _ context: RunContext) -> Action {
+        if let failure = outcome.failure, failure.failureClass == .auth, failure.refusal != nil,
+            configuration.reauthenticates, !progress.reauthenticated, !context.draining,
+            case .request = configuration.steps[progress.step]
+        {
+            progress.reauthenticated = true
+            state = .reauthenticating(failure)
+            return .reauthenticate(failure)
+        }
         guard case .request = configuration.steps[progress.step], let failure = outcome.failure,
             let policy = configuration.retry, progress.attempt < policy.attempts, policy.retries(failure),
             !context.draining, policy.mode == .resendHistory || !Self.endsSession(failure)
@@ -189,6 +207,7 @@ extension ClientStateMachine {
         }
         progress.attempt += 1
         progress.isResend = false
+        progress.reauthenticated = false
         return sendCurrent(awaitsAnswer: true)
     }
 

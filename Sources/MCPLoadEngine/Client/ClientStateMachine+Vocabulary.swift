@@ -11,6 +11,9 @@ extension ClientStateMachine {
         var iterationsPerClient: Int?
         /// The open model: a schedule starts iterations, so no think time paces them.
         var isOpenModel = false
+        /// Identities with tokens that can be renewed (`auth.oauth`): a refused token (401) or
+        /// scope (403 `insufficient_scope`) is renewed and the request sent once more.
+        var reauthenticates = false
 
         /// A client that keeps its session opens it before it asks for an iteration: as a
         /// server's clients keep theirs, so iterations measure calls and not spawns, and the
@@ -67,6 +70,9 @@ extension ClientStateMachine {
         case pause(Duration, Pause)
         /// Close the session.
         case closeSession
+        /// The server refused the identity's token (or its scope) for the current step: get a
+        /// new one, then the step is sent once more.
+        case reauthenticate(Failure)
         case finish
     }
 
@@ -104,6 +110,9 @@ extension ClientStateMachine {
         case answered(Outcome, jitter: Double)
         case pauseEnded
         case sessionClosed
+        /// A new token came (nil), or the refusal stands (the failure: the refusal itself, or
+        /// why no token came).
+        case reauthenticated(Failure?)
     }
 
     /// What the executor notes besides performing the action: counters and the iteration's

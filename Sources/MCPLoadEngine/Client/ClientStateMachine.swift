@@ -35,6 +35,8 @@ struct ClientStateMachine {
         case pausing(Pause, then: AfterPause)
         /// The session is being closed; then the client goes on as `then` says.
         case closing(then: AfterClose)
+        /// On a session, getting a new token after the server refused one (this refusal).
+        case reauthenticating(Failure)
         case finished
     }
 
@@ -85,6 +87,9 @@ struct ClientStateMachine {
         var settled = false
         /// The outcome of the attempt that is waiting out a retry's backoff.
         var pendingRetry: Outcome?
+        /// The current attempt was refused for its token and sent again with a new one: a
+        /// second refusal stands.
+        var reauthenticated = false
 
         var isMidIteration: Bool { step > 0 || replay != nil }
     }

@@ -11,6 +11,8 @@ enum Driver {
         var run = RunMeasurements()
         /// The HTTP server's own count of its sessions, when the scenario says where to read it.
         var serverSessions: ServerSessionCount?
+        /// The identities' token requests and refusals (`auth:`).
+        var auth: AuthStatistics?
     }
 
     /// Starts the clients (spread over the ramp-up), waits for all of them, returns their recorders.

@@ -35,6 +35,15 @@ package enum LoadRunner {
                 : plan.control.loadTimes.map { wallClock($0.start, startedAt: startedAt, clockAtStart: clockAtStart) }
         )
         result.serverSessions = driven.serverSessions
+        if var auth = driven.auth {
+            // The clients' own view of the refusals is in their failure classes; the identities
+            // counted the token side and what recovering cost.
+            auth.identities =
+                plan.auth?.identityCount(
+                    virtualClients: plan.scenario.shard?.totalVirtualClients ?? plan.scenario.load.virtualClients)
+                ?? auth.identities
+            result.auth = auth
+        }
         result.mcploadVersion = MCPLoadVersion.current
         result.shard = shardRecord(plan, startedAt: startedAt, clockAtStart: clockAtStart)
         result = result.redacted(by: plan.redactor)
@@ -182,17 +191,58 @@ package enum LoadRunner {
                     let ready = await sessions.waitUntilListening(server, within: session.setupTimeout)
                     if case .failure(let failure) = ready { return .failure(failure) }
                 }
+                // Identities and their first tokens, before the load: not in its window.
+                let identities: IdentityRegistry?
+                switch await prepareIdentities(plan, sessions: sessions, endpoint: endpoint) {
+                case .failure(let failure): return .failure(failure)
+                case .success(let registry): identities = registry
+                }
                 let source = plan.scenario.target.sessionCount?.resolved(against: endpoint)
                 var (outcome, counted) = await SessionCountScraper.watching(
                     source, live: plan.live, clock: plan.clock
-                ) { await Driver.run(plan, connector: .http(sessions)) }
+                ) {
+                    await withIdentitiesKeptFresh(identities, plan) {
+                        await Driver.run(plan, connector: .http(sessions, identities))
+                    }
+                }
                 outcome.serverSessions = counted
+                outcome.auth = await identities?.statistics()
                 return .success(outcome)
             }
         } catch {
             throw Failure(.notSent, "HTTP client failed: \(error)")
         }
         return try outcome.get()
+    }
+
+    /// The run's identities with their first tokens (nil without `auth:`), or why they have none.
+    private static func prepareIdentities(
+        _ plan: RunPlan, sessions: HTTPSessions, endpoint: String
+    ) async -> Result<IdentityRegistry?, Failure> {
+        guard let auth = plan.auth else { return .success(nil) }
+        do throws(Failure) {
+            let registry = try await IdentityRegistry.make(plan, auth: auth, http: sessions.oauth, endpoint: endpoint)
+            if let failure = await registry.acquireAll() { return .failure(failure) }
+            return .success(registry)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Runs `body` with the identities' proactive refresher beside it, stopped when it ends.
+    private static func withIdentitiesKeptFresh(
+        _ identities: IdentityRegistry?, _ plan: RunPlan, _ body: () async -> Driver.Outcome
+    ) async -> Driver.Outcome {
+        guard let identities else { return await body() }
+        let stop = StopSignal()
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await identities.refreshProactively(clock: plan.clock, until: stop) }
+            let outcome = await body()
+            // Refreshes under way finish (within their timeout); no new one starts.
+            stop.set()
+            await group.waitForAll()
+            return outcome
+        }
     }
 
     /// `20261125-131502-4f2a`: sortable by time, unique enough for one results folder.

@@ -32,12 +32,22 @@ package final class RunPlan: Sendable {
     let canaries: LeakCanaries
     /// Salts the fingerprints of leaked values; never written anywhere.
     let leakSalt: UInt64
+    /// `auth:` resolved: every identity's credentials; nil without `auth:` (or over stdio).
+    let auth: ResolvedAuth?
+    /// Tokens issued during the run, which the redactor hides wherever they show up.
+    let issuedSecrets: IssuedSecrets
 
     package init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
-        headers: [(name: String, value: String)] = [], redactor: Redactor = .none
+        headers: [(name: String, value: String)] = [], redactor: Redactor = .none, auth: ResolvedAuth? = nil
     ) {
         self.scenario = scenario
+        // A matrix row may change how tokens are kept: the run's own scenario says.
+        var auth = scenario.target.transport.isHTTP ? auth : nil
+        if let settings = scenario.auth { auth?.settings = settings }
+        self.auth = auth
+        let issuedSecrets = IssuedSecrets()
+        self.issuedSecrets = issuedSecrets
         self.target = target
         self.control = control
         clock = control.clock
@@ -45,7 +55,8 @@ package final class RunPlan: Sendable {
             steps: scenario.steps.map(ClientStateMachine.StepKind.init), strategy: scenario.session.strategy,
             retry: scenario.retry, thinkTime: scenario.load.thinkTime,
             iterationsPerClient: scenario.load.pacer == nil ? scenario.load.iterations : nil,
-            isOpenModel: scenario.load.pacer != nil)
+            isOpenModel: scenario.load.pacer != nil,
+            reauthenticates: scenario.target.transport.isHTTP && auth?.settings.oauth != nil)
         self.logger = logger
         self.headers = headers
         arrivals = nil
@@ -55,7 +66,7 @@ package final class RunPlan: Sendable {
         let scanner = scenario.leaks.map { LeakScanner(detectors: $0.detectors, custom: $0.custom) }
         leakScanner = scanner
         // Whatever the detectors recognise is hidden wherever a server's words are quoted.
-        self.redactor = redactor.recognising(scanner)
+        self.redactor = redactor.recognising(scanner).watching(issuedSecrets)
         leakSalt = UInt64.random(in: 0...UInt64.max)
     }
 
@@ -74,6 +85,8 @@ package final class RunPlan: Sendable {
         canaries = plan.canaries
         leakScanner = plan.leakScanner
         leakSalt = plan.leakSalt
+        auth = plan.auth
+        issuedSecrets = plan.issuedSecrets
     }
 
     /// Client `index` as `{{vu}}` sees it: unique across the shards of a sharded run.

@@ -29,7 +29,8 @@ enum SessionPool {
         let clock = plan.clock
         let started = clock.now
         do {
-            let ((value, next), _) = try await connector.withSession { transport in
+            // Pooled session k carries the identity of client k.
+            let ((value, next), _) = try await connector.withSession(for: opened.count + 1) { transport in
                 let client = JSONRPCClient(transport: transport, redactor: plan.redactor, clock: plan.clock)
                 return await withTaskGroup(of: Void.self) { group in
                     group.addTask { await client.run() }

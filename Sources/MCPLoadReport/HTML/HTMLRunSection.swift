@@ -25,6 +25,7 @@ struct HTMLRunSection {
         parts += notes("Protocol traffic", TerminalSummary.traffic(result) + TerminalSummary.proxy(result))
         parts += notes("Open model", TerminalSummary.pacing(result))
         parts += notes("Shards", ShardSummary.render(result))
+        parts += notes("Authentication", AuthSummary.render(result))
         parts += health()
         parts += configuration()
         parts.append("</section>")

@@ -9,12 +9,12 @@ import NIOPosix
 /// Which failure class an HTTP client error belongs to.
 enum HTTPFailure {
     /// An HTTP error status as an `http_status` failure, with Retry-After and the start of the body.
-    static func status(of response: HTTPClientResponse, redactor: Redactor) async -> Failure {
+    static func status(of response: HTTPClientResponse, redactor: Redactor, presented: Int? = nil) async -> Failure {
         let body = (try? await response.body.collect(upTo: PostAnswerReader.errorBodyPrefix)).map {
             Array($0.readableBytesView)
         }
         let head = HTTPResponseHead(version: response.version, status: response.status, headers: response.headers)
-        return status(head, body: body ?? [], redactor: redactor)
+        return status(head, body: body ?? [], redactor: redactor, presented: presented)
     }
 
     /// How much of an error answer's body (or JSON-RPC error message) a failure message quotes.
@@ -22,7 +22,10 @@ enum HTTPFailure {
 
     /// An error answer whose body (its start) was already read. What it quotes of the body is
     /// redacted before it is cut, so no secret the server echoed is left half-hidden.
-    static func status(_ head: HTTPResponseHead, body: [UInt8], redactor: Redactor) -> Failure {
+    static func status(_ head: HTTPResponseHead, body: [UInt8], redactor: Redactor, presented: Int? = nil) -> Failure {
+        if head.status.code == 401 || head.status.code == 403 {
+            return refusal(head, body: body, redactor: redactor, presented: presented)
+        }
         var message = "HTTP \(head.status.code) \(head.status.reasonPhrase)"
         let retryAfterText = head.headers.first(name: "Retry-After")
         if let retryAfterText { message += ", Retry-After: \(retryAfterText)" }
@@ -46,6 +49,19 @@ enum HTTPFailure {
             message += ": " + redactor.excerpt(body, limit: quotedCharacters)
         }
         return Failure(.httpStatus, code: code, message, retryAfter: retryAfter)
+    }
+
+    /// 401 or 403: an `auth` failure with the server's Bearer challenge, which says why
+    /// (`invalid_token`, `insufficient_scope`) and what to do (the metadata, the scope).
+    private static func refusal(_ head: HTTPResponseHead, body: [UInt8], redactor: Redactor, presented: Int?) -> Failure
+    {
+        let challenge = head.headers["WWW-Authenticate"].lazy.compactMap(BearerChallenge.init(header:)).first
+        var message = "HTTP \(head.status.code) \(head.status.reasonPhrase)"
+        if let error = challenge?.error { message += ", \(redactor.excerpt(error, limit: 64))" }
+        if !body.isEmpty { message += ": " + redactor.excerpt(body, limit: quotedCharacters) }
+        var failure = Failure(.auth, code: Int64(head.status.code), message)
+        failure.refusal = AuthRefusal(challenge: challenge, presentedGeneration: presented ?? 0)
+        return failure
     }
 
     /// Whether `error` says a connection could not be made (refused, unreachable, timed out).

@@ -22,6 +22,8 @@ package struct HTTPSessionOptions: Sendable {
     package var redactor = Redactor.none
     /// The answer header naming the replica that served it; answers are then counted per replica.
     package var replicaHeader: String?
+    /// The session's identity's token (`auth:`), presented on every request; set per session.
+    package var credential: BearerCredential?
 
     package struct HeaderField: Sendable, Hashable {
         package var name: String
@@ -50,11 +52,21 @@ package struct HTTPSessionOptions: Sendable {
         return fields
     }
 
-    /// Base headers for a request: the run's own, then `Accept` when given.
+    /// Base headers for a request: the run's own, the identity's token, then `Accept` when given.
     func baseHeaders(accepting accept: String? = nil) -> HTTPHeaders {
         var fields = HTTPHeaders()
         for header in headers { fields.add(name: header.name, value: header.value) }
         if let accept { fields.replaceOrAdd(name: "Accept", value: accept) }
+        if let presented = credential?.presented { fields.replaceOrAdd(name: "Authorization", value: presented.header) }
         return fields
+    }
+
+    /// Adds the identity's current token to a request's headers; returns the generation sent
+    /// (0 when the session has an identity without a token yet, nil when it has none).
+    func authorize(_ headers: inout HTTPHeaders) -> Int? {
+        guard let credential else { return nil }
+        guard let presented = credential.presented else { return 0 }
+        headers.replaceOrAdd(name: "Authorization", value: presented.header)
+        return presented.generation
     }
 }

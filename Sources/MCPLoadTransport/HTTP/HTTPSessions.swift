@@ -31,13 +31,16 @@ package struct HTTPSessions: Sendable {
         }
     }
 
-    /// Runs `body` on a new session; throws a `not_sent` failure when none can be opened.
+    /// Runs `body` on a new session, presenting `credential`'s token when given; throws a
+    /// `not_sent` failure when none can be opened.
     package func withSession<Value: Sendable>(
-        _ body: @escaping @Sendable (any MessageTransport) async -> Value
+        credential: BearerCredential? = nil, _ body: @escaping @Sendable (any MessageTransport) async -> Value
     ) async throws(Failure) -> Value {
+        var options = options
+        options.credential = credential
         switch kind {
-        case .streamable: try await StreamableHTTPTransport.withSession(client: client, options: options, body)
-        case .legacySSE: try await LegacySSETransport.withSession(client: client, options: options, body)
+        case .streamable: return try await StreamableHTTPTransport.withSession(client: client, options: options, body)
+        case .legacySSE: return try await LegacySSETransport.withSession(client: client, options: options, body)
         }
     }
 

@@ -18,6 +18,7 @@ package final class LegacySSEConnection: MessageTransport {
     package let messageEndpoint: String
     private let replicaCounter: ReplicaCounter
     package var replicas: ReplicaTally? { replicaCounter.replicas }
+    private let options: HTTPSessionOptions
 
     package var abortsStalledWrites: Bool { false }
 
@@ -31,6 +32,7 @@ package final class LegacySSEConnection: MessageTransport {
         replicaCounter = ReplicaCounter(header: options.replicaHeader)
         self.messageEndpoint = messageEndpoint
         self.inbound = inbound
+        self.options = options
     }
 
     package func abort() async {}
@@ -39,6 +41,7 @@ package final class LegacySSEConnection: MessageTransport {
         var head = HTTPRequestHead(
             version: .http1_1, method: .POST, uri: connections.origin.target, headers: postHeaders)
         head.headers.add(name: "Content-Length", value: String(message.count))
+        let presented = options.authorize(&head.headers)
         // The answer comes on the stream; the POST itself only says whether it was taken.
         let answer = try await connections.send(
             head, body: ByteBuffer(bytes: message),
@@ -47,7 +50,7 @@ package final class LegacySSEConnection: MessageTransport {
         // session's stream: that replica's 404 is a session break.
         replicaCounter.record(answer.head)
         guard (200..<300).contains(answer.head.status.code) else {
-            throw HTTPFailure.status(answer.head, body: answer.errorBody, redactor: redactor)
+            throw HTTPFailure.status(answer.head, body: answer.errorBody, redactor: redactor, presented: presented)
         }
     }
 
@@ -75,7 +78,8 @@ package enum LegacySSETransport {
             throw HTTPFailure.classify(error)
         }
         guard response.status.code == 200 else {
-            throw await HTTPFailure.status(of: response, redactor: options.redactor)
+            throw await HTTPFailure.status(
+                of: response, redactor: options.redactor, presented: options.credential?.presented?.generation)
         }
 
         let inbound = InboundQueue()

@@ -107,6 +107,7 @@ package final class StreamableHTTPConnection: MessageTransport {
         let session = state.withLock { $0 }
         var head = requestHead(.POST, headers: postHeaders, session: session)
         head.headers.add(name: "Content-Length", value: String(message.count))
+        let presented = options.authorize(&head.headers)
         if session.protocolVersion == MCPProtocol.statelessVersion {
             // 2026-07-28 routes on headers: the method, and the tool, prompt or resource it names.
             for (name, value) in Self.routingHeaders(for: message) { head.headers.add(name: name, value: value) }
@@ -130,7 +131,8 @@ package final class StreamableHTTPConnection: MessageTransport {
             // Accepted: right for notifications and responses; a request that gets it has no answer.
             if let id, !answer.streamEndDelivered { inbound.yield(.responseStreamEnded(id)) }
         default:
-            throw HTTPFailure.status(answer.head, body: answer.errorBody, redactor: options.redactor)
+            throw HTTPFailure.status(
+                answer.head, body: answer.errorBody, redactor: options.redactor, presented: presented)
         }
         return nil
     }
@@ -158,9 +160,11 @@ package final class StreamableHTTPConnection: MessageTransport {
             inbound.finish()
         }
         guard sessionID != nil, options.endWithDelete else { return }
-        let head = requestHead(
+        var deletion = requestHead(
             .DELETE, headers: options.headers(to: connections.origin, postingJSON: false),
             session: state.withLock { $0 })
+        _ = options.authorize(&deletion.headers)
+        let head = deletion
         // A server that never answers must not hold the session's end for long.
         _ = await withTimeout(.seconds(5)) {
             _ = try? await self.connections.send(
