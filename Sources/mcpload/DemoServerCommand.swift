@@ -52,6 +52,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "With --oauth: answer this fraction of token requests 503 temporarily_unavailable (0...1).")
     var tokenErrorRate: Double = 0
 
+    @Option(help: "With --oauth: revoke every access token at each multiple of this (a key rotation), e.g. 5s.")
+    var revokeTokensEvery: String?
+
     @Option(help: "With --oauth: work on at most N token requests at once; the rest queue (a small token service).")
     var tokenConcurrency: Int?
 
@@ -255,6 +258,13 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.refreshTokens = refreshTokens
         options.tokenLatency = tokenLatency.flatMap(DurationText.parse) ?? .zero
         options.tokenErrorRate = tokenErrorRate
+        if let revokeTokensEvery {
+            guard let period = DurationText.parse(revokeTokensEvery), period >= .milliseconds(100) else {
+                throw ValidationError(
+                    "--revoke-tokens-every: '\(revokeTokensEvery)' is not a duration of 100ms or more")
+            }
+            options.revokeTokensEvery = period
+        }
         if let tokenConcurrency {
             guard tokenConcurrency >= 1 else { throw ValidationError("--token-concurrency must be at least 1") }
             options.tokenConcurrency = tokenConcurrency

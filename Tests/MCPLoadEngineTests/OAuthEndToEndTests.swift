@@ -98,7 +98,8 @@ struct OAuthEndToEndTests {
     func naive() async throws {
         try await Self.withDemo(["--oauth-clients", "3", "--token-ttl", "1s"]) { url, directory in
             let scenario = Self.oauth(url, identities: 3, vus: 6, duration: "3s", extra: "    mode: naive")
-            let (finished, result) = try await Self.run(scenario, in: directory)
+            // Verbose: every log line is an output that must hold no secret either.
+            let (finished, result) = try await Self.run(scenario, in: directory, ["-v"])
             let auth = try #require(result.auth)
             let server = try await Self.serverCounts(url)
             #expect(auth.mode == "oauth (naive)")
@@ -187,6 +188,12 @@ struct OAuthEndToEndTests {
             let served = try await Self.serverCounts(url)
             #expect(UInt64(served["refresh_token"] ?? -1) == auth.tokenRequests)
 
+            for output in [first.output, first.errors]
+                + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
+            {
+                #expect(!output.contains("drt_") && !output.contains("dat_"), "a token escaped")
+                #expect(!output.contains("demo-oauth-secret-refresh"), "a seeded refresh token escaped")
+            }
             let (second, again) = try await Self.run(scenario, in: directory)
             #expect(second.status != 0)
             #expect(again.status == .notStarted)
@@ -194,6 +201,36 @@ struct OAuthEndToEndTests {
             let revoked = try await Self.serverCounts(url)
             #expect(revoked["refresh_reused"] == 3)
         }
+    }
+
+    @Test(
+        "the token storm, naive against single-flight: the table, and exactly one token request per client or per identity per revocation"
+    )
+    func storm() async throws {
+        let directory = try CommandLineSupport.temporaryDirectory()
+        let scenario = TestSupport.repositoryRoot.appendingPathComponent("scenarios/token-storm.yaml").path
+        let finished = try await CommandLineSupport.mcpload(
+            ["run", scenario, "--duration", "5s", "--out", "out", "-q"], in: directory)
+        #expect(finished.output.contains("authentication (the token endpoint apart from MCP latency):"))
+        let naive = try RunResult.decode(
+            from: try #require(FileManager.default.contents(atPath: directory + "/out/naive/result.json")))
+        let proactive = try RunResult.decode(
+            from: try #require(FileManager.default.contents(atPath: directory + "/out/proactive/result.json")))
+        let naiveAuth = try #require(naive.auth)
+        let proactiveAuth = try #require(proactive.auth)
+        // Naive: every client is refused once per revocation and asks for a token of its own.
+        #expect(naiveAuth.rejected > 0 && naiveAuth.rejected % 60 == 0, "\(naiveAuth.rejected)")
+        #expect(naiveAuth.tokenReasons["rejected"] == naiveAuth.rejected)
+        // Single-flight: one token request per identity per revocation, however many of its
+        // clients were refused (a client that sends after the new token came is not refused).
+        let renewals = try #require(proactiveAuth.tokenReasons["rejected"])
+        #expect(renewals > 0 && renewals % 10 == 0 && renewals <= proactiveAuth.rejected, "\(renewals)")
+        #expect(naiveAuth.tokenReasons["initial"] == 60 && proactiveAuth.tokenReasons["initial"] == 10)
+        #expect(naiveAuth.peakTokenRequestsPerSecond > proactiveAuth.peakTokenRequestsPerSecond)
+        // Every refused request was sent again and went through.
+        #expect(naive.totals.failures.total == naiveAuth.rejected)
+        #expect(naiveAuth.retriesAfterReauth == naiveAuth.rejected)
+        #expect(proactiveAuth.retriesAfterReauth == proactiveAuth.rejected)
     }
 
     @Test("bad auth input is refused before any load: a missing variable, too few clients")

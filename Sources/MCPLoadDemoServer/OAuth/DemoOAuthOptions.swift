@@ -19,6 +19,10 @@ package struct DemoOAuthOptions: Sendable, Hashable {
     package var toolScopes: [String: String] = [:]
     /// Added to every token request's answer.
     package var tokenLatency = Duration.zero
+    /// Every access token issued is revoked at each multiple of this (from the server's start),
+    /// as a signing-key rotation or an authorization server's restart does: every client's
+    /// token fails at the same moment.
+    package var revokeTokensEvery: Duration?
     /// How many token requests are worked on at once (nil: no limit); the rest queue.
     package var tokenConcurrency: Int?
     /// This fraction of token requests is answered 503 `temporarily_unavailable`; deterministic.

@@ -11,6 +11,8 @@ actor DemoTokenStore {
         var scopes: Set<String>
         var expires: ContinuousClock.Instant
         var family: Int
+        /// Which revocation period it was issued in (`--revoke-tokens-every`).
+        var epoch: Int
     }
 
     private struct RefreshRecord {
@@ -22,6 +24,7 @@ actor DemoTokenStore {
     }
 
     let options: DemoOAuthOptions
+    private let started = ContinuousClock.now
     private var accessTokens: [String: Grant] = [:]
     private var refreshTokens: [String: RefreshRecord] = [:]
     private var revokedFamilies: Set<Int> = []
@@ -62,7 +65,8 @@ actor DemoTokenStore {
         let family = family ?? takeFamily()
         let access = Self.randomToken(prefix: "dat")
         accessTokens[access] = Grant(
-            client: client, resource: resource, scopes: scopes, expires: .now + options.tokenLifetime, family: family)
+            client: client, resource: resource, scopes: scopes, expires: .now + options.tokenLifetime, family: family,
+            epoch: epoch)
         guard options.refreshTokens || rotating else { return (access, nil) }
         let refresh = Self.randomToken(prefix: "drt")
         refreshTokens[refresh] = RefreshRecord(client: client, resource: resource, scopes: scopes, family: family)
@@ -105,9 +109,15 @@ actor DemoTokenStore {
     func validate(_ token: String?, resource: String) -> Validation {
         guard let token else { return .missing }
         guard let grant = accessTokens[token], grant.expires > .now, !revokedFamilies.contains(grant.family),
-            grant.resource == nil || grant.resource == resource
+            grant.resource == nil || grant.resource == resource, grant.epoch == epoch
         else { return .invalid }
         return .valid(grant)
+    }
+
+    /// The revocation period now: tokens of an earlier one are revoked.
+    private var epoch: Int {
+        guard let period = options.revokeTokensEvery, period > .zero else { return 0 }
+        return Int((ContinuousClock.now - started) / period)
     }
 
     private func takeFamily() -> Int {
