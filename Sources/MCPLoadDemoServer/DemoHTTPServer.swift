@@ -19,7 +19,8 @@ package enum DemoHTTPServer {
     package static func run(
         _ options: DemoServerOptions, http: DemoHTTPOptions, onListening: @escaping @Sendable (Int) async -> Void
     ) async throws {
-        let handler = RequestHandler(options: options, state: DemoState(options: options))
+        let state = DemoState(options: options)
+        let handler = RequestHandler(options: options, state: state)
         let sessions = DemoSessions(options: http)
         let legacySessions = LegacySSESessions()
         let authorization = http.oauth.map(DemoAuthorizationServer.init(options:))
@@ -27,7 +28,8 @@ package enum DemoHTTPServer {
         let endpoint = MCPEndpoint(handler: handler, sessions: sessions, http: http, resourceGuard: resourceGuard)
         let legacy = LegacySSEEndpoint(
             handler: handler, sessions: legacySessions, http: http, resourceGuard: resourceGuard)
-        let metrics = SessionMetrics(sessions: sessions, legacy: legacySessions, tokens: authorization?.store)
+        let metrics = SessionMetrics(
+            sessions: sessions, legacy: legacySessions, tokens: authorization?.store, state: state)
         let router = Router()
         if let authorization {
             router.post("token") { request, _ in await authorization.token(request) }

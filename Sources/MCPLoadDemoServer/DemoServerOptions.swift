@@ -21,6 +21,8 @@ package struct DemoServerOptions: Sendable, Hashable {
     package var leak = false
     /// A shared cache bug: every echo also returns the previous echo's text, whichever session sent it.
     package var bleed = false
+    /// `--tenant-bleed` (with `--oauth`): echo returns the last note another tenant stored.
+    package var tenantBleed = false
     /// List tools whose definitions carry hidden instructions, as published tool-poisoning attacks do.
     package var poison = false
     /// A rug pull: once this many sessions have opened, `echo`'s definition turns malicious.

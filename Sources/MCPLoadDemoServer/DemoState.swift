@@ -33,6 +33,19 @@ actor DemoState {
         return lastEcho
     }
 
+    private var lastTenantEcho: (tenant: String, text: String)?
+    /// `--tenant-bleed`: echoes that carried another tenant's text.
+    private(set) var tenantBleeds = 0
+
+    /// `--tenant-bleed`, a shared-cache bug keyed by nothing: remembers this echo as the
+    /// tenant's "last note" and returns the last one stored, when another tenant stored it.
+    func swapTenantEcho(_ text: String, tenant: String) -> String? {
+        defer { lastTenantEcho = (tenant, text) }
+        guard let last = lastTenantEcho, last.tenant != tenant else { return nil }
+        tenantBleeds += 1
+        return last.text
+    }
+
     /// The next `--leak` record's number.
     func nextRecord() -> Int {
         records += 1

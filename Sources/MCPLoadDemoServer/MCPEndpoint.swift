@@ -17,9 +17,12 @@ struct MCPEndpoint: Sendable {
     func post(_ incoming: Request) async throws -> Response {
         var request = incoming
         let scopes: Set<String>?
+        let tenant: String?
         switch await resourceGuard.admit(request) {
         case .refused(let response): return response
-        case .allowed(let granted): scopes = granted
+        case .allowed(let granted, let client):
+            scopes = granted
+            tenant = client
         }
         let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
         let message: JSONRPCMessage
@@ -33,14 +36,14 @@ struct MCPEndpoint: Sendable {
             let version = params?["_meta"]?[MCPProtocol.MetaKey.protocolVersion]?.stringValue
         {
             return await answerStateless(
-                id: id, method: method, params: params, version: version, headers: request.headers)
+                id: id, method: method, params: params, version: version, headers: request.headers, tenant: tenant)
         }
         let presented = request.headers[MCPHeader.sessionID]
         if case .request(let id, "initialize", let params) = message, !http.stateless {
             guard let session = await sessions.open() else {
                 return Response(status: .serviceUnavailable, headers: [.retryAfter: "1"])
             }
-            return await answer(id: id, method: "initialize", params: params, session: session)
+            return await answer(id: id, method: "initialize", params: params, session: session, tenant: tenant)
         }
         if !http.stateless && presented == nil {
             return jsonRPCError(.badRequest, code: JSONRPCErrorCode.invalidRequest, "Mcp-Session-Id header is required")
@@ -55,7 +58,7 @@ struct MCPEndpoint: Sendable {
         }
         switch message {
         case .request(let id, let method, let params):
-            return await answer(id: id, method: method, params: params, session: presented)
+            return await answer(id: id, method: method, params: params, session: presented, tenant: tenant)
         case .notification:
             return Response(status: .accepted)
         case .response, .errorResponse:
@@ -67,7 +70,7 @@ struct MCPEndpoint: Sendable {
     /// A 2026-07-28 request: no session; the envelope's version and the routing headers must
     /// agree with the body, or the answer is an HTTP 400 carrying the spec's error code.
     private func answerStateless(
-        id: JSONRPCID, method: String, params: JSONValue?, version: String, headers: HTTPFields
+        id: JSONRPCID, method: String, params: JSONValue?, version: String, headers: HTTPFields, tenant: String?
     ) async -> Response {
         guard version == MCPProtocol.statelessVersion else {
             return jsonRPCError(
@@ -91,7 +94,7 @@ struct MCPEndpoint: Sendable {
         if case .status(let code) = await sessions.admit(session: nil) {
             return Response(status: .init(code: code), headers: [.retryAfter: "1"])
         }
-        return await answer(id: id, method: method, params: params, session: nil)
+        return await answer(id: id, method: method, params: params, session: nil, tenant: tenant)
     }
 
     func delete(_ request: Request) async -> Response {
@@ -99,11 +102,14 @@ struct MCPEndpoint: Sendable {
         return Response(status: await sessions.close(session) ? .ok : .notFound)
     }
 
-    private func answer(id: JSONRPCID, method: String, params: JSONValue?, session: String?) async -> Response {
+    private func answer(
+        id: JSONRPCID, method: String, params: JSONValue?, session: String?, tenant: String?
+    ) async -> Response {
         var headers: HTTPFields = [:]
         if let session { headers[MCPHeader.sessionID] = session }
         if http.jsonResponse {
-            let answer = await handler.answer(id: id, method: method, params: params, outbox: .none)
+            let answer = await handler.answer(
+                id: id, method: method, params: params, outbox: Outbox(reachesClient: false, tenant: tenant) { _ in })
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
         }
@@ -119,7 +125,7 @@ struct MCPEndpoint: Sendable {
                 let (messages, continuation) = AsyncStream.makeStream(of: [UInt8].self)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        let outbox = Outbox(reachesClient: true) { continuation.yield($0) }
+                        let outbox = Outbox(reachesClient: true, tenant: tenant) { continuation.yield($0) }
                         continuation.yield(await handler.answer(id: id, method: method, params: params, outbox: outbox))
                         continuation.finish()
                     }

@@ -7,6 +7,8 @@ import MCPLoadJSONRPC
 struct Outbox: Sendable {
     /// Whether messages reach the client (false for JSON responses: they are dropped).
     let reachesClient: Bool
+    /// With `--oauth`: the OAuth client (the tenant) whose token the request carried.
+    var tenant: String? = nil
     let send: @Sendable ([UInt8]) -> Void
 
     static let none = Outbox(reachesClient: false) { _ in }
@@ -121,6 +123,11 @@ struct RequestHandler: Sendable {
             }
             if options.bleed, let previous = await state.swapLastEcho(text) {
                 return .success(DemoCatalog.text("\(text) (recently: \(previous))"))
+            }
+            if options.tenantBleed, let tenant = outbox.tenant,
+                let other = await state.swapTenantEcho(text, tenant: tenant)
+            {
+                return .success(DemoCatalog.text("\(text) (your last note: \(other))"))
             }
             return .success(DemoCatalog.text(text))
         case "add":

@@ -8,6 +8,8 @@ struct SessionMetrics: Sendable {
     let legacy: LegacySSESessions
     /// With `--oauth`: what the token endpoint and the resource's guard did.
     let tokens: DemoTokenStore?
+    /// For `--tenant-bleed`'s count.
+    let state: DemoState
 
     static let metric = "mcp_sessions_active"
 
@@ -30,7 +32,9 @@ struct SessionMetrics: Sendable {
     /// by reason; tests compare a run's own counts with these.
     private func oauthLines() async -> String {
         guard let tokens else { return "" }
-        let counts = await tokens.counts
+        var counts = await tokens.counts
+        let bleeds = await state.tenantBleeds
+        if bleeds > 0 { counts["tenant_bleed"] = bleeds }
         var lines = [
             "# HELP demo_oauth_events_total Token endpoint answers and token refusals.",
             "# TYPE demo_oauth_events_total counter",

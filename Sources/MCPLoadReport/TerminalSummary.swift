@@ -151,16 +151,21 @@ package enum TerminalSummary {
     static func leaks(_ result: RunResult) -> [String] {
         guard let leaks = result.leaks else { return [] }
         guard !leaks.isEmpty else { return ["", "leaks: none found (detectors ran on every request and answer)"] }
-        var table = TextTable(header: [
-            "detector", "exposed", "unique", "retransmitted", "cross-session", "amplification", "e.g.",
-        ])
+        // With identities, a tenant's canary in another tenant's answer has a column of its own.
+        let identities = result.auth != nil
+        var table = TextTable(
+            header: ["detector", "exposed", "unique", "retransmitted", "cross-session"]
+                + (identities ? ["cross-identity"] : []) + ["amplification", "e.g."])
         for detector in LeakDetector.reportOrder(leaks.detectors.keys) {
             guard let counts = leaks.detectors[detector], counts.exposed + counts.retransmitted > 0 else { continue }
-            table.rows.append([
-                detector.rawValue, String(counts.exposed), String(counts.uniqueValues), String(counts.retransmitted),
-                String(counts.crossSession), "\(DurationText.rounded(counts.amplification, places: 1))x",
-                counts.examples.joined(separator: ", "),
-            ])
+            table.rows.append(
+                [
+                    detector.rawValue, String(counts.exposed), String(counts.uniqueValues),
+                    String(counts.retransmitted), String(counts.crossSession),
+                ] + (identities ? [String(counts.crossIdentity)] : []) + [
+                    "\(DurationText.rounded(counts.amplification, places: 1))x",
+                    counts.examples.joined(separator: ", "),
+                ])
         }
         return ["", "leaks (sensitive values on the wire; previews only):", table.render()]
     }

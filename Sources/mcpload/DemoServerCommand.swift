@@ -122,6 +122,10 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Flag(help: "A shared-cache bug: every echo also returns the previous echo's text, from any session.")
     var bleed = false
 
+    @Flag(
+        help: "With --oauth: a shared-cache bug: every echo also returns the last note another tenant (client) stored.")
+    var tenantBleed = false
+
     @Flag(help: "List two extra tools with poisoned definitions (hidden instructions, a base64 blob, loose schemas).")
     var poison = false
 
@@ -206,6 +210,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         options.stderrNoise = stderrNoise
         options.leak = leak
         options.bleed = bleed
+        options.tenantBleed = tenantBleed
         options.poison = poison
         options.rugPullAfter = rugPull
         options.preStateless = preStateless

@@ -23,13 +23,13 @@ struct LeakStatisticsTests {
     func merge() {
         let email = LeakHit(detector: .email, value: "ann@example.com")
         var first = LeakTally()
-        first.exposed(email, fingerprint: 1, crossSession: false)
-        first.exposed(email, fingerprint: 1, crossSession: false)
+        first.exposed(email, fingerprint: 1)
+        first.exposed(email, fingerprint: 1)
         first.retransmitted(email)
         var second = LeakTally()
-        second.exposed(email, fingerprint: 1, crossSession: false)
+        second.exposed(email, fingerprint: 1)
         second.exposed(
-            LeakHit(detector: .canary, value: "mcpl-canary-0123456789abcdef"), fingerprint: 9, crossSession: true)
+            LeakHit(detector: .canary, value: "mcpl-canary-0123456789abcdef"), fingerprint: 9, crossing: .session)
         first.merge(second)
         let statistics = first.statistics
         #expect(statistics.detectors[.email]?.exposed == 3)

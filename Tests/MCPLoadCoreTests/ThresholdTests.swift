@@ -192,9 +192,9 @@ struct LeakThresholdTests {
         #expect(message?.hasPrefix("s.yaml:3: threshold 'leaks.cross_session == 0' reads leak counts") == true)
 
         var leaks = LeakTally()
-        leaks.exposed(LeakHit(detector: .email, value: "a@b.io"), fingerprint: 1, crossSession: false)
+        leaks.exposed(LeakHit(detector: .email, value: "a@b.io"), fingerprint: 1)
         leaks.exposed(
-            LeakHit(detector: .canary, value: "mcpl-canary-0123456789abcdef"), fingerprint: 2, crossSession: true)
+            LeakHit(detector: .canary, value: "mcpl-canary-0123456789abcdef"), fingerprint: 2, crossing: .session)
         var recorder = Recorder(virtualClient: 1, steps: [])
         recorder.leaks = leaks
         let result = RunResult(

@@ -36,3 +36,20 @@ struct LeakCanariesTests {
         #expect(one.canary(of: 1) != two.canary(of: 1))
     }
 }
+
+@Suite("Canary crossings")
+struct CanaryCrossingTests {
+    @Test(
+        "with identities, a canary of another client of the same identity crosses sessions; of another identity, identities"
+    )
+    func crossings() {
+        // Four clients, two identities: 1 and 3 are identity 1, 2 and 4 identity 2.
+        #expect(LeakAccounting.crossing(nil, 1, 2) == .none)
+        #expect(LeakAccounting.crossing(1, 1, 2) == .none)
+        #expect(LeakAccounting.crossing(3, 1, 2) == .session)
+        #expect(LeakAccounting.crossing(2, 1, 2) == .identity)
+        #expect(LeakAccounting.crossing(4, 3, 2) == .identity)
+        // Without identities every other client's canary crosses sessions.
+        #expect(LeakAccounting.crossing(2, 1, nil) == .session)
+    }
+}

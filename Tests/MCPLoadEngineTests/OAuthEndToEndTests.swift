@@ -233,6 +233,36 @@ struct OAuthEndToEndTests {
         #expect(proactiveAuth.retriesAfterReauth == proactiveAuth.rejected)
     }
 
+    @Test(
+        "a tenant's data in another tenant's answer is cross_identity, exactly as often as the server bled it; never cross_session"
+    )
+    func tenantBleed() async throws {
+        try await Self.withDemo(["--oauth-clients", "2", "--tenant-bleed"]) { url, directory in
+            let scenario = """
+                target: { transport: http, url: "\(url)" }
+                load: { vus: 4, iterations: 10 }
+                auth:
+                  identities: 2
+                  oauth:
+                    clients: { count: 2, id: "client-{{identity}}", secret: "demo-oauth-secret-{{identity}}" }
+                leaks: { detectors: [email], canaries: per-client }
+                steps:
+                  - call_tool: { name: echo, arguments: { text: "note {{canary}}" } }
+                thresholds: ["leaks.cross_identity == 0"]
+                """
+            let (finished, result) = try await Self.run(scenario, in: directory)
+            #expect(finished.status == 1, "the threshold fails")
+            let canaries = try #require(result.leaks?.detectors[.canary])
+            let server = try await Self.serverCounts(url)
+            let bled = try #require(server["tenant_bleed"])
+            #expect(bled > 0)
+            #expect(canaries.crossIdentity == UInt64(bled))
+            // The demo's bug returns another tenant's note only: clients 1 and 3 share an identity.
+            #expect(canaries.crossSession == 0)
+            #expect(finished.output.contains("cross-identity"))
+        }
+    }
+
     @Test("bad auth input is refused before any load: a missing variable, too few clients")
     func badInput() async throws {
         let directory = try CommandLineSupport.temporaryDirectory()

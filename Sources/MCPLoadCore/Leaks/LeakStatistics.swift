@@ -11,8 +11,12 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
         package var exposed: UInt64 = 0
         /// Values the server had exposed to a client that the client then sent again.
         package var retransmitted: UInt64 = 0
-        /// Canaries planted by one client that reached another client's session.
+        /// Canaries planted by one client that reached another client's session (with `auth:`,
+        /// another client of the same identity).
         package var crossSession: UInt64 = 0
+        /// With `auth:`: canaries of one identity that reached another identity (a tenant's data
+        /// in another tenant's answer: the breach that matters).
+        package var crossIdentity: UInt64 = 0
         /// Distinct values exposed.
         package var uniqueValues: UInt64 = 0
         /// Up to three redacted previews.
@@ -24,7 +28,8 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
         package init() {}
 
         private enum CodingKeys: String, CodingKey {
-            case exposed, retransmitted, crossSession, uniqueValues, examples, exposedBySteps, retransmittedBySteps
+            case exposed, retransmitted, crossSession, crossIdentity, uniqueValues, examples, exposedBySteps
+            case retransmittedBySteps
         }
 
         /// The per-step counts came within schema v1: absent in earlier results, they are empty.
@@ -33,6 +38,7 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
             exposed = try container.decode(UInt64.self, forKey: .exposed)
             retransmitted = try container.decode(UInt64.self, forKey: .retransmitted)
             crossSession = try container.decode(UInt64.self, forKey: .crossSession)
+            crossIdentity = try container.decodeIfPresent(UInt64.self, forKey: .crossIdentity) ?? 0
             uniqueValues = try container.decode(UInt64.self, forKey: .uniqueValues)
             examples = try container.decode([String].self, forKey: .examples)
             exposedBySteps = try container.decodeIfPresent([String: UInt64].self, forKey: .exposedBySteps) ?? [:]
@@ -40,10 +46,14 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
                 try container.decodeIfPresent([String: UInt64].self, forKey: .retransmittedBySteps) ?? [:]
         }
 
-        mutating func noteExposed(step: String?, crossSession: Bool, newValue: String?) {
+        mutating func noteExposed(step: String?, crossing: CanaryCrossing, newValue: String?) {
             exposed += 1
             if let step { exposedBySteps[step, default: 0] += 1 }
-            if crossSession { self.crossSession += 1 }
+            switch crossing {
+            case .none: break
+            case .session: crossSession += 1
+            case .identity: crossIdentity += 1
+            }
             // Up to three previews, of distinct values.
             if let newValue, examples.count < 3 {
                 let preview = LeakRedaction.preview(newValue)
@@ -56,6 +66,7 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
             exposed += other.exposed
             retransmitted += other.retransmitted
             crossSession += other.crossSession
+            crossIdentity += other.crossIdentity
             uniqueValues += other.uniqueValues
             exposedBySteps.merge(other.exposedBySteps, uniquingKeysWith: +)
             retransmittedBySteps.merge(other.retransmittedBySteps, uniquingKeysWith: +)
@@ -85,6 +96,14 @@ package struct LeakStatistics: Sendable, Equatable, Codable {
     }
 }
 
+/// Whose session a canary reached: its owner's (none), another client's of the same identity
+/// (or of a run without identities), or another identity's.
+package enum CanaryCrossing: Sendable, Equatable {
+    case none
+    case session
+    case identity
+}
+
 /// One client's leak counts, with the fingerprints that tell re-sends and distinct values.
 /// Lives in the client's recorder: no lock. Merged, it holds the clients' distinct values.
 package struct LeakTally: Sendable {
@@ -97,13 +116,15 @@ package struct LeakTally: Sendable {
     package init() {}
 
     /// One access to each table per hit: this runs for every sensitive value in every answer.
-    package mutating func exposed(_ hit: LeakHit, fingerprint: UInt64, crossSession: Bool, step: String? = nil) {
+    package mutating func exposed(
+        _ hit: LeakHit, fingerprint: UInt64, crossing: CanaryCrossing = .none, step: String? = nil
+    ) {
         let isNew = fingerprints[hit.detector, default: LeakFingerprints()].insert(fingerprint)
         // Previews of the first few distinct values only: distinct values can share a preview
         // (`an…com`), and making one for every new value would cost more than the counting.
         let firstFew = isNew && (fingerprints[hit.detector]?.exactCount ?? .max) <= Self.exampleCandidates
         counts[hit.detector, default: .init()].noteExposed(
-            step: step, crossSession: crossSession, newValue: firstFew ? hit.value : nil)
+            step: step, crossing: crossing, newValue: firstFew ? hit.value : nil)
     }
 
     static let exampleCandidates = 16

@@ -100,6 +100,7 @@ package enum ThresholdMetric: Sendable, Hashable {
     package enum LeakCounter: String, Sendable, Hashable, CaseIterable {
         case exposed, retransmitted
         case crossSession = "cross_session"
+        case crossIdentity = "cross_identity"
         case unique
     }
 

@@ -79,6 +79,7 @@ package enum ThresholdEvaluator {
                     case .exposed: total + entry.exposed
                     case .retransmitted: total + entry.retransmitted
                     case .crossSession: total + entry.crossSession
+                    case .crossIdentity: total + entry.crossIdentity
                     case .unique: total + entry.uniqueValues
                     }
                 })

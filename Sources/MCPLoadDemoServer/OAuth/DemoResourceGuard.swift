@@ -11,8 +11,8 @@ struct DemoResourceGuard: Sendable {
     let oauth: DemoAuthorizationServer?
 
     enum Admission {
-        /// Go on; with OAuth, the token's scopes (for the per-tool checks).
-        case allowed(scopes: Set<String>?)
+        /// Go on; with OAuth, the token's scopes (for the per-tool checks) and its client.
+        case allowed(scopes: Set<String>?, tenant: String?)
         case refused(Response)
     }
 
@@ -27,7 +27,7 @@ struct DemoResourceGuard: Sendable {
                         challenge(
                             request, status: .forbidden, error: "insufficient_scope", scopes: [oauth.options.scope]))
                 }
-                return .allowed(scopes: grant.scopes)
+                return .allowed(scopes: grant.scopes, tenant: grant.client)
             case .missing:
                 await oauth.store.count("rejected_missing")
                 return .refused(challenge(request, status: .unauthorized, error: nil, scopes: [oauth.options.scope]))
@@ -42,7 +42,9 @@ struct DemoResourceGuard: Sendable {
                 return .refused(refusal)
             }
         }
-        guard let token = requiredBearerToken, presented != "Bearer \(token)" else { return .allowed(scopes: nil) }
+        guard let token = requiredBearerToken, presented != "Bearer \(token)" else {
+            return .allowed(scopes: nil, tenant: nil)
+        }
         // Echoes what was sent, as careless servers do (so mcpload's redaction is tested).
         return .refused(
             Response(

@@ -26,8 +26,19 @@ enum LeakAccounting {
                 let fingerprint = LeakRedaction.fingerprint(hit.value, salt: plan.leakSalt)
                 let owner = hit.detector == .canary ? plan.canaries.owner(of: hit.value) : nil
                 recorder.leaks?.exposed(
-                    hit, fingerprint: fingerprint, crossSession: owner.map { $0 != virtualClient } ?? false, step: step)
+                    hit, fingerprint: fingerprint, crossing: crossing(owner, virtualClient, plan.identityCount),
+                    step: step)
             }
         }
+    }
+
+    /// Where a canary of client `owner` (nil: not a canary of this run) went, as seen by
+    /// `virtualClient`; with identities, across identities is told apart from across sessions.
+    static func crossing(_ owner: Int?, _ virtualClient: Int, _ identities: Int?) -> CanaryCrossing {
+        guard let owner, owner != virtualClient else { return .none }
+        guard let identities else { return .session }
+        let ownerIdentity = AuthSettings.identity(ofClient: owner, among: identities)
+        let receiver = AuthSettings.identity(ofClient: virtualClient, among: identities)
+        return ownerIdentity == receiver ? .session : .identity
     }
 }

@@ -36,6 +36,8 @@ package final class RunPlan: Sendable {
     let auth: ResolvedAuth?
     /// Tokens issued during the run, which the redactor hides wherever they show up.
     let issuedSecrets: IssuedSecrets
+    /// How many identities the whole run has (every shard's clients); nil without `auth:`.
+    let identityCount: Int?
 
     package init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
@@ -46,6 +48,8 @@ package final class RunPlan: Sendable {
         var auth = scenario.target.transport.isHTTP ? auth : nil
         if let settings = scenario.auth { auth?.settings = settings }
         self.auth = auth
+        identityCount = auth?.identityCount(
+            virtualClients: scenario.shard?.totalVirtualClients ?? scenario.load.virtualClients)
         let issuedSecrets = IssuedSecrets()
         self.issuedSecrets = issuedSecrets
         self.target = target
@@ -87,6 +91,7 @@ package final class RunPlan: Sendable {
         leakSalt = plan.leakSalt
         auth = plan.auth
         issuedSecrets = plan.issuedSecrets
+        identityCount = plan.identityCount
     }
 
     /// Client `index` as `{{vu}}` sees it: unique across the shards of a sharded run.

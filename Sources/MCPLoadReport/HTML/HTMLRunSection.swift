@@ -166,22 +166,30 @@ struct HTMLRunSection {
         guard !leaks.isEmpty else {
             return ["<h3>Leaks</h3>", "<p>None found: the detectors ran on every request and answer.</p>"]
         }
+        // With identities, a tenant's canary in another tenant's answer has a column of its own.
+        let identities = result.auth != nil
         let rows = LeakDetector.reportOrder(leaks.detectors.keys).compactMap { detector -> [HTML.Cell]? in
             guard let counts = leaks.detectors[detector], counts.exposed + counts.retransmitted > 0 else { return nil }
-            return [
+            var row: [HTML.Cell] = [
                 .text(detector.rawValue), .number(String(counts.exposed)), .number(String(counts.uniqueValues)),
                 .number(String(counts.retransmitted)),
                 .number(String(counts.crossSession), cssClass: counts.crossSession > 0 ? "bad" : nil),
+            ]
+            if identities {
+                row.append(.number(String(counts.crossIdentity), cssClass: counts.crossIdentity > 0 ? "bad" : nil))
+            }
+            return row + [
                 .number("\(DurationText.rounded(counts.amplification, places: 1))x"),
                 .text(counts.examples.joined(separator: ", ")),
             ]
         }
+        let header =
+            ["detector", "exposed", "unique", "retransmitted", "cross-session"] + (identities ? ["cross-identity"] : [])
+            + ["amplification", "e.g."]
         return [
             "<h3>Leaks</h3>",
             #"<p class="note">Sensitive values on the wire. Previews only: no value appears here whole.</p>"#,
-            HTML.table(
-                header: ["detector", "exposed", "unique", "retransmitted", "cross-session", "amplification", "e.g."],
-                rows: rows),
+            HTML.table(header: header, rows: rows),
         ]
     }
 
