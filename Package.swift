@@ -34,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Arrays of atomic counters (the live progress histogram); already in the graph through NIO.
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        // ES256 for OAuth's private_key_jwt (RFC 7523): signing client assertions, and the demo
+        // authorization server verifying them. Already in the graph through swift-certificates.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // JSON values, their parser and writer, and JSON-RPC messages: what the client and the
@@ -74,6 +77,7 @@ let package = Package(
                 "MCPLoadTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -90,6 +94,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

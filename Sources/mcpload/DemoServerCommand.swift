@@ -34,6 +34,9 @@ struct DemoServerCommand: AsyncParsableCommand {
             """)
     var oauth = false
 
+    @Option(help: "Print the private key (PEM) of the demo's OAuth client I for private_key_jwt, and exit.")
+    var printClientKey: Int?
+
     @Option(help: "With --oauth: how many clients the authorization server knows.")
     var oauthClients = 10
 
@@ -136,6 +139,7 @@ struct DemoServerCommand: AsyncParsableCommand {
     var preStateless = false
 
     func validate() throws {
+        if printClientKey != nil { return }
         guard stdio != (http != nil) else {
             throw ValidationError("say which transport to serve: --stdio or --http PORT")
         }
@@ -167,6 +171,19 @@ struct DemoServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let printClientKey {
+            var oauth = DemoOAuthOptions()
+            oauth.clients = max(oauthClients, printClientKey)
+            if let base = ProcessInfo.processInfo.environment[DemoOAuthOptions.secretEnvironmentVariable], !base.isEmpty
+            {
+                oauth.secretBase = base
+            }
+            guard let pem = DemoClientKeys.pem(ofClient: printClientKey, options: oauth) else {
+                throw ValidationError("--print-client-key: \(printClientKey) is not a client (1 or more)")
+            }
+            print(pem)
+            return
+        }
         let options = serverOptions()
         guard let port = http else {
             let status = await DemoServer.runStdio(options)

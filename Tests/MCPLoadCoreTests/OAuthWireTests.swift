@@ -113,4 +113,16 @@ struct OAuthWireTests {
         let redactor = Redactor(secrets: []).watching(issued)
         #expect(redactor.redact("Bearer dat_1_0123456789abcdef") == "Bearer [redacted]")
     }
+
+    @Test("base64url round-trips any bytes without padding, and refuses what is not base64url")
+    func base64URL() {
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 250) }
+            let text = Base64URL.encode(bytes)
+            #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+            #expect(Base64URL.decode(text) == bytes)
+        }
+        #expect(Base64URL.encode(Array("{\"alg\":\"ES256\"}".utf8)) == "eyJhbGciOiJFUzI1NiJ9")
+        #expect(Base64URL.decode("a+b/") == nil)
+    }
 }

@@ -263,6 +263,47 @@ struct OAuthEndToEndTests {
         }
     }
 
+    @Test(
+        "private_key_jwt: clients sign their assertions with their own keys; a key the server does not know is refused")
+    func privateKeyJWT() async throws {
+        try await Self.withDemo(["--oauth-clients", "3", "--token-ttl", "1s"]) { url, directory in
+            try FileManager.default.createDirectory(atPath: directory + "/keys", withIntermediateDirectories: true)
+            for index in 1...3 {
+                let key = try await CommandLineSupport.mcpload(["demo-server", "--print-client-key", "\(index)"])
+                #expect(key.status == 0 && key.output.contains("BEGIN PRIVATE KEY"))
+                try CommandLineSupport.write(key.output, to: directory + "/keys/client-\(index).pem")
+            }
+            let scenario = """
+                target: { transport: http, url: "\(url)" }
+                load: { vus: 3, duration: 2500ms }
+                auth:
+                  oauth:
+                    clientAuth: private_key_jwt
+                    clients: { count: 3, id: "client-{{identity}}", key: "keys/client-{{identity}}.pem" }
+                steps: [ping]
+                """
+            let (finished, result) = try await Self.run(scenario, in: directory)
+            #expect(finished.status == 0, "\(finished.output)\(finished.errors)")
+            let auth = try #require(result.auth)
+            #expect(auth.tokenFailureCount == 0 && auth.refreshes >= 3, "\(auth.tokenReasons) \(auth.tokenFailures)")
+            let server = try await Self.serverCounts(url)
+            #expect(UInt64(server["client_credentials"] ?? -1) == auth.tokenRequests)
+            for output in [finished.output, finished.errors]
+                + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
+            {
+                #expect(!output.contains("PRIVATE KEY"), "a private key escaped")
+            }
+
+            // Client 2's key presented as client 1's: the signature does not verify.
+            let wrong = scenario.replacingOccurrences(of: "vus: 3", with: "vus: 1")
+                .replacingOccurrences(of: "count: 3", with: "count: 1")
+                .replacingOccurrences(of: "keys/client-{{identity}}.pem", with: "keys/client-2.pem")
+            let (_, refused) = try await Self.run(wrong, in: directory)
+            #expect(refused.status == .notStarted)
+            #expect(refused.statusReason?.contains("invalid_client") == true, "\(refused.statusReason ?? "")")
+        }
+    }
+
     @Test("bad auth input is refused before any load: a missing variable, too few clients")
     func badInput() async throws {
         let directory = try CommandLineSupport.temporaryDirectory()

@@ -72,6 +72,8 @@ package struct OAuthSettings: Sendable, Hashable {
     package enum ClientAuthentication: String, Sendable, Hashable, CaseIterable {
         case basic = "client_secret_basic"
         case post = "client_secret_post"
+        /// A JWT signed with the client's own key (RFC 7523, ES256): no shared secret.
+        case privateKeyJWT = "private_key_jwt"
         /// A public client: its id only (refresh tokens of a public client).
         case none
     }
@@ -87,11 +89,14 @@ package struct OAuthSettings: Sendable, Hashable {
         case generated(count: Int, ClientTemplate)
     }
 
-    /// One client's fields as written: `${VAR}` and `{{identity}}` are filled in at run time.
+    /// One client's fields as written: `${VAR}` and `{{identity}}` are filled in at run time
+    /// (and `key`'s file read).
     package struct ClientTemplate: Sendable, Hashable {
         package var id: EnvironmentTemplate
         package var secret: EnvironmentTemplate?
         package var refreshToken: EnvironmentTemplate?
+        /// `private_key_jwt`: the path of the client's P-256 private key (PEM).
+        package var key: EnvironmentTemplate?
 
         package init(
             id: EnvironmentTemplate, secret: EnvironmentTemplate? = nil, refreshToken: EnvironmentTemplate? = nil

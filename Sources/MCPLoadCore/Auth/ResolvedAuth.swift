@@ -12,7 +12,7 @@ package struct ResolvedAuth: Sendable {
 
     /// Every credential value: never shown anywhere.
     package var secrets: [String] {
-        tokens + clients.flatMap { [$0.secret, $0.refreshToken].compactMap { $0 } }
+        tokens + clients.flatMap { [$0.secret, $0.refreshToken, $0.privateKey].compactMap { $0 } }
     }
 
     /// How many identities the run has for `virtualClients` clients in all (every shard's).
@@ -45,7 +45,13 @@ package struct ResolvedAuth: Sendable {
                         "auth.oauth: grant refresh_token needs a refreshToken for every client; client \(index + 1) has none"
                     )
                 }
-                if oauth.clientAuthentication != .none && client.secret == nil {
+                if oauth.clientAuthentication == .privateKeyJWT {
+                    guard client.privateKey != nil else {
+                        throw AuthSetupError(
+                            "auth.oauth: private_key_jwt needs a key file for every client; client \(index + 1) (\(client.id)) has none"
+                        )
+                    }
+                } else if oauth.clientAuthentication != .none && client.secret == nil {
                     throw AuthSetupError(
                         "auth.oauth: \(oauth.clientAuthentication.rawValue) needs a secret for every client; client \(index + 1) (\(client.id)) has none"
                     )
@@ -85,10 +91,13 @@ package struct ResolvedAuth: Sendable {
             guard let id = try value(template.id, "id"), !id.isEmpty else {
                 throw AuthSetupError("auth.oauth.clients[\(number)] has an empty id")
             }
-            clients.append(
-                OAuthClientCredentials(
-                    id: id, secret: try value(template.secret, "secret"),
-                    refreshToken: try value(template.refreshToken, "refreshToken")))
+            var client = OAuthClientCredentials(
+                id: id, secret: try value(template.secret, "secret"),
+                refreshToken: try value(template.refreshToken, "refreshToken"))
+            if let path = try value(template.key, "key") {
+                client.privateKey = try read(path, readFile, what: "auth.oauth.clients[\(number)].key")
+            }
+            clients.append(client)
         }
         return clients
     }
@@ -146,6 +155,8 @@ package struct OAuthClientCredentials: Sendable, Equatable {
     package var id: String
     package var secret: String?
     package var refreshToken: String?
+    /// `private_key_jwt`: the client's private key, as its PEM file holds it.
+    package var privateKey: String?
 
     package init(id: String, secret: String? = nil, refreshToken: String? = nil) {
         self.id = id

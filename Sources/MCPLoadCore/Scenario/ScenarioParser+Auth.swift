@@ -56,7 +56,8 @@ extension ScenarioParser {
             guard let known = OAuthSettings.ClientAuthentication(rawValue: name) else {
                 throw error(
                     at: method,
-                    "auth.oauth.clientAuth '\(name)' is not one of client_secret_basic, client_secret_post, none")
+                    "auth.oauth.clientAuth '\(name)' is not one of client_secret_basic, client_secret_post, private_key_jwt, none"
+                )
             }
             settings.clientAuthentication = known
         }
@@ -142,7 +143,7 @@ extension ScenarioParser {
             try checkKeys(fields, allowed: ["file"], context: "auth.oauth.clients")
             return .file(try environmentTemplate(file))
         }
-        try checkKeys(fields, allowed: ["count", "id", "secret", "refreshToken"], context: "auth.oauth.clients")
+        try checkKeys(fields, allowed: ["count", "id", "secret", "refreshToken", "key"], context: "auth.oauth.clients")
         guard let countNode = fields["count"] else {
             throw error(
                 at: node, "auth.oauth.clients: give 'file', a list, or 'count' with 'id' (and 'secret') templates")
@@ -159,11 +160,12 @@ extension ScenarioParser {
         -> OAuthSettings.ClientTemplate
     {
         let fields = try mapping(node, context: context)
-        try checkKeys(fields, allowed: Set(["id", "secret", "refreshToken"]).union(extra), context: context)
+        try checkKeys(fields, allowed: Set(["id", "secret", "refreshToken", "key"]).union(extra), context: context)
         guard let id = fields["id"] else { throw error(at: node, "\(context) needs 'id'") }
         var client = OAuthSettings.ClientTemplate(id: try environmentTemplate(id))
         if let secret = fields["secret"] { client.secret = try environmentTemplate(secret) }
         if let refresh = fields["refreshToken"] { client.refreshToken = try environmentTemplate(refresh) }
+        if let key = fields["key"] { client.key = try environmentTemplate(key) }
         return client
     }
 

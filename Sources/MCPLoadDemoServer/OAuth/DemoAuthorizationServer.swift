@@ -48,7 +48,11 @@ struct DemoAuthorizationServer: Sendable {
                 "token_endpoint": .string(origin + "/token"),
                 "grant_types_supported": .array([.string("client_credentials"), .string("refresh_token")]),
                 "token_endpoint_auth_methods_supported": .array(
-                    [.string("client_secret_basic"), .string("client_secret_post"), .string("none")]),
+                    [
+                        .string("client_secret_basic"), .string("client_secret_post"), .string("private_key_jwt"),
+                        .string("none"),
+                    ]),
+                "token_endpoint_auth_signing_alg_values_supported": .array([.string("ES256")]),
                 "scopes_supported": .array(options.scopesSupported.map(JSONValue.string)),
                 "response_types_supported": .array([]),
             ]))
@@ -71,7 +75,7 @@ struct DemoAuthorizationServer: Sendable {
             await store.count("injected_503")
             return oauthError(.serviceUnavailable, "temporarily_unavailable")
         }
-        guard let client = authenticate(request, fields) else {
+        guard let client = await authenticate(request, fields) else {
             await store.count("invalid_client")
             var response = oauthError(.unauthorized, "invalid_client")
             response.headers[.wwwAuthenticate] = "Basic realm=\"mcpload-demo\""
@@ -115,9 +119,19 @@ struct DemoAuthorizationServer: Sendable {
         var authenticated: Bool
     }
 
-    /// `client_secret_basic` (RFC 6749 §2.3.1: id and secret form-encoded, then Basic), or
-    /// `client_secret_post`, or a public client's `client_id` alone.
-    private func authenticate(_ request: Request, _ fields: [String: String]) -> Client? {
+    /// `client_secret_basic` (RFC 6749 §2.3.1: id and secret form-encoded, then Basic),
+    /// `client_secret_post`, `private_key_jwt` (RFC 7523: a signed assertion, single-use), or a
+    /// public client's `client_id` alone.
+    private func authenticate(_ request: Request, _ fields: [String: String]) async -> Client? {
+        if fields["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+            guard let jwt = fields["client_assertion"],
+                let verified = DemoClientKeys.verify(
+                    jwt, audience: Self.origin(of: request) + "/token", options: options),
+                fields["client_id"] == nil || fields["client_id"] == verified.client,
+                await store.spend(assertion: verified.jti, until: verified.expires)
+            else { return nil }
+            return Client(id: verified.client, authenticated: true)
+        }
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
             guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
                 let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")

@@ -45,6 +45,18 @@ actor DemoTokenStore {
 
     func count(_ name: String) { counts[name, default: 0] += 1 }
 
+    private var spentAssertions: [String: Date] = [:]
+
+    /// Whether a client assertion's `jti` is new (and now spent): a replayed one is refused.
+    /// Spent ones are forgotten once they have expired anyway.
+    func spend(assertion jti: String, until expiry: Date) -> Bool {
+        let now = Date()
+        if spentAssertions.count > 10_000 { spentAssertions = spentAssertions.filter { $0.value > now } }
+        guard spentAssertions[jti] == nil else { return false }
+        spentAssertions[jti] = expiry
+        return true
+    }
+
     /// Bresenham-style, as the demo's other faults: after n requests exactly ⌊n × rate⌋ failed.
     func injectsError() -> Bool {
         tokenRequests += 1

@@ -42,26 +42,31 @@ struct IdentityRegistry: Sendable {
         let discovery = OAuthDiscovery(http: http, timeout: oauth.timeout)
         let endpoints = try await discovery.endpoints(for: oauth, mcpEndpoint: endpoint)
         let mode = oauth.naive ? "oauth (naive)" : "oauth"
-        func makeIdentity(_ number: Int) -> Identity {
-            let grantor = TokenGrantor(
+        // Made (and their keys checked) once per identity, before any client needs one.
+        var grantors: [Int: TokenGrantor] = [:]
+        for number in Set(numbers) {
+            grantors[number] = try TokenGrantor(
                 http: http, endpoints: endpoints, client: auth.clients[number - 1],
                 authentication: oauth.clientAuthentication, timeout: oauth.timeout)
+        }
+        func makeIdentity(_ number: Int) -> Identity? {
+            guard let grantor = grantors[number] else { return nil }
             return Identity(
                 number: number, grantor: grantor, configuration: oauth.refresh, scopes: endpoints.scopes,
                 clock: plan.clock, issued: plan.issuedSecrets, statistics: AuthStatistics(mode: mode, identities: count)
             )
         }
         if oauth.naive {
-            let byClient = numbers.map(makeIdentity)
+            let byClient = numbers.compactMap(makeIdentity)
             return IdentityRegistry(byClient: byClient, all: byClient)
         }
-        return sharing(numbers, makeIdentity)
+        return sharing(numbers) { makeIdentity($0) }
     }
 
     /// One identity per number, shared by the clients that have that number.
-    private static func sharing(_ numbers: [Int], _ make: (Int) -> Identity) -> IdentityRegistry {
+    private static func sharing(_ numbers: [Int], _ make: (Int) -> Identity?) -> IdentityRegistry {
         var shared: [Int: Identity] = [:]
-        let byClient = numbers.map { number in
+        let byClient = numbers.compactMap { number -> Identity? in
             if let identity = shared[number] { return identity }
             let identity = make(number)
             shared[number] = identity

@@ -21,6 +21,8 @@ package struct OAuthHTTP: Sendable {
         case post(id: String, secret: String)
         /// A public client: its id in the form.
         case publicClient(id: String)
+        /// `private_key_jwt`: a signed assertion (RFC 7523) in the form.
+        case assertion(id: String, jwt: String, type: String)
     }
 
     /// POSTs a token request; the answer as the endpoint gave it, or why there was none.
@@ -40,6 +42,8 @@ package struct OAuthHTTP: Sendable {
             fields += [("client_id", id), ("client_secret", secret)]
         case .publicClient(let id):
             fields.append(("client_id", id))
+        case .assertion(let id, let jwt, let type):
+            fields += [("client_id", id), ("client_assertion_type", type), ("client_assertion", jwt)]
         }
         request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
         do {
