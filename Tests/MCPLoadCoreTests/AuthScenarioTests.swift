@@ -141,8 +141,8 @@ struct AuthScenarioTests {
 
         let tokens = try ScenarioText.parse(Self.base + "auth: { tokens: { file: t.txt } }")
         let tokenSettings = try #require(tokens.auth)
-        let pool = try ResolvedAuth.resolve(tokenSettings, identities: 2, environment: [:]) { _ in
-            "# one per identity\ntok-aaaa\n\n  tok-bbbb  \n"
+        let pool = try ResolvedAuth.resolve(tokenSettings, identities: 2, environment: ["TENANT_B": "tok-bbbb"]) { _ in
+            "# one per identity\ntok-aaaa\n\n  ${TENANT_B}  \n"
         }
         #expect(pool.tokens == ["tok-aaaa", "tok-bbbb"])
         #expect(throws: AuthSetupError.self) {
@@ -165,5 +165,20 @@ struct AuthScenarioTests {
             ])
         #expect(
             ScenarioText.error(Self.base + "thresholds: [\"auth.nope > 1\"]")?.contains("unknown auth figure") == true)
+    }
+
+    @Test("{{identity}} is the client's identity with auth:, the client itself without; a number alone")
+    func identityTemplate() throws {
+        let template = try Template(parsing: "tenant-{{identity}}")
+        #expect(template.render(in: TemplateContext(virtualClient: 7, iteration: 1, identity: 2)) == "tenant-2")
+        #expect(template.render(in: TemplateContext(virtualClient: 7, iteration: 1)) == "tenant-7")
+        #expect(
+            try Template(parsing: "{{identity}}").renderJSON(
+                in: TemplateContext(virtualClient: 3, iteration: 1, identity: 1)) == .int(1))
+        #expect(
+            ScenarioText.error(
+                Self.base.replacingOccurrences(
+                    of: "steps: [ping]",
+                    with: #"steps: [{ call_tool: { name: echo, arguments: { text: "{{identity}}" } } }]"#)) == nil)
     }
 }

@@ -31,8 +31,19 @@ package struct ResolvedAuth: Sendable {
         case .tokenFile(let path):
             let file = try fill(path, environment, what: "auth.tokens.file")
             let text = try read(file, readFile, what: "auth.tokens.file")
-            resolved.tokens = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            // A line may name its token in the environment (`${TENANT_A_TOKEN}`).
+            for (number, line) in lines.enumerated() {
+                let template: EnvironmentTemplate
+                do {
+                    template = try EnvironmentTemplate(parsing: line)
+                } catch {
+                    throw AuthSetupError("auth.tokens.file \(file), token \(number + 1): \(error.message)")
+                }
+                resolved.tokens.append(
+                    try fill(template, environment, what: "auth.tokens.file \(file), token \(number + 1)"))
+            }
             guard resolved.tokens.count >= identities else {
                 throw AuthSetupError(
                     "auth.tokens.file \(file) holds \(resolved.tokens.count) tokens for \(identities) identities")

@@ -11,7 +11,7 @@ package struct Template: Sendable, Hashable {
     package let segments: [Segment]
 
     /// Built-in variables every step may use; anything else must be captured by an earlier step.
-    package static let builtinVariables: Set<String> = ["vu", "iteration", "uuid", "canary"]
+    package static let builtinVariables: Set<String> = ["vu", "iteration", "uuid", "canary", "identity"]
 
     /// Parses `text`; throws a message (no location) when a placeholder is unterminated or empty.
     package init(parsing text: String) throws(TemplateSyntaxError) {
@@ -66,6 +66,7 @@ package struct Template: Sendable, Hashable {
         switch name {
         case "vu": return .int(Int64(context.virtualClient))
         case "iteration": return .int(Int64(context.iteration))
+        case "identity": return .int(Int64(context.identityNumber))
         default: return context.captured[name] ?? .string(render(in: context))
         }
     }
@@ -83,13 +84,23 @@ package struct TemplateContext: Sendable {
     /// This client's canary (`{{canary}}`): unique per client and run, so the leak scanner can
     /// tell whose it is wherever it turns up.
     package var canary: String
+    /// The client's identity (`auth:`), from 1; nil without identities.
+    package var identity: Int?
 
-    package init(virtualClient: Int, iteration: Int, captured: [String: JSONValue] = [:], canary: String = "") {
+    package init(
+        virtualClient: Int, iteration: Int, captured: [String: JSONValue] = [:], canary: String = "",
+        identity: Int? = nil
+    ) {
         self.virtualClient = virtualClient
         self.iteration = iteration
         self.captured = captured
         self.canary = canary
+        self.identity = identity
     }
+
+    /// `{{identity}}`: the client's identity, or without identities the client itself (each
+    /// client is its own identity then).
+    var identityNumber: Int { identity ?? virtualClient }
 
     func text(for variable: String) -> String {
         switch variable {
@@ -97,6 +108,7 @@ package struct TemplateContext: Sendable {
         case "iteration": String(iteration)
         case "uuid": UUID().uuidString.lowercased()
         case "canary": canary
+        case "identity": String(identityNumber)
         default: captured[variable]?.displayText ?? ""
         }
     }

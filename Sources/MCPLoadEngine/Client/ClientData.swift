@@ -10,14 +10,17 @@ struct ClientData: Sendable {
     var captured: [String: JSONValue] = [:]
     /// This client's `{{canary}}`.
     var canary = ""
+    /// This client's `{{identity}}` (`auth:`); nil without identities.
+    var identity: Int?
     /// `history:`: the iteration's exchanges so far, carried by its next requests, and their
     /// serialised size.
     private(set) var transcript: [JSONValue] = []
     private(set) var transcriptBytes = 0
 
-    init(recorder: Recorder, canary: String) {
+    init(recorder: Recorder, canary: String, identity: Int? = nil) {
         self.recorder = recorder
         self.canary = canary
+        self.identity = identity
     }
 
     /// Adds an exchange to the transcript, keeping its size current.
@@ -45,7 +48,9 @@ struct ClientData: Sendable {
     }
 
     func templateContext(virtualClient: Int, iteration: Int) -> TemplateContext {
-        TemplateContext(virtualClient: virtualClient, iteration: iteration + 1, captured: captured, canary: canary)
+        TemplateContext(
+            virtualClient: virtualClient, iteration: iteration + 1, captured: captured, canary: canary,
+            identity: identity)
     }
 }
 

@@ -17,7 +17,9 @@ struct ClientExecutor: Sendable {
     func run() async -> Recorder {
         let state = ClientState(
             machine: ClientStateMachine(plan.clientConfiguration),
-            data: ClientData(recorder: plan.makeRecorder(virtualClient: index), canary: plan.canaries.canary(of: index))
+            data: ClientData(
+                recorder: plan.makeRecorder(virtualClient: index), canary: plan.canaries.canary(of: index),
+                identity: plan.identity(ofClient: index))
         )
         var action = state.machine.start(plan.runContext)
         state.applyEffects(run: plan)

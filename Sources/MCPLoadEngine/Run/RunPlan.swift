@@ -99,6 +99,11 @@ package final class RunPlan: Sendable {
         index + (scenario.shard?.virtualClientOffset ?? 0)
     }
 
+    /// Client `index`'s identity as `{{identity}}` sees it; nil without `auth:`.
+    func identity(ofClient index: Int) -> Int? {
+        identityCount.map { AuthSettings.identity(ofClient: globalVirtualClient(index), among: $0) }
+    }
+
     /// A recorder for client `index` (0: the run's own measurements), hiding the run's secrets.
     func makeRecorder(virtualClient index: Int) -> Recorder {
         var recorder = Recorder(virtualClient: index, steps: index == 0 ? [] : scenario.steps)
