@@ -40,6 +40,11 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "With --oauth: how many clients the authorization server knows.")
     var oauthClients = 10
 
+    @Option(
+        help:
+            "With --oauth: the clients as a YAML list of { id, secret } (values may be ${VAR}), instead of client-1…N.")
+    var oauthClientsFile: String?
+
     @Option(help: "With --oauth: how long an access token lives (e.g. 60s).")
     var tokenTtl = "60s"
 
@@ -273,6 +278,19 @@ struct DemoServerCommand: AsyncParsableCommand {
         guard oauth else { return nil }
         var options = DemoOAuthOptions()
         options.clients = oauthClients
+        if let oauthClientsFile {
+            guard let text = try? String(contentsOfFile: oauthClientsFile, encoding: .utf8) else {
+                throw ValidationError("--oauth-clients-file: cannot read \(oauthClientsFile)")
+            }
+            do {
+                let clients = try ResolvedAuth.clients(
+                    inFile: text, file: oauthClientsFile, environment: ProcessInfo.processInfo.environment)
+                guard !clients.isEmpty else { throw ValidationError("--oauth-clients-file: no clients in it") }
+                options.listedClients = clients.map { .init(id: $0.id, secret: $0.secret) }
+            } catch let error as AuthSetupError {
+                throw ValidationError("--oauth-clients-file: \(error.description)")
+            }
+        }
         guard let lifetime = DurationText.parse(tokenTtl), lifetime >= .seconds(1) else {
             throw ValidationError("--token-ttl: '\(tokenTtl)' is not a duration of 1s or more")
         }

@@ -304,6 +304,48 @@ struct OAuthEndToEndTests {
         }
     }
 
+    @Test(
+        "one clients file for both sides: the demo's --oauth-clients-file and the scenario's clients.file, secrets from the environment"
+    )
+    func clientsFile() async throws {
+        let directory = try CommandLineSupport.temporaryDirectory()
+        let port = try TestSupport.freePort()
+        let secrets = ["TENANT_A_SECRET": "a-\(UUID().uuidString)", "TENANT_B_SECRET": "b-\(UUID().uuidString)"]
+        try CommandLineSupport.write(
+            """
+            - { id: tenant-a, secret: "${TENANT_A_SECRET}" }
+            - { id: tenant-b, secret: "${TENANT_B_SECRET}" }
+            """, to: directory + "/clients.yaml")
+        let server = try CommandLineSupport.start(
+            ["demo-server", "--http", "\(port)", "--json-response", "--oauth", "--oauth-clients-file", "clients.yaml"],
+            in: directory, environment: secrets)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        try await CommandLineSupport.waitUntil { TestSupport.listens(port) }
+        try CommandLineSupport.write(
+            """
+            target: { transport: http, url: "http://127.0.0.1:\(port)/mcp" }
+            load: { vus: 4, iterations: 5 }
+            auth: { identities: 2, oauth: { clientAuth: client_secret_post, clients: { file: clients.yaml } } }
+            steps:
+              - call_tool: { name: echo, arguments: { text: "tenant {{identity}}" }, expect: { contains: "tenant {{identity}}" } }
+            """, to: directory + "/s.yaml")
+        let finished = try await CommandLineSupport.mcpload(
+            ["run", "s.yaml", "--out", "out", "-q"], in: directory, environment: secrets)
+        #expect(finished.status == 0, "\(finished.output)\(finished.errors)")
+        let result = try RunResult.decode(
+            from: try #require(FileManager.default.contents(atPath: directory + "/out/result.json")))
+        #expect(result.auth?.tokenReasons["initial"] == 2)
+        #expect(result.steps.first?.successes == 20)
+        for output in [finished.output, finished.errors]
+            + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
+        {
+            for secret in secrets.values { #expect(!output.contains(secret)) }
+        }
+    }
+
     @Test("bad auth input is refused before any load: a missing variable, too few clients")
     func badInput() async throws {
         let directory = try CommandLineSupport.temporaryDirectory()

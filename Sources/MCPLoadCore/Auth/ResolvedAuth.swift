@@ -113,6 +113,22 @@ package struct ResolvedAuth: Sendable {
         return clients
     }
 
+    /// Every client of a clients file, its `${VAR}` filled in (the demo's `--oauth-clients-file`).
+    package static func clients(
+        inFile text: String, file: String, environment: [String: String]
+    ) throws(AuthSetupError)
+        -> [OAuthClientCredentials]
+    {
+        var clients: [OAuthClientCredentials] = []
+        for (offset, template) in try parseClientFile(text, file: file).enumerated() {
+            let what = "\(file), client \(offset + 1)"
+            var client = OAuthClientCredentials(id: try fill(template.id, environment, what: what + " id"))
+            if let secret = template.secret { client.secret = try fill(secret, environment, what: what + " secret") }
+            clients.append(client)
+        }
+        return clients
+    }
+
     /// A clients file: a YAML list of `{ id, secret, refreshToken }`.
     static func parseClientFile(_ text: String, file: String) throws(AuthSetupError) -> [OAuthSettings.ClientTemplate] {
         let root: Node?

@@ -14,7 +14,7 @@ package enum DemoClientKeys {
 
     /// `demo-server --print-client-key I`: client `i`'s private key in PEM.
     package static func pem(ofClient index: Int, options: DemoOAuthOptions) -> String? {
-        guard options.clientIndex("client-\(index)") != nil else { return nil }
+        guard (1...max(options.clientCount, 1)).contains(index) else { return nil }
         return privateKey(ofClient: index, secretBase: options.secretBase)?.pemRepresentation
     }
 

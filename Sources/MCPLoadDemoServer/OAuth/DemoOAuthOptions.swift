@@ -30,15 +30,41 @@ package struct DemoOAuthOptions: Sendable, Hashable {
 
     package init() {}
 
-    /// The client ids and secrets the demo accepts.
+    /// `--oauth-clients-file`: the clients, in order, with their secrets (the same YAML list
+    /// `auth.oauth.clients.file` reads); nil for `client-1` … `client-N` with derived secrets.
+    package var listedClients: [ListedClient]?
+
+    package struct ListedClient: Sendable, Hashable {
+        package var id: String
+        package var secret: String?
+
+        package init(id: String, secret: String?) {
+            self.id = id
+            self.secret = secret
+        }
+    }
+
+    /// How many clients the server knows.
+    var clientCount: Int { listedClients?.count ?? clients }
+
+    /// Client `index`'s id (1-based).
+    func clientID(_ index: Int) -> String {
+        guard let listedClients, listedClients.indices.contains(index - 1) else { return "client-\(index)" }
+        return listedClients[index - 1].id
+    }
+
+    /// The client's secret; nil for a client the demo does not know (or one listed without one).
     func secret(ofClient id: String) -> String? {
         guard let index = clientIndex(id) else { return nil }
-        return "\(secretBase)-\(index)"
+        guard let listedClients else { return "\(secretBase)-\(index)" }
+        return listedClients[index - 1].secret
     }
 
     func seededRefreshToken(ofClient index: Int) -> String { "\(secretBase)-refresh-\(index)" }
 
+    /// The client's place (1-based), when the demo knows it.
     func clientIndex(_ id: String) -> Int? {
+        if let listedClients { return listedClients.firstIndex { $0.id == id }.map { $0 + 1 } }
         guard id.hasPrefix("client-"), let index = Int(id.dropFirst("client-".count)), (1...clients).contains(index)
         else { return nil }
         return index

@@ -37,9 +37,9 @@ actor DemoTokenStore {
 
     init(options: DemoOAuthOptions) {
         self.options = options
-        for index in 1...max(options.clients, 1) {
+        for index in 1...max(options.clientCount, 1) {
             refreshTokens[options.seededRefreshToken(ofClient: index)] = RefreshRecord(
-                client: "client-\(index)", resource: nil, scopes: [options.scope], family: 0)
+                client: options.clientID(index), resource: nil, scopes: [options.scope], family: 0)
         }
     }
 
