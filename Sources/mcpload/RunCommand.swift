@@ -79,18 +79,25 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Whether this run's tasks should run on SwiftNIO's event loops: yes for the closed model,
-    /// where a client's next request follows its answer on the same loop (bench-http: 0.30
-    /// context switches per call instead of 0.75, 11% less CPU per call; bench-stdio at one
-    /// client: 40% less). The open model's dispatcher stays on Swift's own pool: on busy loops
-    /// its wake-ups queue behind I/O, and at 20,000/s its dispatch lag grew from ~1 ms to ~0.8 s.
-    /// A scenario that does not load is left to ``run()`` to report. `MCPLOAD_EXECUTOR=dispatch`
-    /// keeps the pool for any run (the benchmarks' reference).
+    /// Whether this run's tasks should run on SwiftNIO's event loops: yes for the closed model
+    /// over HTTP, where a client's next request follows its answer on the same loop
+    /// (bench-http: 0.30 context switches per call instead of 0.75, 11% less CPU per call). The
+    /// open model's dispatcher stays on Swift's own pool: on busy loops its wake-ups queue behind
+    /// I/O, and at 20,000/s its dispatch lag grew from ~1 ms to ~0.8 s. So do stdio runs: on the
+    /// loops a 30-minute soak of per-request stdio churn grew +1.24% per 10 minutes
+    /// (`scripts/soak 30`; +0.63% on the pool), past the 1% the soak allows. A scenario that does
+    /// not load is left to ``run()`` to report. `MCPLOAD_EXECUTOR=dispatch` keeps the pool for
+    /// any run (the benchmarks' reference).
     func runsOnEventLoops(_ environment: [String: String]) -> Bool {
-        guard environment["MCPLOAD_EXECUTOR"] != "dispatch", let parsed = try? ScenarioLoader.load(scenario) else {
+        guard environment["MCPLOAD_EXECUTOR"] != "dispatch", var parsed = try? ScenarioLoader.load(scenario) else {
             return false
         }
-        return parsed.load.pacer == nil && parsed.load.ceiling == nil
+        overrides.apply(to: &parsed)
+        // Every run of a matrix or a --transport list must be over HTTP.
+        let transports =
+            overrides.transports.isEmpty
+            ? [parsed.target.transport] + parsed.matrix.compactMap(\.transport) : overrides.transports
+        return parsed.load.pacer == nil && parsed.load.ceiling == nil && transports.allSatisfy(\.isHTTP)
     }
 
     /// The scenarios this command runs, overrides applied and checked, or bad input said.

@@ -24,21 +24,29 @@ extension ProcessTests {
         }
 
         @Test(
-            "closed-model runs put their tasks on the event loops; open-model runs and MCPLOAD_EXECUTOR=dispatch do not"
+            "closed-model HTTP runs put their tasks on the event loops; stdio, open-model runs and MCPLOAD_EXECUTOR=dispatch do not"
         )
         func executorChoice() throws {
             let directory = try CommandLineSupport.temporaryDirectory()
-            try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/closed.yaml")
             try CommandLineSupport.write(
-                "target: { builtin: demo }\nload: { model: open, rate: 10/s, duration: 1s }\nsteps: [ping]\n",
+                "target: { builtin: demo, transport: http }\nsteps: [ping]\n", to: directory + "/closed.yaml")
+            try CommandLineSupport.write(
+                "target: { builtin: demo, transport: http }\nload: { model: open, rate: 10/s, duration: 1s }\nsteps: [ping]\n",
                 to: directory + "/open.yaml")
+            try CommandLineSupport.write("target: { builtin: demo }\nsteps: [ping]\n", to: directory + "/stdio.yaml")
             let closed = try RunCommand.parse([directory + "/closed.yaml"])
             let open = try RunCommand.parse([directory + "/open.yaml"])
             let missing = try RunCommand.parse([directory + "/missing.yaml"])
+            let stdio = try RunCommand.parse([directory + "/stdio.yaml"])
+            let mixed = try RunCommand.parse([directory + "/closed.yaml", "--transport", "stdio,http"])
+            let overHTTP = try RunCommand.parse([directory + "/stdio.yaml", "--transport", "http"])
             #expect(closed.runsOnEventLoops([:]))
+            #expect(overHTTP.runsOnEventLoops([:]))
             #expect(!closed.runsOnEventLoops(["MCPLOAD_EXECUTOR": "dispatch"]))
             #expect(!open.runsOnEventLoops([:]))
             #expect(!missing.runsOnEventLoops([:]))
+            #expect(!stdio.runsOnEventLoops([:]))
+            #expect(!mixed.runsOnEventLoops([:]))
         }
 
         @Test(

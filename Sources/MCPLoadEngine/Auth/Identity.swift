@@ -1,5 +1,6 @@
 import MCPLoadCore
 import MCPLoadTransport
+import Synchronization
 
 /// One identity of a run: its credentials, its current token (in ``credential``, which its
 /// sessions present on every request), and the token requests it made. Its
@@ -16,6 +17,9 @@ actor Identity {
     private let clock: any EngineClock
     private let issued: IssuedSecrets
     private(set) var statistics: AuthStatistics
+    /// When the next proactive refresh is due, published after every token request: the
+    /// refresher reads it without a hop onto this actor (thousands of identities, every tick).
+    private let nextRefresh = Mutex<Duration?>(nil)
 
     /// An identity with a static token: presented as it is; a refusal stands.
     init(number: Int, staticToken: String, clock: any EngineClock, statistics: AuthStatistics) {
@@ -80,14 +84,14 @@ actor Identity {
         _ = await perform(request)
     }
 
-    /// When the next proactive refresh is due; nil when none is planned.
-    var refreshDue: Duration? {
-        guard let lifecycle, lifecycle.configuration.proactive, lifecycle.inFlight == nil else { return nil }
-        return lifecycle.refreshAt
-    }
+    /// When the next proactive refresh is due; nil when none is planned. While a request is
+    /// under way it may still show the last one: ``refreshIfDue()`` then finds nothing to do.
+    nonisolated var refreshDue: Duration? { nextRefresh.withLock { $0 } }
 
-    /// Counts a request the client sent again after a new token came.
-    func noteRetry() { statistics.retriesAfterReauth += 1 }
+    private func publishSchedule() {
+        let due = lifecycle.flatMap { $0.configuration.proactive ? $0.refreshAt : nil }
+        nextRefresh.withLock { $0 = due }
+    }
 
     private func act(on decision: TokenLifecycle.Decision?, failure: Failure?) async -> Failure? {
         switch decision {
@@ -129,6 +133,7 @@ actor Identity {
                     .granted(lifetime: token.lifetime, refreshable: refreshToken != nil), now: clock.now,
                     jitter: Double.random(in: 0...1))
                 credential.replace(token: token.accessToken, generation: lifecycle?.generation ?? 1)
+                publishSchedule()
                 resumeWaiters(with: nil)
                 return nil
             case .refused(let refusal):
@@ -143,6 +148,7 @@ actor Identity {
                 }
                 if !wasRetired, lifecycle?.isRetired == true { statistics.identitiesRetired += 1 }
                 let failure = Failure(.tokenEndpoint, code: Self.status(of: refusal), "token endpoint: \(refusal.code)")
+                publishSchedule()
                 resumeWaiters(with: failure)
                 return failure
             }

@@ -1,6 +1,5 @@
 import MCPLoadCore
 import MCPLoadTransport
-import Synchronization
 
 /// A run's identities (`auth:`): made once the MCP endpoint is known (discovery needs it),
 /// given their first tokens before the load starts, kept fresh beside the load, and counted.
@@ -108,7 +107,7 @@ struct IdentityRegistry: Sendable {
             while !Task.isCancelled && !stop.isSet {
                 var earliest: Duration?
                 for identity in all {
-                    guard let due = await identity.refreshDue else { continue }
+                    guard let due = identity.refreshDue else { continue }
                     if due <= clock.now {
                         group.addTask { await identity.refreshIfDue() }
                     } else {
@@ -134,13 +133,4 @@ struct IdentityRegistry: Sendable {
         }
         return total
     }
-}
-
-/// Tells a loop that polls it to stop, without cancelling what it has under way.
-final class StopSignal: Sendable {
-    private let stopped = Atomic<Bool>(false)
-
-    func set() { stopped.store(true, ordering: .releasing) }
-
-    var isSet: Bool { stopped.load(ordering: .acquiring) }
 }

@@ -34,10 +34,12 @@ struct OAuthDiscovery {
 
     private func fromChallenge(_ settings: OAuthSettings, mcpEndpoint: String) async throws(Failure) -> Endpoints {
         var challenge: BearerChallenge?
+        var answered = ""
         switch await http.challenge(of: mcpEndpoint, timeout: timeout) {
         case .success((401, let found)): challenge = found
-        case .success((let status, _)):
-            throw failure("the MCP endpoint answered \(status) without credentials, not 401: nothing to discover")
+        // Not the 401 the spec asks for (a server that checks the session first, say): the
+        // well-known URIs may still hold the metadata.
+        case .success((let status, _)): answered = " (the MCP endpoint answered \(status) without credentials, not 401)"
         case .failure(let failure): throw self.failure("the MCP endpoint: \(failure.message)")
         }
         let candidates =
@@ -57,7 +59,7 @@ struct OAuthDiscovery {
                 ? settings.scopes : (challenge?.scopes).flatMap { $0.isEmpty ? nil : $0 } ?? offered
             return Endpoints(tokenEndpoint: metadata.tokenEndpoint, resource: resource, scopes: scopes)
         }
-        throw failure("no protected resource metadata at \(tried.joined(separator: ", "))")
+        throw failure("no protected resource metadata at \(tried.joined(separator: ", "))" + answered)
     }
 
     private struct ServerMetadata {

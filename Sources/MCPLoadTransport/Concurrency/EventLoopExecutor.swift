@@ -7,8 +7,9 @@ import NIOPosix
 /// global pool, its POST is written and its answer read on a SwiftNIO event loop, and each
 /// hand-over wakes a thread on the other side (0.75 context switches per call against wrk's
 /// 0.13, `scripts/bench-http`). With the event loops as the global executor, a task resumed by
-/// an answer runs on the loop that read it. The closed model uses it; the open model does not
-/// (`RunCommand.runsOnEventLoops`): its dispatcher's timers would queue behind the loops' I/O.
+/// an answer runs on the loop that read it. The closed model over HTTP uses it; the open model
+/// (its dispatcher's timers would queue behind the loops' I/O) and stdio runs (a 30-minute churn
+/// soak grew past 1% per 10 minutes on the loops) do not: `RunCommand.runsOnEventLoops`.
 package enum EventLoopExecutor {
     /// Makes SwiftNIO's shared event loops Swift's global executor, once, from the main thread,
     /// before the run starts any task of its own. Blocking work must stay off tasks after this
