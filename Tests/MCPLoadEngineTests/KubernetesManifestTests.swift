@@ -53,7 +53,9 @@ extension ProcessTests {
 
         @Test("the pods' own scripts, run here as three shard pods and the merge pod, give one merged result")
         func podScriptsRunHere() async throws {
-            let (_, documents) = try await Self.manifests(3, ["--start-in", "4s"])
+            // Lead enough for three shards to spawn their servers on a busy 2-core machine (4 s
+            // was not, beside other suites): a shard not ready by then is reported late.
+            let (_, documents) = try await Self.manifests(3, ["--start-in", "10s"])
             let folder = try CommandLineSupport.temporaryDirectory()
             // The pod's paths, here: the scenario (shortened to 2 s) and the results volume.
             let scenario = try String(
