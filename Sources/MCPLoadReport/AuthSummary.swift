@@ -6,11 +6,11 @@ enum AuthSummary {
     static func render(_ result: RunResult) -> [String] {
         guard let auth = result.auth else { return [] }
         let identities = auth.identities == 1 ? "1 identity" : "\(auth.identities) identities"
-        guard auth.mode != "static tokens" || auth.rejected + auth.insufficientScope > 0 else {
+        guard !auth.isStatic || auth.rejected + auth.insufficientScope > 0 else {
             return ["auth: \(auth.mode), \(identities)"]
         }
         var lines: [String] = []
-        if auth.mode != "static tokens" {
+        if !auth.isStatic {
             var line =
                 "auth: \(auth.mode), \(identities); token endpoint: \(auth.tokenRequests) requests, "
                 + "\(auth.tokenFailureCount) failed"

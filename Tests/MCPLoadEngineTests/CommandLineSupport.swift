@@ -116,6 +116,11 @@ enum CommandLineSupport {
         }
     }
 
+    /// Everything a run showed: its stdout, its stderr and every file it wrote under `directory`.
+    static func everyOutput(of finished: Finished, files directory: String) -> [String] {
+        [finished.output, finished.errors] + filesText(in: directory).map(\.text)
+    }
+
     /// Every file under `directory`, as text, with its path: to look for what must not be there.
     static func filesText(in directory: String) -> [(path: String, text: String)] {
         let root = URL(fileURLWithPath: directory)

@@ -116,9 +116,7 @@ struct OAuthEndToEndTests {
             #expect(step.failures.byCode[.auth]?["401"] == auth.rejected)
             #expect(step.failures.total == auth.rejected, "\(step.failures.byCode)")
             // The demo echoes the expired token it refused: no output holds one.
-            for output in [finished.output, finished.errors]
-                + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
-            {
+            for output in CommandLineSupport.everyOutput(of: finished, files: directory + "/out") {
                 #expect(!output.contains("dat_"), "a token escaped")
                 #expect(!output.contains("demo-oauth-secret-"), "a client secret escaped")
             }
@@ -188,9 +186,7 @@ struct OAuthEndToEndTests {
             let served = try await Self.serverCounts(url)
             #expect(UInt64(served["refresh_token"] ?? -1) == auth.tokenRequests)
 
-            for output in [first.output, first.errors]
-                + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
-            {
+            for output in CommandLineSupport.everyOutput(of: first, files: directory + "/out") {
                 #expect(!output.contains("drt_") && !output.contains("dat_"), "a token escaped")
                 #expect(!output.contains("demo-oauth-secret-refresh"), "a seeded refresh token escaped")
             }
@@ -288,9 +284,7 @@ struct OAuthEndToEndTests {
             #expect(auth.tokenFailureCount == 0 && auth.refreshes >= 3, "\(auth.tokenReasons) \(auth.tokenFailures)")
             let server = try await Self.serverCounts(url)
             #expect(UInt64(server["client_credentials"] ?? -1) == auth.tokenRequests)
-            for output in [finished.output, finished.errors]
-                + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
-            {
+            for output in CommandLineSupport.everyOutput(of: finished, files: directory + "/out") {
                 #expect(!output.contains("PRIVATE KEY"), "a private key escaped")
             }
 
@@ -339,9 +333,7 @@ struct OAuthEndToEndTests {
             from: try #require(FileManager.default.contents(atPath: directory + "/out/result.json")))
         #expect(result.auth?.tokenReasons["initial"] == 2)
         #expect(result.steps.first?.successes == 20)
-        for output in [finished.output, finished.errors]
-            + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
-        {
+        for output in CommandLineSupport.everyOutput(of: finished, files: directory + "/out") {
             for secret in secrets.values { #expect(!output.contains(secret)) }
         }
     }

@@ -76,9 +76,7 @@ extension ProcessTests {
                 from: try #require(URL(string: "http://127.0.0.1:\(issuerPort)/stats")))
             let issued = try JSONSerialization.jsonObject(with: stats.0) as? [String: Int]
             #expect(issued?["issued"] == Int(auth.tokenRequests), "Authlib issued \(issued ?? [:])")
-            for output in [finished.output, finished.errors]
-                + CommandLineSupport.filesText(in: directory + "/out").map(\.text)
-            {
+            for output in CommandLineSupport.everyOutput(of: finished, files: directory + "/out") {
                 #expect(!output.contains("interop-secret-"), "a client secret escaped")
             }
         }

@@ -2,8 +2,18 @@
 /// (requests, failures by OAuth code or status, latency), why tokens were asked for, and what the
 /// MCP server's refusals cost the clients (`result.json`'s `auth`).
 package struct AuthStatistics: Sendable, Codable, Equatable {
-    /// `oauth`, `oauth (naive)` or `static tokens`.
+    /// ``Mode/oauth``, ``Mode/naiveOAuth`` or ``Mode/staticTokens``, as results and reports name it.
     package var mode: String
+
+    /// The names of `mode`.
+    package enum Mode {
+        package static let oauth = "oauth"
+        package static let naiveOAuth = "oauth (naive)"
+        package static let staticTokens = "static tokens"
+    }
+
+    /// Static tokens: nothing is asked of a token endpoint.
+    package var isStatic: Bool { mode == Mode.staticTokens }
     package var identities: Int
     /// Token requests answered or failed, and how long the endpoint took for each.
     package var tokenRequests: UInt64 = 0

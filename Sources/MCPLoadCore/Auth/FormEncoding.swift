@@ -35,7 +35,8 @@ package enum FormEncoding {
         return output
     }
 
-    static func unescape(_ text: some StringProtocol) -> String {
+    /// One percent-encoded value read back (`+` as a space; a malformed escape kept as written).
+    package static func unescape(_ text: some StringProtocol) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {

@@ -136,8 +136,8 @@ struct DemoAuthorizationServer: Sendable {
             guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
                 let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
             else { return nil }
-            let id = FormEncoding.decode("i=" + text[..<colon])["i"] ?? ""
-            let secret = FormEncoding.decode("s=" + text[text.index(after: colon)...])["s"] ?? ""
+            let id = FormEncoding.unescape(text[..<colon])
+            let secret = FormEncoding.unescape(text[text.index(after: colon)...])
             guard options.secret(ofClient: id) == secret else { return nil }
             return Client(id: id, authenticated: true)
         }

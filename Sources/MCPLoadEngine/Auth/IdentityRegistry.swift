@@ -35,12 +35,12 @@ struct IdentityRegistry: Sendable {
             return sharing(numbers) { number in
                 Identity(
                     number: number, staticToken: auth.tokens[number - 1], clock: plan.clock,
-                    statistics: AuthStatistics(mode: "static tokens", identities: count))
+                    statistics: AuthStatistics(mode: AuthStatistics.Mode.staticTokens, identities: count))
             }
         }
         let discovery = OAuthDiscovery(http: http, timeout: oauth.timeout)
         let endpoints = try await discovery.endpoints(for: oauth, mcpEndpoint: endpoint)
-        let mode = oauth.naive ? "oauth (naive)" : "oauth"
+        let mode = oauth.naive ? AuthStatistics.Mode.naiveOAuth : AuthStatistics.Mode.oauth
         // Made (and their keys checked) once per identity, before any client needs one.
         var grantors: [Int: TokenGrantor] = [:]
         for number in Set(numbers) {
