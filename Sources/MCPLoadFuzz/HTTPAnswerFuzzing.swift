@@ -4,15 +4,14 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 
-/// Whatever bytes a server answers a POST with, through SwiftNIO's HTTP/1.1 decoder and
-/// mcpload's answer reader, as on a real connection: the request's answer is settled, a
+/// Whatever bytes a server answers a POST with, through mcpload's HTTP/1.1 parser and
+/// answer reader, as on a real connection: the request's answer is settled, a
 /// success or a failure, by the time the connection is gone; nothing traps.
 enum HTTPAnswerFuzzing {
     static func run(_ bytes: [UInt8]) {
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         do {
-            try channel.pipeline.syncOperations.addHTTPClientHandlers()
             try channel.pipeline.syncOperations.addHandler(
                 HTTP1ExchangeHandler(idleTimeout: nil, endedBetweenRequests: Locked(nil)))
         } catch {

@@ -92,17 +92,21 @@ package final class StreamableHTTPConnection: MessageTransport {
     }
 
     package func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
-        _ = try await post(message, awaiting: id, keepingJSONAnswer: false)
+        _ = try await post(message, awaiting: id, keepingJSONAnswer: false, cancellation: nil)
     }
+
+    package var cancelsExchanges: Bool { true }
 
     /// A JSON answer comes back to the session directly; an SSE answer's messages still go
     /// through ``inbound``, in their order.
-    package func exchange(_ message: [UInt8], awaiting id: JSONRPCID) async throws(Failure) -> [UInt8]? {
-        try await post(message, awaiting: id, keepingJSONAnswer: true)
+    package func exchange(
+        _ message: [UInt8], awaiting id: JSONRPCID, cancellation: ExchangeCancellation?
+    ) async throws(Failure) -> [UInt8]? {
+        try await post(message, awaiting: id, keepingJSONAnswer: true, cancellation: cancellation)
     }
 
     private func post(
-        _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool
+        _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool, cancellation: ExchangeCancellation?
     ) async throws(Failure) -> [UInt8]? {
         let session = state.withLock { $0 }
         var head = requestHead(.POST, headers: postHeaders, session: session)
@@ -117,14 +121,15 @@ package final class StreamableHTTPConnection: MessageTransport {
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
         reader.keepsJSONAnswer = keepingJSONAnswer
-        let answer = try await connections.send(head, body: ByteBuffer(bytes: message), reader: reader)
+        let answer = try await connections.send(
+            head, body: ByteBuffer(bytes: message), reader: reader, cancellation: cancellation)
         replicaCounter.record(answer.head)
         switch answer.head.status.code {
         case 200:
             if let failure = answer.failure { throw failure }
             if let jsonAnswer = answer.jsonAnswer { return jsonAnswer }
             if let id, !answer.streamEndDelivered {
-                if let events = answer.events { try await resumeIfUnanswered(id, events) }
+                if let events = answer.events { try await resumeIfUnanswered(id, events, cancellation) }
                 inbound.yield(.responseStreamEnded(id))
             }
         case 202:
@@ -194,14 +199,16 @@ package final class StreamableHTTPConnection: MessageTransport {
 
     /// 2025-11-25: a server may close an answer's stream before the answer; the client resumes
     /// it with GET and the last event id it saw, a bounded number of times.
-    private func resumeIfUnanswered(_ id: JSONRPCID, _ first: SSEAnswerStream) async throws(Failure) {
+    private func resumeIfUnanswered(
+        _ id: JSONRPCID, _ first: SSEAnswerStream, _ cancellation: ExchangeCancellation?
+    ) async throws(Failure) {
         var stream = first
         var resumptions = 0
         do {
             // Cheapest first: without an event id there is nothing to resume, and the answer
             // check parses the last message again.
             while let lastEventID = stream.parser.lastEventID, resumptions < Self.maximumResumptions,
-                !stream.answered(id)
+                !stream.answered(id), cancellation?.isCancelled != true
             {
                 resumptions += 1
                 if let delay = stream.parser.retry { try await Task.sleep(for: min(delay, .seconds(5))) }

@@ -49,7 +49,6 @@ final class HTTP1Connection: Sendable {
                     let handshake = try tls.map { tls throws in
                         try addTLS(tls, serverName: serverName, to: channel, within: connectTimeout)
                     }
-                    try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(
                         HTTP1ExchangeHandler(idleTimeout: idle, endedBetweenRequests: endedBetweenRequests))
                     return (channel, handshake)
@@ -101,8 +100,11 @@ final class HTTP1Connection: Sendable {
     /// Sends one request and returns its answer once the body is over. Cancelling the calling
     /// task while the answer is under way closes the connection (what is left of that answer
     /// could not be told from the next one's); once the answer is in, cancelling changes nothing.
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader) async throws(Failure) -> PostAnswer
-    {
+    /// `cancellation` does the same from outside the task.
+    func send(
+        _ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader,
+        cancellation: ExchangeCancellation? = nil
+    ) async throws(Failure) -> PostAnswer {
         let answer = channel.eventLoop.makePromise(of: PostAnswer.self)
         let written = channel.eventLoop.makePromise(of: Void.self)
         let endedBetweenRequests = endedBetweenRequests
@@ -116,14 +118,19 @@ final class HTTP1Connection: Sendable {
         }
         channel.writeAndFlush(HTTP1Exchange(head: head, body: body, reader: reader, answer: answer), promise: written)
         let pipeline = channel.pipeline
+        let cancel: @Sendable () -> Void = {
+            pipeline.fireUserInboundEventTriggered(CancelExchange(answer: answer.futureResult))
+        }
+        cancellation?.arm(cancel)
+        defer { cancellation?.disarm() }
         do {
             return try await withTaskCancellationHandler {
                 try await answer.futureResult.get()
             } onCancel: {
-                pipeline.fireUserInboundEventTriggered(CancelExchange(answer: answer.futureResult))
+                cancel()
             }
         } catch {
-            if Task.isCancelled { throw Failure(.timeout, "cancelled") }
+            if Task.isCancelled || cancellation?.isCancelled == true { throw Failure(.timeout, "cancelled") }
             if let failure = error as? Failure { throw failure }
             throw HTTPFailure.classify(error)
         }

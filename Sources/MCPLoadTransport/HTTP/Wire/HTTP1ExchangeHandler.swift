@@ -34,15 +34,18 @@ struct CancelExchange: Sendable {
 /// included) fails as a timeout. The timer runs only while a request is out, so a connection
 /// waiting between requests is not mistaken for a silent answer.
 package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
-    package typealias InboundIn = HTTPClientResponsePart
+    package typealias InboundIn = ByteBuffer
     package typealias OutboundIn = HTTP1Exchange
-    package typealias OutboundOut = HTTPClientRequestPart
+    package typealias OutboundOut = ByteBuffer
 
     private let idleTimeout: TimeAmount?
     /// Why the connection ended, when no request was out to be told: the next request, whose
     /// write then finds the connection closed, fails with this reason.
     private let endedBetweenRequests: Locked<Failure?>
     private var reader: PostAnswerReader?
+    private var parser = HTTP1ResponseParser()
+    /// Bytes read but not yet parsed: the start of a head or a chunk line split across reads.
+    private var unparsed: ByteBuffer?
     private var answer: EventLoopPromise<PostAnswer>?
     /// A 1xx head was read: its end is not the answer's.
     private var readingInterimHead = false
@@ -73,6 +76,15 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
+        let request: ByteBuffer
+        do {
+            request = try HTTP1RequestWriter.bytes(
+                of: exchange.head, body: exchange.body, allocator: context.channel.allocator)
+        } catch {
+            exchange.answer.fail(error)
+            promise?.succeed()
+            return
+        }
         reader = exchange.reader
         answer = exchange.answer
         requestWritten = false
@@ -90,9 +102,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             }
             promise?.completeWith(result)
         }
-        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
-        if let body = exchange.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.write(wrapOutboundOut(.end(nil)), promise: written)
+        context.write(wrapOutboundOut(request), promise: written)
         if let idleTimeout {
             lastRead = .now()
             scheduleSilenceCheck(context: context, after: idleTimeout)
@@ -100,11 +110,28 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        // Any byte counts against silence, a head that trickles in included.
+        if idleTimeout != nil, answer != nil { lastRead = .now() }
+        if var earlier = unparsed {
+            earlier.writeBuffer(&bytes)
+            bytes = earlier
+            unparsed = nil
+        }
+        do {
+            while let part = try parser.next(&bytes) { handle(part, context: context) }
+        } catch {
+            fail(Self.failure(for: error), context: context)
+            return
+        }
+        if bytes.readableBytes > 0 { unparsed = bytes }
+    }
+
+    private func handle(_ part: HTTP1ResponseParser.Part, context: ChannelHandlerContext) {
         guard answer != nil else { return }  // nothing was asked: there is nobody to tell
-        if idleTimeout != nil { lastRead = .now() }
-        switch unwrapInboundIn(data) {
+        switch part {
         case .head(let head):
-            readingInterimHead = head.status.code < 200 && head.status != .switchingProtocols
+            readingInterimHead = head.status.code < 200
             if readingInterimHead { return }
             keepAlive = keepAlive && head.isKeepAlive
             reader?.begin(head)
@@ -113,12 +140,14 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
                 ReadPause.pause(context.channel, until: sink)
             }
         case .end:
-            if readingInterimHead {
-                readingInterimHead = false
-                return
-            }
             finish(context: context)
         }
+    }
+
+    private static func failure(for error: HTTP1ParseError) -> Failure {
+        error.isEndOfInput
+            ? Failure(.transport, "connection lost: the server closed the connection in the middle of its answer")
+            : Failure(.transport, "malformed HTTP answer: \(error)")
     }
 
     package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -132,6 +161,12 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     }
 
     package func channelInactive(context: ChannelHandlerContext) {
+        // A body that runs until the connection closes ends here; any other answer cut short fails.
+        do {
+            if let part = try parser.endOfInput() { handle(part, context: context) }
+        } catch {
+            fail(Self.failure(for: error), context: context)
+        }
         let failure =
             requestWritten
             ? Failure(.transport, "connection lost: the server closed the connection")
@@ -142,21 +177,14 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let failure =
-            switch error as? HTTPParserError {
-            case .invalidEOFState?:
-                Failure(.transport, "connection lost: the server closed the connection in the middle of its answer")
-            case let parserError?:
-                Failure(.transport, "malformed HTTP answer: \(parserError)")
-            case nil:
-                if case .handshakeFailed? = error as? NIOSSLError {
-                    // Nothing reached the server's application: the request was never sent.
-                    Failure(.notSent, "TLS handshake failed: \(error)")
-                } else if requestWritten {
-                    // A reset or read error once the request was out: it was sent, and lost.
-                    Failure(.transport, "connection lost: \(error)")
-                } else {
-                    Failure(.notSent, "the connection failed before the request was written: \(error)")
-                }
+            if case .handshakeFailed? = error as? NIOSSLError {
+                // Nothing reached the server's application: the request was never sent.
+                Failure(.notSent, "TLS handshake failed: \(error)")
+            } else if requestWritten {
+                // A reset or read error once the request was out: it was sent, and lost.
+                Failure(.transport, "connection lost: \(error)")
+            } else {
+                Failure(.notSent, "the connection failed before the request was written: \(error)")
             }
         fail(failure, context: context)
         context.close(promise: nil)

@@ -1,0 +1,44 @@
+import MCPLoadCore
+import NIOCore
+import NIOHTTP1
+
+/// A request's head and body as the bytes that go on the wire, in one buffer: one write per
+/// request, and none of the per-part pipeline work of a general encoder.
+enum HTTP1RequestWriter {
+    /// Writes `head` and `body` into one buffer; the caller's headers carry the framing
+    /// (`Content-Length`) already. A header whose name or value would break the request's
+    /// framing (CR, LF, NUL, a name that is not a token) is refused as `not_sent`: values come
+    /// from scenarios and from servers (a session id), and neither may add headers of its own.
+    static func bytes(
+        of head: HTTPRequestHead, body: ByteBuffer?, allocator: ByteBufferAllocator
+    ) throws(Failure) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 256 + (body?.readableBytes ?? 0))
+        guard head.uri.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            throw Failure(.notSent, "the request target holds characters a request line cannot carry")
+        }
+        buffer.writeString(head.method.rawValue)
+        buffer.writeStaticString(" ")
+        buffer.writeString(head.uri)
+        buffer.writeStaticString(head.version.minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n")
+        for (name, value) in head.headers {
+            guard isToken(name), isFieldValue(value) else {
+                throw Failure(.notSent, "header '\(name)' holds characters a header cannot carry")
+            }
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        if var body { buffer.writeBuffer(&body) }
+        return buffer
+    }
+
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+    }
+
+    private static func isFieldValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
+    }
+}
