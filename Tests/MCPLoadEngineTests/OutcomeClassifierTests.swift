@@ -69,4 +69,35 @@ struct OutcomeClassifierTests {
         #expect(mine == .success)
         #expect(other.failure?.failureClass == .checkFailed)
     }
+
+    @Test(
+        "`contains` searches every string of the result, nested anywhere; a needle with a newline spans strings in order"
+    )
+    func containsSearchesEveryString() {
+        let result: JSONValue = [
+            "content": [["type": "text", "text": "first"], ["type": "text", "text": "second\nthird"]],
+            "structuredContent": ["deep": ["list": ["needle ümlaut here"]]], "count": 3,
+        ]
+        #expect(OutcomeClassifier.strings(of: result, contain: "ümlaut"))
+        #expect(OutcomeClassifier.strings(of: result, contain: "cond"))
+        #expect(OutcomeClassifier.strings(of: result, contain: "second\nthird"))
+        // Strings are joined depth first, keys in order: content's texts, then structuredContent's.
+        #expect(OutcomeClassifier.strings(of: result, contain: "first\ntext\nsecond"))
+        #expect(!OutcomeClassifier.strings(of: result, contain: "firstsecond"))
+        #expect(!OutcomeClassifier.strings(of: result, contain: "3"))  // numbers are not strings
+        #expect(OutcomeClassifier.strings(of: result, contain: ""))
+        #expect(!OutcomeClassifier.strings(of: "short", contain: "longer than it"))
+    }
+
+    @Test("byte search: literal, at every position, never past the end")
+    func byteSearch() {
+        #expect(ByteSearch.contains("abcabd", "abd"))
+        #expect(ByteSearch.contains("aaab", "aab"))
+        #expect(ByteSearch.contains("x", "x"))
+        #expect(!ByteSearch.contains("abcab", "abd"))
+        #expect(!ByteSearch.contains("", "a"))
+        #expect(ByteSearch.contains("", ""))
+        // Literal: a precomposed é is not an e with a combining accent.
+        #expect(!ByteSearch.contains("caf\u{E9}", "cafe\u{301}"))
+    }
 }

@@ -40,15 +40,10 @@ package enum OutcomeClassifier {
                 break
             }
         }
-        if !expectation.contains.isEmpty {
-            var lines = ""
-            appendStrings(in: result, to: &lines)
-            let text = lines.dropFirst()  // the newline before the first string
-            for template in expectation.contains {
-                let needle = template.render(in: context)
-                if !text.contains(needle) {
-                    return .failure(Failure(.checkFailed, "result does not contain \"\(needle)\""))
-                }
+        for template in expectation.contains {
+            let needle = template.render(in: context)
+            if !strings(of: result, contain: needle) {
+                return .failure(Failure(.checkFailed, "result does not contain \"\(needle)\""))
             }
         }
         for equality in expectation.equals {
@@ -74,6 +69,29 @@ package enum OutcomeClassifier {
 
     static func firstText(in result: JSONValue) -> String? {
         result["content"]?.arrayValue?.lazy.compactMap { $0["text"]?.stringValue }.first
+    }
+
+    /// Whether `needle` appears in the result's strings joined by newlines (depth first, keys
+    /// in order). A needle without a newline cannot span two strings, so each string is
+    /// searched alone, in place, in any order: the joined text is built only for the rare
+    /// needle that needs it. Literal byte comparison, as the joined text's search was.
+    static func strings(of result: JSONValue, contain needle: String) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard !needle.utf8.contains(UInt8(ascii: "\n")) else {
+            var lines = ""
+            appendStrings(in: result, to: &lines)
+            return ByteSearch.contains(String(lines.dropFirst()), needle)  // the newline before the first string
+        }
+        return anyString(in: result) { ByteSearch.contains($0, needle) }
+    }
+
+    private static func anyString(in value: JSONValue, where matches: (String) -> Bool) -> Bool {
+        switch value {
+        case .string(let string): matches(string)
+        case .array(let elements): elements.contains { anyString(in: $0, where: matches) }
+        case .object(let members): members.values.contains { anyString(in: $0, where: matches) }
+        default: false
+        }
     }
 
     /// Every string in the result, depth first, each after a newline: what `contains` searches.

@@ -64,9 +64,16 @@ package struct HTTPSessionOptions: Sendable {
     /// Adds the identity's current token to a request's headers; returns the generation sent
     /// (0 when the session has an identity without a token yet, nil when it has none).
     func authorize(_ headers: inout HTTPHeaders) -> Int? {
+        guard let presentation = presentation() else { return nil }
+        if let header = presentation.header { headers.replaceOrAdd(name: "Authorization", value: header) }
+        return presentation.generation
+    }
+
+    /// The identity's token to present now, as its header's value, and its generation: no
+    /// header and generation 0 while the identity has no token yet; nil without an identity.
+    func presentation() -> (header: String?, generation: Int)? {
         guard let credential else { return nil }
-        guard let presented = credential.presented else { return 0 }
-        headers.replaceOrAdd(name: "Authorization", value: presented.header)
-        return presented.generation
+        guard let presented = credential.presented else { return (nil, 0) }
+        return (presented.header, presented.generation)
     }
 }

@@ -31,6 +31,8 @@ package final class StreamableHTTPConnection: MessageTransport {
     private struct SessionState {
         var sessionID: String?
         var protocolVersion: String?
+        /// The POST head for this id and version, rendered once (``postTemplate(for:)``).
+        var postTemplate: PostHeadTemplate?
     }
 
     private let replicaCounter: ReplicaCounter
@@ -109,20 +111,28 @@ package final class StreamableHTTPConnection: MessageTransport {
         _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool, cancellation: ExchangeCancellation?
     ) async throws(Failure) -> [UInt8]? {
         let session = state.withLock { $0 }
-        var head = requestHead(.POST, headers: postHeaders, session: session)
-        head.headers.add(name: "Content-Length", value: String(message.count))
-        let presented = options.authorize(&head.headers)
+        let template = try postTemplate(for: session)
+        // Room for a token, routing headers and the length beside the message.
+        var request = template.start(reserving: message.count + 2048)
+        let presentation = options.presentation()
+        if let header = presentation?.header {
+            try HTTP1RequestWriter.writeHeader("Authorization", header, into: &request)
+        }
         if session.protocolVersion == MCPProtocol.statelessVersion {
             // 2026-07-28 routes on headers: the method, and the tool, prompt or resource it names.
-            for (name, value) in Self.routingHeaders(for: message) { head.headers.add(name: name, value: value) }
+            for (name, value) in Self.routingHeaders(for: message) {
+                try HTTP1RequestWriter.writeHeader(name, value, into: &request)
+            }
         }
+        HTTP1RequestWriter.writeLengthAndBody(message, into: &request)
+        let presented = presentation?.generation
         let state = state
         var reader = PostAnswerReader(sink: inbound, maxMessageBytes: maxMessageBytes, answering: id) { head in
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
         reader.keepsJSONAnswer = keepingJSONAnswer
         let answer = try await connections.send(
-            head, body: ByteBuffer(bytes: message), reader: reader, cancellation: cancellation)
+            .encoded(request, keepAlive: template.keepAlive), reader: reader, cancellation: cancellation)
         replicaCounter.record(answer.head)
         switch answer.head.status.code {
         case 200:
@@ -175,6 +185,23 @@ package final class StreamableHTTPConnection: MessageTransport {
             _ = try? await self.connections.send(
                 head, body: nil, reader: PostAnswerReader(sink: nil, maxMessageBytes: 0))
         }
+    }
+
+    /// The session's POST head as bytes, rendered again only when its id or version changed.
+    /// A session's token changes while it lives (refreshes): it is added per request instead.
+    private func postTemplate(for session: SessionState) throws(Failure) -> PostHeadTemplate {
+        if let template = session.postTemplate,
+            template.renders(sessionID: session.sessionID, protocolVersion: session.protocolVersion)
+        {
+            return template
+        }
+        var headers = postHeaders
+        if options.credential != nil { headers.remove(name: "Authorization") }
+        let template = try PostHeadTemplate(
+            requestHead(.POST, headers: headers, session: session), sessionID: session.sessionID,
+            protocolVersion: session.protocolVersion)
+        state.withLock { $0.postTemplate = template }
+        return template
     }
 
     /// A request for the endpoint with the session's id and protocol version added.

@@ -102,8 +102,7 @@ final class HTTP1Connection: Sendable {
     /// could not be told from the next one's); once the answer is in, cancelling changes nothing.
     /// `cancellation` does the same from outside the task.
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader,
-        cancellation: ExchangeCancellation? = nil
+        _ request: HTTP1Request, reader: PostAnswerReader, cancellation: ExchangeCancellation? = nil
     ) async throws(Failure) -> PostAnswer {
         let answer = channel.eventLoop.makePromise(of: PostAnswer.self)
         let written = channel.eventLoop.makePromise(of: Void.self)
@@ -116,7 +115,7 @@ final class HTTP1Connection: Sendable {
                 endedBetweenRequests.withLock { $0 }
                     ?? Failure(.notSent, "the connection closed before the request was written"))
         }
-        channel.writeAndFlush(HTTP1Exchange(head: head, body: body, reader: reader, answer: answer), promise: written)
+        channel.writeAndFlush(HTTP1Exchange(request: request, reader: reader, answer: answer), promise: written)
         let pipeline = channel.pipeline
         let cancel: @Sendable () -> Void = {
             pipeline.fireUserInboundEventTriggered(CancelExchange(answer: answer.futureResult))

@@ -3,20 +3,45 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
+/// A request for an ``HTTP1Connection``: a head and body to write, or the bytes already.
+package enum HTTP1Request: Sendable {
+    case parts(HTTPRequestHead, body: ByteBuffer?)
+    /// Rendered by the sender (a session's POSTs, from its ``PostHeadTemplate``).
+    case encoded(ByteBuffer, keepAlive: Bool)
+
+    /// The bytes that go on the wire.
+    func bytes(allocator: ByteBufferAllocator) throws(Failure) -> ByteBuffer {
+        switch self {
+        case .parts(let head, let body): try HTTP1RequestWriter.bytes(of: head, body: body, allocator: allocator)
+        case .encoded(let bytes, _): bytes
+        }
+    }
+
+    /// Whether the request lets the connection carry another one after it.
+    var keepAlive: Bool {
+        switch self {
+        case .parts(let head, _): head.isKeepAlive
+        case .encoded(_, let keepAlive): keepAlive
+        }
+    }
+}
+
 /// One request on an ``HTTP1Connection`` and where its answer goes.
 package struct HTTP1Exchange: Sendable {
-    var head: HTTPRequestHead
-    var body: ByteBuffer?
+    var request: HTTP1Request
     var reader: PostAnswerReader
     var answer: EventLoopPromise<PostAnswer>
+
+    package init(request: HTTP1Request, reader: PostAnswerReader, answer: EventLoopPromise<PostAnswer>) {
+        self.request = request
+        self.reader = reader
+        self.answer = answer
+    }
 
     package init(
         head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader, answer: EventLoopPromise<PostAnswer>
     ) {
-        self.head = head
-        self.body = body
-        self.reader = reader
-        self.answer = answer
+        self.init(request: .parts(head, body: body), reader: reader, answer: answer)
     }
 }
 
@@ -78,8 +103,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         }
         let request: ByteBuffer
         do {
-            request = try HTTP1RequestWriter.bytes(
-                of: exchange.head, body: exchange.body, allocator: context.channel.allocator)
+            request = try exchange.request.bytes(allocator: context.channel.allocator)
         } catch {
             exchange.answer.fail(error)
             promise?.succeed()
@@ -89,7 +113,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         answer = exchange.answer
         requestWritten = false
         readingInterimHead = false
-        keepAlive = exchange.head.isKeepAlive
+        keepAlive = exchange.request.keepAlive
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.assumeIsolated().whenComplete { result in
             switch result {

@@ -28,14 +28,18 @@ final class SessionConnections: Sendable {
 
     /// Sends one request on an idle connection, or a new one, and returns the connection to the
     /// idle ones when the answer left it reusable.
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader) async throws(Failure) -> PostAnswer
+    {
+        try await send(.parts(head, body: body), reader: reader)
+    }
+
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer?, reader: PostAnswerReader,
-        cancellation: ExchangeCancellation? = nil
+        _ request: HTTP1Request, reader: PostAnswerReader, cancellation: ExchangeCancellation? = nil
     ) async throws(Failure) -> PostAnswer {
         let connection = try await take()
         let answer: PostAnswer
         do {
-            answer = try await connection.send(head, body: body, reader: reader, cancellation: cancellation)
+            answer = try await connection.send(request, reader: reader, cancellation: cancellation)
         } catch {
             connection.close()
             throw error
