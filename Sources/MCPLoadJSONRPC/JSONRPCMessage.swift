@@ -98,22 +98,45 @@ package enum JSONRPCMessage: Sendable, Equatable {
     }
 }
 
+/// A request's params with their encoding: made once, sent many times (a step that a client
+/// renders the same way on every iteration).
+package struct EncodedParams: Sendable {
+    package let value: JSONValue
+    package let bytes: [UInt8]
+
+    package init(_ value: JSONValue) {
+        self.value = value
+        bytes = JSONWriter.bytes(value)
+    }
+}
+
 /// Encodes outgoing JSON-RPC messages.
 package enum JSONRPCEncoder {
     package static func request(id: JSONRPCID, method: String, params: JSONValue?) -> [UInt8] {
-        envelope(id: id, method: method, params: params)
+        envelope(id: id, method: method, params: params.map(Params.value))
+    }
+
+    /// The same bytes as ``request(id:method:params:)`` with the params' value, their
+    /// encoding copied rather than written again.
+    package static func request(id: JSONRPCID, method: String, encoded params: EncodedParams) -> [UInt8] {
+        envelope(id: id, method: method, params: .encoded(params.bytes))
     }
 
     package static func notification(method: String, params: JSONValue?) -> [UInt8] {
-        envelope(id: nil, method: method, params: params)
+        envelope(id: nil, method: method, params: params.map(Params.value))
     }
 
     /// Written member by member, in the writer's sorted key order (`id`, `jsonrpc`, `method`,
     /// `params`), so the bytes are those of the object: a request is encoded for every call,
     /// and building, hashing and sorting a dictionary for four fixed keys is most of its cost.
-    private static func envelope(id: JSONRPCID?, method: String, params: JSONValue?) -> [UInt8] {
+    private enum Params {
+        case value(JSONValue)
+        case encoded([UInt8])
+    }
+
+    private static func envelope(id: JSONRPCID?, method: String, params: Params?) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(128)
+        output.reserveCapacity(256)
         output.append(UInt8(ascii: "{"))
         if let id {
             output.append(contentsOf: #""id":"#.utf8)
@@ -122,9 +145,15 @@ package enum JSONRPCEncoder {
         }
         output.append(contentsOf: #""jsonrpc":"2.0","method":"#.utf8)
         JSONWriter.write(.string(method), into: &output)
-        if let params {
+        switch params {
+        case .value(let value)?:
             output.append(contentsOf: #","params":"#.utf8)
-            JSONWriter.write(params, into: &output)
+            JSONWriter.write(value, into: &output)
+        case .encoded(let bytes)?:
+            output.append(contentsOf: #","params":"#.utf8)
+            output.append(contentsOf: bytes)
+        case nil:
+            break
         }
         output.append(UInt8(ascii: "}"))
         return output

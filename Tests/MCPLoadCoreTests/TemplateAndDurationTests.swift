@@ -81,4 +81,21 @@ struct TemplateAndDurationTests {
         #expect(JSONPath("content[1].text")?.resolve(in: document) == nil)
         #expect(JSONPath("a[x]") == nil)
     }
+
+    @Test("a step's params render once per client when they use only what a client keeps all run")
+    func rendersOncePerClient() throws {
+        func call(_ text: String) throws -> Step {
+            Step(
+                action: .callTool(name: "echo", arguments: .object(["text": .string(try Template(parsing: text))])),
+                label: "call echo")
+        }
+        #expect(try call("hello {{vu}} {{canary}} {{identity}}").rendersOncePerClient)
+        #expect(try call("plain").rendersOncePerClient)
+        #expect(try !call("iteration {{iteration}}").rendersOncePerClient)
+        #expect(try !call("fresh {{uuid}}").rendersOncePerClient)
+        #expect(try !call("captured {{order}}").rendersOncePerClient)
+        let read = Step(action: .readResource(uri: try Template(parsing: "file:///{{iteration}}")), label: "read")
+        #expect(!read.rendersOncePerClient)
+        #expect(Step(action: .listTools, label: "list").rendersOncePerClient)
+    }
 }

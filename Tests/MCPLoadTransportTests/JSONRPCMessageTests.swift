@@ -99,5 +99,9 @@ struct JSONRPCMessageTests {
                 JSONRPCEncoder.notification(method: "tools/call", params: params)
             }
         #expect(encoded == JSONWriter.bytes(.object(members)))
+        if let id, let params {
+            // Params encoded once and reused give the same bytes.
+            #expect(JSONRPCEncoder.request(id: id, method: "tools/call", encoded: EncodedParams(params)) == encoded)
+        }
     }
 }

@@ -21,6 +21,20 @@ package struct Step: Sendable {
     }
 
     package var action: Action
+
+    /// Whether the step's request renders the same for a client every time: its templates use
+    /// only what a client keeps for the whole run (`{{vu}}`, `{{canary}}`, `{{identity}}`), not
+    /// the iteration, captured values or `{{uuid}}`. Such params are encoded once per client.
+    package var rendersOncePerClient: Bool {
+        let variables: [String] =
+            switch action {
+            case .callTool(_, let arguments), .getPrompt(_, let arguments): arguments.variables
+            case .readResource(let uri): uri.variables
+            default: []
+            }
+        return variables.allSatisfy { ["vu", "canary", "identity"].contains($0) }
+    }
+
     /// The name the step is reported under: `call echo`, `list_tools`, or the scenario's `label`.
     package var label: String
     package var expectation: Expectation

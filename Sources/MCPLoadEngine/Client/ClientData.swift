@@ -16,6 +16,8 @@ struct ClientData: Sendable {
     /// serialised size.
     private(set) var transcript: [JSONValue] = []
     private(set) var transcriptBytes = 0
+    /// Steps' params this client renders the same way every time, encoded once, by step.
+    private var encodedParams: [Int: EncodedParams] = [:]
 
     init(recorder: Recorder, canary: String, identity: Int? = nil) {
         self.recorder = recorder
@@ -27,6 +29,15 @@ struct ClientData: Sendable {
     mutating func record(exchange entry: JSONValue) {
         transcriptBytes = HistoryCarry.size(afterAppending: entry, toSize: transcriptBytes, count: transcript.count)
         transcript.append(entry)
+    }
+
+    /// Step `index`'s params, rendered and encoded the first time it asks.
+    mutating func encodedParams(ofStep index: Int, rendering: () -> JSONValue?) -> EncodedParams? {
+        if let cached = encodedParams[index] { return cached }
+        guard let params = rendering() else { return nil }
+        let encoded = EncodedParams(params)
+        encodedParams[index] = encoded
+        return encoded
     }
 
     mutating func clearTranscript() {

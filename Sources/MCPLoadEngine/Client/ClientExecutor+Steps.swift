@@ -20,8 +20,13 @@ extension ClientExecutor {
                     carry: carry, transcript: state.data.transcript, bytes: state.data.transcriptBytes)
         }
         let timeout = step.timeout ?? plan.scenario.session.requestTimeout
+        let prepared =
+            plan.rendersOncePerClient[attempt.index]
+            ? state.data.encodedParams(ofStep: attempt.index) { StepRunner.request(for: step.action, in: context)?.1 }
+            : nil
         var performed = await StepRunner.perform(
-            step, at: attempt.index, on: client, context: context, timeout: timeout, history: history)
+            step, at: attempt.index, on: client, context: context, timeout: timeout, history: history,
+            prepared: prepared)
         performed.sample.bytesCarried = performed.bytesCarried
         performed.sample.startLag = progress.startLag
         performed.sample.isRetry = attempt.isResend

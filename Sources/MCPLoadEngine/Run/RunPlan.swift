@@ -38,6 +38,9 @@ package final class RunPlan: Sendable {
     let issuedSecrets: IssuedSecrets
     /// How many identities the whole run has (every shard's clients); nil without `auth:`.
     let identityCount: Int?
+    /// Per step: whether a client renders its params the same way every time
+    /// (``Step/rendersOncePerClient``), so that it encodes them once.
+    let rendersOncePerClient: [Bool]
 
     package init(
         scenario: Scenario, target: ResolvedTarget, control: RunControl, logger: Logger = Logger(label: "mcpload"),
@@ -72,6 +75,7 @@ package final class RunPlan: Sendable {
         // Whatever the detectors recognise is hidden wherever a server's words are quoted.
         self.redactor = redactor.recognising(scanner).watching(issuedSecrets)
         leakSalt = UInt64.random(in: 0...UInt64.max)
+        rendersOncePerClient = scenario.steps.map(\.rendersOncePerClient)
     }
 
     /// The same plan, its iterations started by the open model's dispatcher.
@@ -92,6 +96,7 @@ package final class RunPlan: Sendable {
         auth = plan.auth
         issuedSecrets = plan.issuedSecrets
         identityCount = plan.identityCount
+        rendersOncePerClient = plan.rendersOncePerClient
     }
 
     /// Client `index` as `{{vu}}` sees it: unique across the shards of a sharded run.

@@ -19,27 +19,40 @@ enum StepRunner {
         var ownParams: JSONValue?
     }
 
-    /// The method and params of a step that sends a structured request.
-    static func request(for action: Step.Action, in context: TemplateContext) -> (String, JSONValue?)? {
+    /// The method of a step that sends a structured request.
+    static func method(of action: Step.Action) -> String? {
         switch action {
-        case .listTools: ("tools/list", nil)
-        case .callTool(let name, let arguments):
-            ("tools/call", ["name": .string(name), "arguments": arguments.render(in: context)])
-        case .listResources: ("resources/list", nil)
-        case .readResource(let uri): ("resources/read", ["uri": .string(uri.render(in: context))])
-        case .listPrompts: ("prompts/list", nil)
-        case .getPrompt(let name, let arguments):
-            ("prompts/get", ["name": .string(name), "arguments": arguments.render(in: context)])
-        case .ping: ("ping", nil)
+        case .listTools: "tools/list"
+        case .callTool: "tools/call"
+        case .listResources: "resources/list"
+        case .readResource: "resources/read"
+        case .listPrompts: "prompts/list"
+        case .getPrompt: "prompts/get"
+        case .ping: "ping"
         case .initialize, .notify, .raw, .think, .reconnect: nil
         }
     }
 
+    /// The method and params of a step that sends a structured request.
+    static func request(for action: Step.Action, in context: TemplateContext) -> (String, JSONValue?)? {
+        guard let method = method(of: action) else { return nil }
+        let params: JSONValue? =
+            switch action {
+            case .callTool(let name, let arguments), .getPrompt(let name, let arguments):
+                ["name": .string(name), "arguments": arguments.render(in: context)]
+            case .readResource(let uri): ["uri": .string(uri.render(in: context))]
+            default: nil
+            }
+        return (method, params)
+    }
+
+    /// `prepared`: the step's params as this client always renders them, encoded already.
     static func perform(
         _ step: Step, at index: Int, on client: JSONRPCClient, context: TemplateContext, timeout: Duration,
-        history: HistoryCarry.Payload? = nil
+        history: HistoryCarry.Payload? = nil, prepared: EncodedParams? = nil
     ) async -> Performed {
-        let exchange = await send(step, on: client, context: context, timeout: timeout, history: history)
+        let exchange = await send(
+            step, on: client, context: context, timeout: timeout, history: history, prepared: prepared)
         let reply = exchange.reply
         let (outcome, captured) = judge(reply.answer, of: step, isToolCall: exchange.method == "tools/call", context)
         let sample = Sample(
@@ -72,12 +85,17 @@ enum StepRunner {
 
     private static func send(
         _ step: Step, on client: JSONRPCClient, context: TemplateContext, timeout: Duration,
-        history: HistoryCarry.Payload?
+        history: HistoryCarry.Payload?, prepared: EncodedParams?
     ) async -> Exchange {
         if case .raw(let text, _) = step.action {
             let rendered = text.render(in: context)
             let reply = await client.sendRaw(rendered, awaiting: awaitedID(of: rendered), timeout: timeout)
             return Exchange(reply: reply, sent: .string(rendered))
+        }
+        if let prepared, history == nil, let method = method(of: step.action) {
+            // Carried history changes the params every time: only a request without it is reused.
+            let reply = await client.request(method, encoded: prepared, timeout: timeout)
+            return Exchange(reply: reply, sent: prepared.value, ownParams: prepared.value, method: method)
         }
         guard let (method, params) = request(for: step.action, in: context) else {
             // The virtual client never routes these here; answer rather than trap if it ever does.

@@ -83,6 +83,16 @@ package actor JSONRPCClient {
         )
     }
 
+    /// Sends a request whose params were encoded before; with an envelope to merge in, they
+    /// are encoded again with it.
+    package func request(_ method: String, encoded params: EncodedParams, timeout: Duration) async -> JSONRPCReply {
+        guard envelope == nil else { return await request(method, params: params.value, timeout: timeout) }
+        let id = JSONRPCID.number(nextID)
+        nextID += 1
+        return await exchange(
+            id: id, message: JSONRPCEncoder.request(id: id, method: method, encoded: params), timeout: timeout)
+    }
+
     /// Sends any text as one line. When `awaiting` is set, waits for the answer with that id
     /// (`.null` for the answer to a line the server cannot parse).
     package func sendRaw(_ text: String, awaiting id: JSONRPCID?, timeout: Duration) async -> JSONRPCReply {
