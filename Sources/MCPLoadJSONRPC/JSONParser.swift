@@ -243,7 +243,11 @@ package struct JSONParser: ~Copyable {
     }
 
     private func decodeUTF8(_ range: Range<Int>) throws(JSONParseError) -> String {
-        guard let string = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII needs no validation, and most strings in MCP payloads are ASCII: the decoding
+        // initialiser is specialised where the validating one is a generic call.
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+        guard let string = String(validating: slice, as: UTF8.self) else {
             throw error("invalid UTF-8 in a string")
         }
         return string

@@ -18,6 +18,8 @@ struct ClientData: Sendable {
     private(set) var transcriptBytes = 0
     /// Steps' params this client renders the same way every time, encoded once, by step.
     private var encodedParams: [Int: EncodedParams] = [:]
+    /// Draws each answer's retry jitter without a system call.
+    var random = SplitMix64()
 
     init(recorder: Recorder, canary: String, identity: Int? = nil) {
         self.recorder = recorder

@@ -55,7 +55,7 @@ extension ClientExecutor {
             }
             let action = state.machine.handle(failure.map(Event.sessionFailed) ?? .sessionOpened, plan.runContext)
             state.applyEffects(run: plan)
-            await steps(on: client, from: action, state)
+            await steps(on: client, transport: transport, from: action, state)
             state.data.recorder.protocolTraffic.merge(await client.traffic)
             if let replicas = transport.replicas { state.data.recorder.mergeReplicas(replicas) }
             // Stops the reader: the session is over whether or not the server has hung up.

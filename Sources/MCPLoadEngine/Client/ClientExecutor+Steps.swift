@@ -24,9 +24,20 @@ extension ClientExecutor {
             plan.rendersOncePerClient[attempt.index]
             ? state.data.encodedParams(ofStep: attempt.index) { StepRunner.request(for: step.action, in: context)?.1 }
             : nil
-        var performed = await StepRunner.perform(
+        let performed = await StepRunner.perform(
             step, at: attempt.index, on: client, context: context, timeout: timeout, history: history,
             prepared: prepared)
+        return record(performed, of: attempt, step, progress: progress, state)
+    }
+
+    /// Records what one attempt came to (the sample, the leaks both ways, the tool listing, the
+    /// values captured, the exchange for the transcript) and says it as the machine's event:
+    /// the same for an attempt sent by the client's task or by its event-loop lane.
+    func record(
+        _ performed: StepRunner.Performed, of attempt: ClientStateMachine.StepAttempt, _ step: Step,
+        progress: ClientStateMachine.Progress, _ state: ClientState
+    ) -> Event {
+        var performed = performed
         performed.sample.bytesCarried = performed.bytesCarried
         performed.sample.startLag = progress.startLag
         performed.sample.isRetry = attempt.isResend
@@ -47,7 +58,7 @@ extension ClientExecutor {
             state.data.record(
                 exchange: HistoryCarry.entry(method: method, params: performed.ownParams, answer: performed.answer))
         }
-        return .answered(performed.sample.outcome, jitter: Double.random(in: 0...1))
+        return .answered(performed.sample.outcome, jitter: Double.random(in: 0...1, using: &state.data.random))
     }
 
     /// `notify`, and `raw` without an id: written, not answered, not measured.

@@ -50,6 +50,18 @@ struct ClientExecutor: Sendable {
         return state.data.recorder
     }
 
+    /// The session's connection when the event-loop lane can carry its requests: Streamable
+    /// HTTP without a `_meta` envelope to merge, on the run's real clock (the lane's deadlines
+    /// are the loop's timers; tests on a manual clock stay on the task's path).
+    private func laneConnection(
+        _ transport: (any MessageTransport)?, _ client: JSONRPCClient
+    ) async -> StreamableHTTPConnection? {
+        guard plan.clock is RunClock, ClientLane.isEnabled, let http = transport as? StreamableHTTPConnection,
+            await !client.usesEnvelope
+        else { return nil }
+        return http
+    }
+
     /// This client's identity (`auth:`): whose token its sessions present.
     var identity: Identity? {
         guard case .connector(let connector) = sessions else { return nil }
@@ -72,10 +84,12 @@ struct ClientExecutor: Sendable {
         }
     }
 
-    /// The steps on an open session, until the machine asks to close it.
+    /// The steps on an open session, until the machine asks to close it. Over Streamable HTTP
+    /// (`transport`), runs of requests go to the session's event loop (``ClientLane``).
     func steps(
-        on client: JSONRPCClient, from first: Action, _ state: ClientState
+        on client: JSONRPCClient, transport: (any MessageTransport)? = nil, from first: Action, _ state: ClientState
     ) async {
+        let lane = await laneConnection(transport, client)
         var action = first
         while !Task.isCancelled {
             let event: Event
@@ -83,6 +97,13 @@ struct ClientExecutor: Sendable {
             case .closeSession:
                 return
             case .send(let attempt):
+                if let lane, ClientLane.canSend(attempt, in: plan),
+                    let next = await ClientLane.run(
+                        from: action, executor: self, state: state, client: client, connection: lane)
+                {
+                    action = next
+                    continue
+                }
                 event = await send(attempt, on: client, state)
             case .pause(let duration, _):
                 try? await plan.clock.sleep(for: duration)

@@ -115,6 +115,12 @@ package final class RunControl: Sendable {
 
     package var isDraining: Bool { draining.load(ordering: .relaxed) }
 
+    /// Whether the load has started and its start instant has passed: waiting for it would
+    /// return at once (what lets a client decide its next iteration without a task).
+    var loadIsUnderWay: Bool {
+        hasLoadStarted && clock.now >= .nanoseconds(loadStartNanoseconds.load(ordering: .relaxed))
+    }
+
     /// Whether a client that has run `iterations` iterations may start another.
     package func mayStartIteration(after iterations: Int) -> Bool {
         if isDraining { return false }

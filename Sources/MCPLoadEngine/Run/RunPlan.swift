@@ -132,6 +132,13 @@ package final class RunPlan: Sendable {
         return IterationStart(due: due)
     }
 
+    /// ``nextIteration(for:after:)`` when it can be answered without waiting (the closed model,
+    /// its load under way): `.some(nil)` refuses; nil means only the async one can answer.
+    func nextIterationWithoutWaiting(after iterations: Int) -> IterationStart?? {
+        guard arrivals == nil, control.loadIsUnderWay else { return nil }
+        return .some(control.mayStartIteration(after: iterations) ? IterationStart(due: nil) : nil)
+    }
+
     /// Clients whose sessions open before the load starts (closed model, per client, all
     /// started at once): the load starts when the last of them has settled. Nil when the load
     /// starts with the clients.

@@ -53,6 +53,12 @@ enum StepRunner {
     ) async -> Performed {
         let exchange = await send(
             step, on: client, context: context, timeout: timeout, history: history, prepared: prepared)
+        return conclude(step, at: index, exchange, context: context)
+    }
+
+    /// Judges and measures what came back for a step (the checks, the captures, the sample):
+    /// the same for a request sent by a task or by the event-loop lane.
+    static func conclude(_ step: Step, at index: Int, _ exchange: Exchange, context: TemplateContext) -> Performed {
         let reply = exchange.reply
         let (outcome, captured) = judge(reply.answer, of: step, isToolCall: exchange.method == "tools/call", context)
         let sample = Sample(
@@ -72,7 +78,7 @@ enum StepRunner {
     }
 
     /// What went out for a step, and what came back.
-    private struct Exchange {
+    struct Exchange {
         var reply: JSONRPCReply
         /// What was sent: the params (history included), or a raw line as a string.
         var sent: JSONValue?

@@ -15,7 +15,7 @@ package final class StreamableHTTPConnection: MessageTransport {
     /// AsyncHTTPClient carries the long-lived GET streams (listening, resuming).
     private let client: HTTPClient
     /// Our own connections carry the POSTs and the DELETE: the hot path.
-    private let connections: SessionConnections
+    let connections: SessionConnections
     private let options: HTTPSessionOptions
     /// Every POST's headers but the session's own and the length.
     private let postHeaders: HTTPHeaders
@@ -110,6 +110,32 @@ package final class StreamableHTTPConnection: MessageTransport {
     private func post(
         _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool, cancellation: ExchangeCancellation?
     ) async throws(Failure) -> [UInt8]? {
+        let prepared = try preparePost(message, awaiting: id, keepingJSONAnswer: keepingJSONAnswer)
+        let answer = try await connections.send(prepared.request, reader: prepared.reader, cancellation: cancellation)
+        switch try conclude(answer, awaiting: id, presented: prepared.presented) {
+        case .answer(let line):
+            return line
+        case .streamUnfinished(let events):
+            if let id {
+                if let events { try await resumeIfUnanswered(id, events, cancellation) }
+                inbound.yield(.responseStreamEnded(id))
+            }
+        case .done:
+            break
+        }
+        return nil
+    }
+
+    /// A POST ready to go: its bytes, the reader of its answer, the token generation it shows.
+    struct PreparedPost {
+        var request: HTTP1Request
+        var reader: PostAnswerReader
+        var presented: Int?
+    }
+
+    func preparePost(
+        _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool
+    ) throws(Failure) -> PreparedPost {
         let session = state.withLock { $0 }
         let template = try postTemplate(for: session)
         // Room for a token, routing headers and the length beside the message.
@@ -125,23 +151,33 @@ package final class StreamableHTTPConnection: MessageTransport {
             }
         }
         HTTP1RequestWriter.writeLengthAndBody(message, into: &request)
-        let presented = presentation?.generation
         let state = state
         var reader = PostAnswerReader(sink: inbound, maxMessageBytes: maxMessageBytes, answering: id) { head in
             if let session = head.headers.first(name: "Mcp-Session-Id") { state.withLock { $0.sessionID = session } }
         }
         reader.keepsJSONAnswer = keepingJSONAnswer
-        let answer = try await connections.send(
-            .encoded(request, keepAlive: template.keepAlive), reader: reader, cancellation: cancellation)
+        return PreparedPost(
+            request: .encoded(request, keepAlive: template.keepAlive), reader: reader,
+            presented: presentation?.generation)
+    }
+
+    /// What a POST's answer came to once it was read.
+    enum PostOutcome {
+        /// A JSON answer, kept for the sender.
+        case answer([UInt8])
+        /// An answer stream (SSE) that ended without reporting its end: it may still be
+        /// resumed, then its end is reported.
+        case streamUnfinished(SSEAnswerStream?)
+        case done
+    }
+
+    func conclude(_ answer: PostAnswer, awaiting id: JSONRPCID?, presented: Int?) throws(Failure) -> PostOutcome {
         replicaCounter.record(answer.head)
         switch answer.head.status.code {
         case 200:
             if let failure = answer.failure { throw failure }
-            if let jsonAnswer = answer.jsonAnswer { return jsonAnswer }
-            if let id, !answer.streamEndDelivered {
-                if let events = answer.events { try await resumeIfUnanswered(id, events, cancellation) }
-                inbound.yield(.responseStreamEnded(id))
-            }
+            if let jsonAnswer = answer.jsonAnswer { return .answer(jsonAnswer) }
+            if id != nil, !answer.streamEndDelivered { return .streamUnfinished(answer.events) }
         case 202:
             // Accepted: right for notifications and responses; a request that gets it has no answer.
             if let id, !answer.streamEndDelivered { inbound.yield(.responseStreamEnded(id)) }
@@ -149,7 +185,7 @@ package final class StreamableHTTPConnection: MessageTransport {
             throw HTTPFailure.status(
                 answer.head, body: answer.errorBody, redactor: options.redactor, presented: presented)
         }
-        return nil
+        return .done
     }
 
     /// `Mcp-Method` and `Mcp-Name` for a message, read from its JSON.
@@ -226,7 +262,7 @@ package final class StreamableHTTPConnection: MessageTransport {
 
     /// 2025-11-25: a server may close an answer's stream before the answer; the client resumes
     /// it with GET and the last event id it saw, a bounded number of times.
-    private func resumeIfUnanswered(
+    func resumeIfUnanswered(
         _ id: JSONRPCID, _ first: SSEAnswerStream, _ cancellation: ExchangeCancellation?
     ) async throws(Failure) {
         var stream = first

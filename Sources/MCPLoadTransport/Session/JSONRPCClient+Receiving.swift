@@ -46,7 +46,8 @@ extension JSONRPCClient {
             if opened { traffic.listeningStreams += 1 } else { traffic.listeningStreamsRefused += 1 }
         case .responseStreamEnded(let id):
             let failure = Failure(.transport, "the response stream ended before the answer")
-            deliver(Arrival(answer: .failed(failure), at: instant, bytes: 0), to: id)
+            let arrival = Arrival(answer: .failed(failure), at: instant, bytes: 0)
+            if !deliver(arrival, to: id) { _ = adopted.deliver(arrival, to: id) }
         case .closed(let reason):
             close(reason)
         }
@@ -74,7 +75,8 @@ extension JSONRPCClient {
     }
 
     func settle(_ id: JSONRPCID, _ answer: JSONRPCAnswer, at instant: Duration, bytes: Int) {
-        if deliver(Arrival(answer: answer, at: instant, bytes: bytes), to: id) { return }
+        let arrival = Arrival(answer: answer, at: instant, bytes: bytes)
+        if deliver(arrival, to: id) || adopted.deliver(arrival, to: id) { return }
         guard !sentByThisSession(id) else {
             traffic.unmatchedResponses += 1
             return
@@ -91,7 +93,7 @@ extension JSONRPCClient {
     /// Whether `id` is one this session sent: numbered requests and raw lines' ids. A null id
     /// (the answer to a line the server could not parse) is never misrouted.
     func sentByThisSession(_ id: JSONRPCID) -> Bool {
-        if case .number(let number) = id, (1..<nextID).contains(number) { return true }
+        if case .number(let number) = id, ids.issued(number) { return true }
         return id == .null || rawIDs.contains(id) || rawIDs.count > Self.rawIDLimit
     }
 
@@ -108,13 +110,13 @@ extension JSONRPCClient {
     /// answer to them is what went wrong. With nothing in flight it is only counted.
     func failInFlight(_ failure: Failure, at instant: Duration, bytes: Int = 0) {
         let inFlight = Array(slots.keys)
-        guard !inFlight.isEmpty else {
+        let arrival = Arrival(answer: .failed(failure), at: instant, bytes: bytes)
+        let adoptedFailed = adopted.deliverToAll(arrival)
+        guard !inFlight.isEmpty || adoptedFailed else {
             traffic.invalidMessages += 1
             return
         }
-        for id in inFlight {
-            deliver(Arrival(answer: .failed(failure), at: instant, bytes: bytes), to: id)
-        }
+        for id in inFlight { deliver(arrival, to: id) }
     }
 
     /// The server never waits on us: ping gets its empty result, anything else "method not found".
@@ -133,9 +135,34 @@ extension JSONRPCClient {
         guard closedReason == nil else { return }
         closedReason = reason
         let failure = Failure(.transport, "server closed the connection: \(reason)")
-        let now = clock.now
-        for id in slots.keys {
-            deliver(Arrival(answer: .failed(failure), at: now, bytes: 0), to: id)
+        let arrival = Arrival(answer: .failed(failure), at: clock.now, bytes: 0)
+        for id in slots.keys { deliver(arrival, to: id) }
+        _ = adopted.deliverToAll(arrival)
+    }
+}
+
+extension JSONRPCClient {
+    /// What the line of a JSON answer says about request `id`, for a request the engine's
+    /// event-loop lane sent: its answer (a line that is not JSON-RPC fails it, as the reader
+    /// fails the requests in flight), or nil when the line is some other message, which
+    /// ``handleStray(_:)`` then counts as the reader would.
+    package nonisolated func answer(to id: JSONRPCID, in line: [UInt8]) -> JSONRPCAnswer? {
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.parse(line, redactor: redactor)
+        } catch {
+            return .failed(error)
         }
+        switch message {
+        case .response(id, let result): return .result(result)
+        case .errorResponse(id, let code, let text, let data): return .error(code: code, message: text, data: data)
+        default: return nil
+        }
+    }
+
+    /// A line the lane received that was not its answer: counted (and a server's request
+    /// answered) as if the reader had read it.
+    package func handleStray(_ line: [UInt8]) async {
+        await handle(line, at: clock.now)
     }
 }

@@ -9,7 +9,11 @@ package actor JSONRPCClient {
     let transport: any MessageTransport
     /// The run's clock: latencies and request deadlines are read from it.
     let clock: any EngineClock
-    var nextID: Int64 = 1
+    /// The session's request ids, shared with the engine's event-loop lane.
+    package nonisolated let ids = RequestIDs()
+    /// Requests the lane sent on this session: their answers, if they come through the
+    /// reader, go to the lane.
+    package nonisolated let adopted = AdoptedRequests()
     /// The requests in flight, each with where its arrival goes; an arrival removes its slot.
     var slots: [JSONRPCID: Slot] = [:]
     /// Set once the server's side has ended; later requests are not sent.
@@ -17,7 +21,7 @@ package actor JSONRPCClient {
     var envelope: [String: JSONValue]?
     /// Requests whose bytes are still being written.
     var writing: Set<JSONRPCID> = []
-    /// Ids raw lines were sent with (numbered requests are 1..<nextID): what makes an answer
+    /// Ids raw lines were sent with (numbered requests are ``ids``): what makes an answer
     /// "ours". Bounded: past the limit every id counts as possibly ours.
     var rawIDs: Set<JSONRPCID> = []
     static let rawIDLimit = 1024
@@ -28,10 +32,16 @@ package actor JSONRPCClient {
     /// Wakes the deadline watcher for the session's first request.
     let firstRequest = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
-    struct Arrival: Sendable {
-        var answer: JSONRPCAnswer
-        var at: Duration
-        var bytes: Int
+    package struct Arrival: Sendable {
+        package var answer: JSONRPCAnswer
+        package var at: Duration
+        package var bytes: Int
+
+        package init(answer: JSONRPCAnswer, at: Duration, bytes: Int) {
+            self.answer = answer
+            self.at = at
+            self.bytes = bytes
+        }
     }
 
     /// Where a request's arrival goes, and how to end its exchange once it has one.
@@ -76,8 +86,7 @@ package actor JSONRPCClient {
 
     /// Sends a request and waits for its answer, at most `timeout`.
     package func request(_ method: String, params: JSONValue?, timeout: Duration) async -> JSONRPCReply {
-        let id = JSONRPCID.number(nextID)
-        nextID += 1
+        let id = ids.take()
         return await exchange(
             id: id, message: JSONRPCEncoder.request(id: id, method: method, params: enveloped(params)), timeout: timeout
         )
@@ -87,11 +96,13 @@ package actor JSONRPCClient {
     /// are encoded again with it.
     package func request(_ method: String, encoded params: EncodedParams, timeout: Duration) async -> JSONRPCReply {
         guard envelope == nil else { return await request(method, params: params.value, timeout: timeout) }
-        let id = JSONRPCID.number(nextID)
-        nextID += 1
+        let id = ids.take()
         return await exchange(
             id: id, message: JSONRPCEncoder.request(id: id, method: method, encoded: params), timeout: timeout)
     }
+
+    /// Whether requests carry a `_meta` envelope (``useEnvelope(_:)``).
+    package var usesEnvelope: Bool { envelope != nil }
 
     /// Sends any text as one line. When `awaiting` is set, waits for the answer with that id
     /// (`.null` for the answer to a line the server cannot parse).

@@ -97,6 +97,9 @@ final class HTTP1Connection: Sendable {
     /// Whether another request can go out on it (the server has not closed it).
     var isOpen: Bool { channel.isActive }
 
+    /// The loop its I/O runs on.
+    var eventLoop: any EventLoop { channel.eventLoop }
+
     /// Sends one request and returns its answer once the body is over. Cancelling the calling
     /// task while the answer is under way closes the connection (what is left of that answer
     /// could not be told from the next one's); once the answer is in, cancelling changes nothing.
@@ -104,6 +107,27 @@ final class HTTP1Connection: Sendable {
     func send(
         _ request: HTTP1Request, reader: PostAnswerReader, cancellation: ExchangeCancellation? = nil
     ) async throws(Failure) -> PostAnswer {
+        let (answer, cancel) = start(request, reader: reader)
+        cancellation?.arm(cancel)
+        defer { cancellation?.disarm() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await answer.get()
+            } onCancel: {
+                cancel()
+            }
+        } catch {
+            if Task.isCancelled || cancellation?.isCancelled == true { throw Failure(.timeout, "cancelled") }
+            throw Self.failure(from: error)
+        }
+    }
+
+    /// Writes one request and returns, without waiting: the future completes on the
+    /// connection's event loop once the answer is over; `cancel` gives up on it (closing the
+    /// connection) if it is still under way.
+    func start(
+        _ request: HTTP1Request, reader: PostAnswerReader
+    ) -> (answer: EventLoopFuture<PostAnswer>, cancel: @Sendable () -> Void) {
         let answer = channel.eventLoop.makePromise(of: PostAnswer.self)
         let written = channel.eventLoop.makePromise(of: Void.self)
         let endedBetweenRequests = endedBetweenRequests
@@ -117,22 +141,15 @@ final class HTTP1Connection: Sendable {
         }
         channel.writeAndFlush(HTTP1Exchange(request: request, reader: reader, answer: answer), promise: written)
         let pipeline = channel.pipeline
-        let cancel: @Sendable () -> Void = {
-            pipeline.fireUserInboundEventTriggered(CancelExchange(answer: answer.futureResult))
-        }
-        cancellation?.arm(cancel)
-        defer { cancellation?.disarm() }
-        do {
-            return try await withTaskCancellationHandler {
-                try await answer.futureResult.get()
-            } onCancel: {
-                cancel()
-            }
-        } catch {
-            if Task.isCancelled || cancellation?.isCancelled == true { throw Failure(.timeout, "cancelled") }
-            if let failure = error as? Failure { throw failure }
-            throw HTTPFailure.classify(error)
-        }
+        return (
+            answer.futureResult,
+            { pipeline.fireUserInboundEventTriggered(CancelExchange(answer: answer.futureResult)) }
+        )
+    }
+
+    /// What a failed exchange's error says as a failure class.
+    static func failure(from error: any Error) -> Failure {
+        (error as? Failure) ?? HTTPFailure.classify(error)
     }
 
     func close() {

@@ -44,7 +44,7 @@ final class SessionConnections: Sendable {
             connection.close()
             throw error
         }
-        if answer.head.isKeepAlive { giveBack(connection) } else { connection.close() }
+        release(connection, reusable: answer.head.isKeepAlive)
         return answer
     }
 
@@ -61,11 +61,27 @@ final class SessionConnections: Sendable {
     }
 
     private func take() async throws(Failure) -> HTTP1Connection {
+        if let connection = takeIdle() { return connection }
+        return try await HTTP1Connection.open(to: origin, connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+    }
+
+    /// An idle connection that is still open, if there is one; opening one needs a task.
+    func takeIdle() -> HTTP1Connection? {
         while let connection = idle.withLock({ $0.connections.popLast() }) {
             // A server may close an idle connection (its keep-alive timeout): never send on one.
             if connection.isOpen { return connection }
         }
-        return try await HTTP1Connection.open(to: origin, connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+        return nil
+    }
+
+    /// The event loop of the idle connection the next request would take; nil with none idle.
+    var idleEventLoop: (any EventLoop)? {
+        idle.withLock { $0.connections.last?.eventLoop }
+    }
+
+    /// A connection back from a request: kept for the next one when its answer left it usable.
+    func release(_ connection: HTTP1Connection, reusable: Bool) {
+        if reusable { giveBack(connection) } else { connection.close() }
     }
 
     private func giveBack(_ connection: HTTP1Connection) {
