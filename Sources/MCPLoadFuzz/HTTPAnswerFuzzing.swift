@@ -13,7 +13,7 @@ enum HTTPAnswerFuzzing {
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         do {
             try channel.pipeline.syncOperations.addHandler(
-                HTTP1ExchangeHandler(idleTimeout: nil, endedBetweenRequests: Locked(nil)))
+                HTTP1ExchangeHandler(idleTimeout: nil))
         } catch {
             preconditionFailure("the pipeline could not be built: \(error)")
         }

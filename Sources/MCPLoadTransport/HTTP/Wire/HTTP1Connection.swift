@@ -13,12 +13,12 @@ import NIOSSL
 /// streams stay with AsyncHTTPClient, where that machinery is worth its cost.
 final class HTTP1Connection: Sendable {
     private let channel: any Channel
-    /// Filled by the handler when the connection ends with no request out.
-    private let endedBetweenRequests: Locked<Failure?>
+    /// The channel's exchange handler, which requests are handed to directly on its loop.
+    private let handler: NIOLoopBound<HTTP1ExchangeHandler>
 
-    private init(channel: any Channel, endedBetweenRequests: Locked<Failure?>) {
+    private init(channel: any Channel, handler: NIOLoopBound<HTTP1ExchangeHandler>) {
         self.channel = channel
-        self.endedBetweenRequests = endedBetweenRequests
+        self.handler = handler
     }
 
     /// Connects, with TLS for https. Fails as `not_sent`: nothing of a request left yet.
@@ -40,25 +40,26 @@ final class HTTP1Connection: Sendable {
             .connectTimeout(connectLimit)
             // Requests are small and each waits for its answer: never hold one back for Nagle.
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-        let endedBetweenRequests = Locked<Failure?>(nil)
-        let (channel, handshake): (any Channel, EventLoopFuture<Void>?)
+        typealias Connected = (any Channel, NIOLoopBound<HTTP1ExchangeHandler>, EventLoopFuture<Void>?)
+        let (channel, handler, handshake): Connected
         do {
-            (channel, handshake) = try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
-                channel.eventLoop.makeCompletedFuture { () -> (any Channel, EventLoopFuture<Void>?) in
+            (channel, handler, handshake) = try await bootstrap.connect(host: origin.host, port: origin.port) {
+                channel in
+                channel.eventLoop.makeCompletedFuture { () -> Connected in
                     let pipeline = channel.pipeline.syncOperations
                     let handshake = try tls.map { tls throws in
                         try addTLS(tls, serverName: serverName, to: channel, within: connectTimeout)
                     }
-                    try pipeline.addHandler(
-                        HTTP1ExchangeHandler(idleTimeout: idle, endedBetweenRequests: endedBetweenRequests))
-                    return (channel, handshake)
+                    let handler = HTTP1ExchangeHandler(idleTimeout: idle)
+                    try pipeline.addHandler(handler)
+                    return (channel, NIOLoopBound(handler, eventLoop: channel.eventLoop), handshake)
                 }
             }
         } catch {
             throw Failure(.notSent, "could not connect: \(error)")
         }
         if let handshake { try await awaitHandshake(handshake, on: channel) }
-        return HTTP1Connection(channel: channel, endedBetweenRequests: endedBetweenRequests)
+        return HTTP1Connection(channel: channel, handler: handler)
     }
 
     /// Adds TLS before the HTTP handlers; the returned future completes with the handshake,
@@ -129,17 +130,13 @@ final class HTTP1Connection: Sendable {
         _ request: HTTP1Request, reader: PostAnswerReader
     ) -> (answer: EventLoopFuture<PostAnswer>, cancel: @Sendable () -> Void) {
         let answer = channel.eventLoop.makePromise(of: PostAnswer.self)
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        let endedBetweenRequests = endedBetweenRequests
-        written.futureResult.whenFailure { _ in
-            // A connection closed before the request reached the handler (its pipeline is gone)
-            // fails the write here and nowhere else. When the handler did see the request, it
-            // failed the answer already and this does nothing.
-            answer.fail(
-                endedBetweenRequests.withLock { $0 }
-                    ?? Failure(.notSent, "the connection closed before the request was written"))
+        let exchange = HTTP1Exchange(request: request, reader: reader, answer: answer)
+        let handler = handler
+        if channel.eventLoop.inEventLoop {
+            handler.value.begin(exchange)
+        } else {
+            channel.eventLoop.execute { handler.value.begin(exchange) }
         }
-        channel.writeAndFlush(HTTP1Exchange(request: request, reader: reader, answer: answer), promise: written)
         let pipeline = channel.pipeline
         return (
             answer.futureResult,

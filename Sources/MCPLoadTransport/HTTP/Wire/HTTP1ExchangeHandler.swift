@@ -66,7 +66,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private let idleTimeout: TimeAmount?
     /// Why the connection ended, when no request was out to be told: the next request, whose
     /// write then finds the connection closed, fails with this reason.
-    private let endedBetweenRequests: Locked<Failure?>
+    private var endedBetweenRequests: Failure?
     private var reader: PostAnswerReader?
     private var parser = HTTP1ResponseParser()
     /// Bytes read but not yet parsed: the start of a head or a chunk line split across reads.
@@ -79,14 +79,41 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private var requestWritten = false
     private var lastRead = NIODeadline.now()
     private var silenceCheck: Scheduled<Void>?
+    /// Set while the handler is in its pipeline: what ``begin(_:)`` writes through.
+    private var context: ChannelHandlerContext?
 
-    package init(idleTimeout: TimeAmount?, endedBetweenRequests: Locked<Failure?>) {
+    package init(idleTimeout: TimeAmount?) {
         self.idleTimeout = idleTimeout
-        self.endedBetweenRequests = endedBetweenRequests
+    }
+
+    package func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    package func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 
     package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let exchange = unwrapOutboundIn(data)
+        begin(unwrapOutboundIn(data), context: context, flush: false, promise: promise)
+    }
+
+    /// Starts an exchange without a trip through the pipeline (its boxing, a promise for the
+    /// write): called by the connection on the channel's event loop. A handler no longer in
+    /// its pipeline (the connection closed) fails the exchange as never sent.
+    func begin(_ exchange: HTTP1Exchange) {
+        guard let context else {
+            exchange.answer.fail(
+                endedBetweenRequests
+                    ?? Failure(.notSent, "the connection closed before the request was written"))
+            return
+        }
+        begin(exchange, context: context, flush: true, promise: nil)
+    }
+
+    private func begin(
+        _ exchange: HTTP1Exchange, context: ChannelHandlerContext, flush: Bool, promise: EventLoopPromise<Void>?
+    ) {
         guard answer == nil else {
             // The connection pool hands a connection to one request at a time; this is a bug guard.
             exchange.answer.fail(Failure(.notSent, "the connection is busy with another request"))
@@ -96,7 +123,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         guard context.channel.isActive else {
             // Closed since it was taken from the idle ones: nothing of the request went out.
             exchange.answer.fail(
-                endedBetweenRequests.withLock { $0 }
+                endedBetweenRequests
                     ?? Failure(.notSent, "the connection closed before the request was written"))
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
@@ -126,7 +153,11 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             }
             promise?.completeWith(result)
         }
-        context.write(wrapOutboundOut(request), promise: written)
+        if flush {
+            context.writeAndFlush(wrapOutboundOut(request), promise: written)
+        } else {
+            context.write(wrapOutboundOut(request), promise: written)
+        }
         if let idleTimeout {
             lastRead = .now()
             scheduleSilenceCheck(context: context, after: idleTimeout)
@@ -230,7 +261,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         guard let answer else {
             // Nothing was asked: nothing of a request went out, whatever the cause.
             let reason = Failure(.notSent, failure.message)
-            endedBetweenRequests.withLock { $0 = $0 ?? reason }
+            endedBetweenRequests = endedBetweenRequests ?? reason
             context.close(promise: nil)
             return
         }

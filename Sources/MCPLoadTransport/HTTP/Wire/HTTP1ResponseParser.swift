@@ -175,6 +175,7 @@ package struct HTTP1ResponseParser {
         case .failure(let error): return .failure(error)
         }
         var headers = HTTPHeaders()
+        headers.reserveCapacity(8)
         var framing = Framing()
         while let line = lines.next() {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
