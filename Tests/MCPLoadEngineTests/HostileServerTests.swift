@@ -136,7 +136,7 @@ extension ProcessTests {
                   url: "http://127.0.0.1:\(port)/mcp"
                   cwd: "\(servers)"
                 load: { vus: 2, iterations: 2 }
-                session: { listen: true, setupTimeout: 1s }
+                session: { listen: true, setupTimeout: 3s }
                 steps: [list_tools]
                 """, to: directory + "/s.yaml")
             let finished = try await CommandLineSupport.mcpload(["run", "s.yaml", "--out", "out", "-q"], in: directory)

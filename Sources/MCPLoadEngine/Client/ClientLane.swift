@@ -33,6 +33,12 @@ final class ClientLane: @unchecked Sendable {
     private var waiting: CheckedContinuation<Action, Never>?
     private var inFlight: InFlight?
     private let sentRequests = ClientLane.sentRequests
+    /// One timer for the lane's deadlines, armed for `timerAt`: a request's deadline is
+    /// checked when it fires, and the timer armed again for the request then in flight. A timer
+    /// per request (scheduled, then cancelled with its answer) cost more than the request's
+    /// judging; requests end long before their deadlines, so this one seldom fires.
+    private var timer: Scheduled<Void>?
+    private var timerAt: NIODeadline?
     /// Set by the task's cancellation, from any thread; read on the loop.
     private let cancelled = Atomic<Bool>(false)
 
@@ -50,7 +56,8 @@ final class ClientLane: @unchecked Sendable {
         var started: StartedExchange?
         /// The POST is still under way (its answer may have come through the session's reader).
         var exchangeOpen = true
-        var deadline: Scheduled<Void>?
+        var deadline: NIODeadline
+        var timeout: Duration
     }
 
     private init(
@@ -155,9 +162,11 @@ final class ClientLane: @unchecked Sendable {
         }
         // Registered before the write: an answer through the session's reader cannot beat it.
         client.adopted.register(id) { [loop] arrival in loop.execute { self.settle(id, arrival) } }
+        let timeout = step.timeout ?? plan.scenario.session.requestTimeout
         var flight = InFlight(
             id: id, attempt: attempt, progress: progress, step: step, context: context, method: method,
-            params: params, start: plan.clock.now, bytesOut: message.count + 1)
+            params: params, start: plan.clock.now, bytesOut: message.count + 1,
+            deadline: .now() + .nanoseconds(Int64(clamping: timeout.nanoseconds)), timeout: timeout)
         let started: StartedExchange
         do {
             guard let exchange = try connection.startExchange(message, awaiting: id) else {
@@ -173,11 +182,8 @@ final class ClientLane: @unchecked Sendable {
         }
         flight.started = started
         sentRequests?.add()
-        let timeout = step.timeout ?? plan.scenario.session.requestTimeout
-        flight.deadline = loop.scheduleTask(in: .nanoseconds(Int64(clamping: timeout.nanoseconds))) {
-            self.expire(id, after: timeout)
-        }
         inFlight = flight
+        armTimer(for: flight.deadline)
         started.answer.hop(to: loop).whenComplete { result in self.answered(id, started, result) }
         return true
     }
@@ -210,16 +216,30 @@ final class ClientLane: @unchecked Sendable {
         }
     }
 
-    private func expire(_ id: JSONRPCID, after timeout: Duration) {
-        let failure = Failure(.timeout, "no answer within \(DurationText.format(timeout))")
-        settle(id, JSONRPCClient.Arrival(answer: .failed(failure), at: plan.clock.now, bytes: 0))
+    /// Arms the timer for `deadline` unless it fires before it already.
+    private func armTimer(for deadline: NIODeadline) {
+        if let timerAt, timerAt <= deadline { return }
+        timer?.cancel()
+        timerAt = deadline
+        timer = loop.scheduleTask(deadline: deadline) { self.timerFired() }
+    }
+
+    private func timerFired() {
+        timer = nil
+        timerAt = nil
+        guard let flight = inFlight else { return }
+        guard NIODeadline.now() >= flight.deadline else {
+            armTimer(for: flight.deadline)
+            return
+        }
+        let failure = Failure(.timeout, "no answer within \(DurationText.format(flight.timeout))")
+        settle(flight.id, JSONRPCClient.Arrival(answer: .failed(failure), at: plan.clock.now, bytes: 0))
     }
 
     /// The request's first settlement: recorded, and the machine's next action performed.
     private func settle(_ id: JSONRPCID, _ arrival: JSONRPCClient.Arrival) {
         guard let flight = inFlight, flight.id == id else { return }  // settled already
         inFlight = nil
-        flight.deadline?.cancel()
         client.adopted.remove(id)
         // Settled while the POST is still under way (an SSE stream left open, a deadline):
         // nothing more is wanted from it.
@@ -247,6 +267,9 @@ final class ClientLane: @unchecked Sendable {
     }
 
     private func handBack(_ action: Action) {
+        timer?.cancel()
+        timer = nil
+        timerAt = nil
         let waiting = waiting
         self.waiting = nil
         waiting?.resume(returning: action)
