@@ -35,7 +35,7 @@ extension StreamableHTTPConnection {
         return StartedExchange(answer: answer, cancel: cancel, connection: connection, presented: prepared.presented)
     }
 
-    /// What a started exchange came to, on its event loop, as ``exchange(_:awaiting:cancellation:)``
+    /// What a started exchange came to, on its event loop, as ``exchange(_:awaiting:)``
     /// would say it: the JSON answer's line, or nil when the answer comes through ``inbound``
     /// (an SSE stream; one that ended early is resumed, and its end reported, by a task of its
     /// own, whose failure goes to `streamFailed`). Throws the exchange's failure.
@@ -59,7 +59,7 @@ extension StreamableHTTPConnection {
             let inbound = inbound
             Task {
                 do throws(Failure) {
-                    if let events { try await self.resumeIfUnanswered(id, events, nil) }
+                    if let events { try await self.resumeIfUnanswered(id, events) }
                     inbound.yield(.responseStreamEnded(id))
                 } catch {
                     streamFailed(error)

@@ -94,30 +94,26 @@ package final class StreamableHTTPConnection: MessageTransport {
     }
 
     package func send(_ message: [UInt8], awaiting id: JSONRPCID?) async throws(Failure) {
-        _ = try await post(message, awaiting: id, keepingJSONAnswer: false, cancellation: nil)
+        _ = try await post(message, awaiting: id, keepingJSONAnswer: false)
     }
-
-    package var cancelsExchanges: Bool { true }
 
     /// A JSON answer comes back to the session directly; an SSE answer's messages still go
     /// through ``inbound``, in their order.
-    package func exchange(
-        _ message: [UInt8], awaiting id: JSONRPCID, cancellation: ExchangeCancellation?
-    ) async throws(Failure) -> [UInt8]? {
-        try await post(message, awaiting: id, keepingJSONAnswer: true, cancellation: cancellation)
+    package func exchange(_ message: [UInt8], awaiting id: JSONRPCID) async throws(Failure) -> [UInt8]? {
+        try await post(message, awaiting: id, keepingJSONAnswer: true)
     }
 
     private func post(
-        _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool, cancellation: ExchangeCancellation?
+        _ message: [UInt8], awaiting id: JSONRPCID?, keepingJSONAnswer: Bool
     ) async throws(Failure) -> [UInt8]? {
         let prepared = try preparePost(message, awaiting: id, keepingJSONAnswer: keepingJSONAnswer)
-        let answer = try await connections.send(prepared.request, reader: prepared.reader, cancellation: cancellation)
+        let answer = try await connections.send(prepared.request, reader: prepared.reader)
         switch try conclude(answer, awaiting: id, presented: prepared.presented) {
         case .answer(let line):
             return line
         case .streamUnfinished(let events):
             if let id {
-                if let events { try await resumeIfUnanswered(id, events, cancellation) }
+                if let events { try await resumeIfUnanswered(id, events) }
                 inbound.yield(.responseStreamEnded(id))
             }
         case .done:
@@ -263,7 +259,7 @@ package final class StreamableHTTPConnection: MessageTransport {
     /// 2025-11-25: a server may close an answer's stream before the answer; the client resumes
     /// it with GET and the last event id it saw, a bounded number of times.
     func resumeIfUnanswered(
-        _ id: JSONRPCID, _ first: SSEAnswerStream, _ cancellation: ExchangeCancellation?
+        _ id: JSONRPCID, _ first: SSEAnswerStream
     ) async throws(Failure) {
         var stream = first
         var resumptions = 0
@@ -271,7 +267,7 @@ package final class StreamableHTTPConnection: MessageTransport {
             // Cheapest first: without an event id there is nothing to resume, and the answer
             // check parses the last message again.
             while let lastEventID = stream.parser.lastEventID, resumptions < Self.maximumResumptions,
-                !stream.answered(id), cancellation?.isCancelled != true
+                !stream.answered(id)
             {
                 resumptions += 1
                 if let delay = stream.parser.retry { try await Task.sleep(for: min(delay, .seconds(5))) }

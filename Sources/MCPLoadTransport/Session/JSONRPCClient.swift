@@ -15,7 +15,7 @@ package actor JSONRPCClient {
     /// reader, go to the lane.
     package nonisolated let adopted = AdoptedRequests()
     /// The requests in flight, each with where its arrival goes; an arrival removes its slot.
-    var slots: [JSONRPCID: Slot] = [:]
+    var slots: [JSONRPCID: OneShot<Arrival>] = [:]
     /// Set once the server's side has ended; later requests are not sent.
     var closedReason: String?
     var envelope: [String: JSONValue]?
@@ -42,13 +42,6 @@ package actor JSONRPCClient {
             self.at = at
             self.bytes = bytes
         }
-    }
-
-    /// Where a request's arrival goes, and how to end its exchange once it has one.
-    struct Slot {
-        var arrival: OneShot<Arrival>
-        /// Set when the request's own task awaits its exchange (``exchange(id:message:timeout:)``).
-        var cancellation: ExchangeCancellation?
     }
 
     /// Hides the run's secrets in what failure messages quote of the server's lines.
@@ -151,54 +144,18 @@ package actor JSONRPCClient {
                 answer: .failed(Failure(.notSent, "connection closed: \(closedReason)")), latency: .zero,
                 bytesOut: 0, bytesIn: 0)
         }
-        // Both ways register the request's slot before its write, so that an answer that beats
-        // the write's return is not lost.
+        // Registered before the write so an answer that beats the write's return is not lost.
         let arrival = OneShot<Arrival>()
+        slots[id] = arrival
         writing.insert(id)
         let start = clock.now
         let watched = deadlines.add(id, .init(at: start + timeout, timeout: timeout))
         if deadlines.watcherWaitsForFirst { firstRequest.continuation.yield() }
-        let arrived: Arrival
-        if watched, transport.cancelsExchanges {
-            arrived = await exchangeInline(id: id, message: message, arrival: arrival)
-        } else {
-            slots[id] = Slot(arrival: arrival)
-            arrived = await exchangeBeside(
-                id: id, message: message, arrival: arrival, timeout: timeout, watched: watched)
-        }
-        // Gone already unless the request was cancelled: an answer after that is a stray.
-        slots[id] = nil
-        deadlines.remove(id)
-        let sent = arrived.answer.failure?.failureClass != .notSent
-        return JSONRPCReply(
-            answer: arrived.answer, latency: arrived.at - start, bytesOut: sent ? message.count + 1 : 0,
-            bytesIn: arrived.bytes)
-    }
-
-    /// The hot path: the request's own task carries its exchange. Whoever settles the request
-    /// first (its answer, the deadline watcher, the reader with an SSE answer, cancellation)
-    /// ends the exchange through its ``ExchangeCancellation``, so no task of its own is needed.
-    private func exchangeInline(id: JSONRPCID, message: [UInt8], arrival: OneShot<Arrival>) async -> Arrival {
-        let cancellation = ExchangeCancellation()
-        slots[id] = Slot(arrival: arrival, cancellation: cancellation)
-        await withTaskCancellationHandler {
-            await writeRequest(message, id: id, cancellation: cancellation)
-        } onCancel: { [clock] in
-            // A cancelled run must not wait for answers.
-            let failure = Failure(.timeout, "cancelled while waiting for the answer")
-            arrival.complete(Arrival(answer: .failed(failure), at: clock.now, bytes: 0))
-            cancellation.cancel()
-        }
-        // Settled by now, or soon: by the reader (an SSE answer, the stream's end) or the watcher.
-        return await arrival.wait()
-    }
-
-    /// The exchange in a child task beside the wait: for transports whose exchanges cannot be
-    /// ended from outside (a pipe), and for a deadline the watcher would not see in time.
-    private func exchangeBeside(
-        id: JSONRPCID, message: [UInt8], arrival: OneShot<Arrival>, timeout: Duration, watched: Bool
-    ) async -> Arrival {
-        await withTaskGroup(of: Void.self) { group in
+        // The exchange runs in a child task beside the wait. Awaited in the request's own
+        // task it would save that task, but the whole HTTP call chain's frames would then stay
+        // in every client's task allocator between requests (+10 KiB per session at 1,000
+        // sessions, `scripts/bench-scale`); HTTP's hot path is the event-loop lane's anyway.
+        let arrived = await withTaskGroup(of: Void.self) { group in
             if !watched {
                 // The deadline covers the write too: a server that stopped reading blocks it.
                 group.addTask { [clock] in
@@ -208,7 +165,7 @@ package actor JSONRPCClient {
             }
             // The write runs beside the wait: an HTTP request's body streams the answer, and
             // cancelling the group cancels a request whose answer came (or timed out) already.
-            group.addTask { await self.writeRequest(message, id: id, cancellation: nil) }
+            group.addTask { await self.writeRequest(message, id: id) }
             let arrived = await withTaskCancellationHandler {
                 await arrival.wait()
             } onCancel: { [clock] in
@@ -219,12 +176,19 @@ package actor JSONRPCClient {
             group.cancelAll()
             return arrived
         }
+        // Gone already unless the request was cancelled: an answer after that is a stray.
+        slots[id] = nil
+        deadlines.remove(id)
+        let sent = arrived.answer.failure?.failureClass != .notSent
+        return JSONRPCReply(
+            answer: arrived.answer, latency: arrived.at - start, bytesOut: sent ? message.count + 1 : 0,
+            bytesIn: arrived.bytes)
     }
 
-    func writeRequest(_ message: [UInt8], id: JSONRPCID, cancellation: ExchangeCancellation?) async {
+    func writeRequest(_ message: [UInt8], id: JSONRPCID) async {
         let answer: [UInt8]?
         do {
-            answer = try await transport.exchange(message, awaiting: id, cancellation: cancellation)
+            answer = try await transport.exchange(message, awaiting: id)
         } catch {
             writing.remove(id)
             deliver(Arrival(answer: .failed(error), at: clock.now, bytes: 0), to: id)
@@ -284,10 +248,6 @@ package actor JSONRPCClient {
     @discardableResult
     func deliver(_ arrival: Arrival, to id: JSONRPCID) -> Bool {
         guard let slot = slots.removeValue(forKey: id) else { return false }
-        let delivered = slot.arrival.complete(arrival)
-        // The request is settled: an exchange still under way (an SSE stream left open, a
-        // deadline passed) has nothing more to give it.
-        slot.cancellation?.cancel()
-        return delivered
+        return slot.complete(arrival)
     }
 }

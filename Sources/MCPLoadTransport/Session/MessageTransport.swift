@@ -17,15 +17,7 @@ package protocol MessageTransport: Sendable {
     /// queueing it on ``inbound``: the session settles the request without waking its reader,
     /// one task hop fewer per request. Nil: the answer comes on ``inbound`` as usual, followed
     /// by ``InboundEvent/responseStreamEnded(_:)`` where the transport reports one.
-    /// `cancellation`, where the transport ``cancelsExchanges``, ends the exchange early: it
-    /// then throws a `timeout` ``Failure``.
-    func exchange(
-        _ message: [UInt8], awaiting id: JSONRPCID, cancellation: ExchangeCancellation?
-    ) async throws(Failure) -> [UInt8]?
-
-    /// Whether ``exchange(_:awaiting:cancellation:)`` can be ended through its cancellation
-    /// (so the session may await it in the request's own task rather than a child task).
-    var cancelsExchanges: Bool { get }
+    func exchange(_ message: [UInt8], awaiting id: JSONRPCID) async throws(Failure) -> [UInt8]?
 
     /// The server's messages in arrival order, bounded; finishes after ``InboundEvent/closed(_:)``.
     var inbound: InboundQueue { get }
@@ -54,14 +46,10 @@ package protocol MessageTransport: Sendable {
 extension MessageTransport {
     package var abortsStalledWrites: Bool { true }
 
-    package func exchange(
-        _ message: [UInt8], awaiting id: JSONRPCID, cancellation: ExchangeCancellation?
-    ) async throws(Failure) -> [UInt8]? {
+    package func exchange(_ message: [UInt8], awaiting id: JSONRPCID) async throws(Failure) -> [UInt8]? {
         try await send(message, awaiting: id)
         return nil
     }
-
-    package var cancelsExchanges: Bool { false }
 
     package func sessionEstablished(protocolVersion: String?) async {}
 

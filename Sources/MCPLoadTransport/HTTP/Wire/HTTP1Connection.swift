@@ -104,13 +104,8 @@ final class HTTP1Connection: Sendable {
     /// Sends one request and returns its answer once the body is over. Cancelling the calling
     /// task while the answer is under way closes the connection (what is left of that answer
     /// could not be told from the next one's); once the answer is in, cancelling changes nothing.
-    /// `cancellation` does the same from outside the task.
-    func send(
-        _ request: HTTP1Request, reader: PostAnswerReader, cancellation: ExchangeCancellation? = nil
-    ) async throws(Failure) -> PostAnswer {
+    func send(_ request: HTTP1Request, reader: PostAnswerReader) async throws(Failure) -> PostAnswer {
         let (answer, cancel) = start(request, reader: reader)
-        cancellation?.arm(cancel)
-        defer { cancellation?.disarm() }
         do {
             return try await withTaskCancellationHandler {
                 try await answer.get()
@@ -118,7 +113,7 @@ final class HTTP1Connection: Sendable {
                 cancel()
             }
         } catch {
-            if Task.isCancelled || cancellation?.isCancelled == true { throw Failure(.timeout, "cancelled") }
+            if Task.isCancelled { throw Failure(.timeout, "cancelled") }
             throw Self.failure(from: error)
         }
     }

@@ -33,13 +33,11 @@ final class SessionConnections: Sendable {
         try await send(.parts(head, body: body), reader: reader)
     }
 
-    func send(
-        _ request: HTTP1Request, reader: PostAnswerReader, cancellation: ExchangeCancellation? = nil
-    ) async throws(Failure) -> PostAnswer {
+    func send(_ request: HTTP1Request, reader: PostAnswerReader) async throws(Failure) -> PostAnswer {
         let connection = try await take()
         let answer: PostAnswer
         do {
-            answer = try await connection.send(request, reader: reader, cancellation: cancellation)
+            answer = try await connection.send(request, reader: reader)
         } catch {
             connection.close()
             throw error
