@@ -67,6 +67,8 @@ package struct JSONParser: ~Copyable {
         var members: [String: JSONValue] = [:]
         skipWhitespace()
         if consume(UInt8(ascii: "}")) { return .object(members) }
+        // Room for the usual handful of members at once, instead of growing through 1, 2, 4.
+        members.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -88,6 +90,7 @@ package struct JSONParser: ~Copyable {
         var elements: [JSONValue] = []
         skipWhitespace()
         if consume(UInt8(ascii: "]")) { return .array(elements) }
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try parseValue())
