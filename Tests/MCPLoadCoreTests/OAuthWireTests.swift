@@ -48,6 +48,15 @@ struct OAuthWireTests {
         #expect(
             TokenEndpointAnswer(status: 200, body: Array(#"{"token_type":"Bearer"}"#.utf8))
                 == .refused(.malformed("a 200 answer without access_token")))
+        // A success that is not JSON at all (an HTML page, a body past the limit) is malformed
+        // too, not a refusal named by its status.
+        #expect(
+            TokenEndpointAnswer(status: 200, body: Array("<html>ok</html>".utf8))
+                == .refused(.malformed("a 200 answer whose body is not JSON")))
+        let huge = Array(repeating: UInt8(ascii: " "), count: TokenEndpointAnswer.maximumBodyBytes + 1)
+        #expect(
+            TokenEndpointAnswer(status: 201, body: huge)
+                == .refused(.malformed("a 201 answer longer than \(TokenEndpointAnswer.maximumBodyBytes) bytes")))
     }
 
     @Test("a refusal is named by its OAuth error code, or by its status when the body has none")

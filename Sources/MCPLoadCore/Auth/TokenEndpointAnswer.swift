@@ -10,11 +10,19 @@ package enum TokenEndpointAnswer: Sendable, Equatable {
     static let maximumBodyBytes = 64 << 10
 
     package init(status: Int, body: some Collection<UInt8>) {
-        guard body.count <= Self.maximumBodyBytes, let value = try? JSONParser.parse(Array(body)) else {
-            self = .refused(.status(status))
+        let succeeded = (200..<300).contains(status)
+        // A success whose body is no token answer is malformed, not a refusal by its status.
+        guard body.count <= Self.maximumBodyBytes else {
+            self = .refused(
+                succeeded
+                    ? .malformed("a \(status) answer longer than \(Self.maximumBodyBytes) bytes") : .status(status))
             return
         }
-        if (200..<300).contains(status) {
+        guard let value = try? JSONParser.parse(Array(body)) else {
+            self = .refused(succeeded ? .malformed("a \(status) answer whose body is not JSON") : .status(status))
+            return
+        }
+        if succeeded {
             guard let token = value["access_token"]?.stringValue, !token.isEmpty else {
                 self = .refused(.malformed("a \(status) answer without access_token"))
                 return
