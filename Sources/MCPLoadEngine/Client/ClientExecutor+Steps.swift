@@ -1,4 +1,5 @@
 import MCPLoadCore
+import MCPLoadJSONRPC
 import MCPLoadTransport
 
 extension ClientExecutor {
@@ -20,14 +21,20 @@ extension ClientExecutor {
                     carry: carry, transcript: state.data.transcript, bytes: state.data.transcriptBytes)
         }
         let timeout = step.timeout ?? plan.scenario.session.requestTimeout
-        let prepared =
-            plan.rendersOncePerClient[attempt.index]
-            ? state.data.encodedParams(ofStep: attempt.index) { StepRunner.request(for: step.action, in: context)?.1 }
-            : nil
+        let prepared = encodedParams(of: attempt, step, context: context, state)
         let performed = await StepRunner.perform(
             step, at: attempt.index, on: client, context: context, timeout: timeout, history: history,
             prepared: prepared)
         return record(performed, of: attempt, step, progress: progress, state)
+    }
+
+    /// The step's params as this client encoded them the first time, when they render the
+    /// same every time (``Step/rendersOncePerClient``); nil otherwise, or without params.
+    func encodedParams(
+        of attempt: ClientStateMachine.StepAttempt, _ step: Step, context: TemplateContext, _ state: ClientState
+    ) -> EncodedParams? {
+        guard plan.rendersOncePerClient[attempt.index] else { return nil }
+        return state.data.encodedParams(ofStep: attempt.index) { StepRunner.request(for: step.action, in: context)?.1 }
     }
 
     /// Records what one attempt came to (the sample, the leaks both ways, the tool listing, the

@@ -140,26 +140,13 @@ final class ClientLane: @unchecked Sendable {
         let progress = state.machine.progress
         let context = state.data.templateContext(
             virtualClient: plan.globalVirtualClient(executor.index), iteration: progress.iteration)
+        guard let method = StepRunner.method(of: step.action) else { return false }
         let id = client.ids.take()
-        let message: [UInt8]
-        let method: String
-        let params: JSONValue?
-        if plan.rendersOncePerClient[attempt.index],
-            let prepared = state.data.encodedParams(
-                ofStep: attempt.index,
-                rendering: {
-                    StepRunner.request(for: step.action, in: context)?.1
-                }),
-            let name = StepRunner.method(of: step.action)
-        {
-            (method, params) = (name, prepared.value)
-            message = JSONRPCEncoder.request(id: id, method: name, encoded: prepared)
-        } else if let (name, rendered) = StepRunner.request(for: step.action, in: context) {
-            (method, params) = (name, rendered)
-            message = JSONRPCEncoder.request(id: id, method: name, params: rendered)
-        } else {
-            return false
-        }
+        let prepared = executor.encodedParams(of: attempt, step, context: context, state)
+        let params = prepared?.value ?? StepRunner.request(for: step.action, in: context)?.1
+        let message =
+            prepared.map { JSONRPCEncoder.request(id: id, method: method, encoded: $0) }
+            ?? JSONRPCEncoder.request(id: id, method: method, params: params)
         // Registered before the write: an answer through the session's reader cannot beat it.
         client.adopted.register(id) { [loop] arrival in loop.execute { self.settle(id, arrival) } }
         let timeout = step.timeout ?? plan.scenario.session.requestTimeout
@@ -208,9 +195,8 @@ final class ClientLane: @unchecked Sendable {
         if let answer = client.answer(to: id, in: line) {
             settle(id, JSONRPCClient.Arrival(answer: answer, at: now, bytes: line.count + 1))
         } else {
-            // Some other message in a JSON answer: counted by the session, as its reader would.
-            let client = client
-            Task { await client.handleStray(line) }
+            // Some other message in a JSON answer: the session's reader counts it.
+            connection.handToReader(line)
             let failure = Failure(.transport, "the response stream ended before the answer")
             settle(id, JSONRPCClient.Arrival(answer: .failed(failure), at: now, bytes: 0))
         }

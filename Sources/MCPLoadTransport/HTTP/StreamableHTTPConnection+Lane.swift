@@ -35,6 +35,13 @@ extension StreamableHTTPConnection {
         return StartedExchange(answer: answer, cancel: cancel, connection: connection, presented: prepared.presented)
     }
 
+    /// A JSON answer's line that was not the answer the lane waited for: the session's reader
+    /// reads it like any other message (counts it, answers a server's request, tells a
+    /// misrouted answer), so the lane needs no task for it.
+    package func handToReader(_ line: [UInt8]) {
+        _ = inbound.yield(.frame(.line(line)))
+    }
+
     /// What a started exchange came to, on its event loop, as ``exchange(_:awaiting:)``
     /// would say it: the JSON answer's line, or nil when the answer comes through ``inbound``
     /// (an SSE stream; one that ended early is resumed, and its end reported, by a task of its

@@ -258,9 +258,7 @@ package final class StreamableHTTPConnection: MessageTransport {
 
     /// 2025-11-25: a server may close an answer's stream before the answer; the client resumes
     /// it with GET and the last event id it saw, a bounded number of times.
-    func resumeIfUnanswered(
-        _ id: JSONRPCID, _ first: SSEAnswerStream
-    ) async throws(Failure) {
+    func resumeIfUnanswered(_ id: JSONRPCID, _ first: SSEAnswerStream) async throws(Failure) {
         var stream = first
         var resumptions = 0
         do {

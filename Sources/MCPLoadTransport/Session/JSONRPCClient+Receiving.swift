@@ -144,8 +144,8 @@ extension JSONRPCClient {
 extension JSONRPCClient {
     /// What the line of a JSON answer says about request `id`, for a request the engine's
     /// event-loop lane sent: its answer (a line that is not JSON-RPC fails it, as the reader
-    /// fails the requests in flight), or nil when the line is some other message, which
-    /// ``handleStray(_:)`` then counts as the reader would.
+    /// fails the requests in flight), or nil when the line is some other message, which the
+    /// lane then hands to the session's reader.
     package nonisolated func answer(to id: JSONRPCID, in line: [UInt8]) -> JSONRPCAnswer? {
         let message: JSONRPCMessage
         do {
@@ -158,11 +158,5 @@ extension JSONRPCClient {
         case .errorResponse(id, let code, let text, let data): return .error(code: code, message: text, data: data)
         default: return nil
         }
-    }
-
-    /// A line the lane received that was not its answer: counted (and a server's request
-    /// answered) as if the reader had read it.
-    package func handleStray(_ line: [UInt8]) async {
-        await handle(line, at: clock.now)
     }
 }

@@ -86,6 +86,11 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         self.idleTimeout = idleTimeout
     }
 
+    /// Why a request found its connection closed: how it ended, if known.
+    private var closedBeforeWriting: Failure {
+        endedBetweenRequests ?? Failure(.notSent, "the connection closed before the request was written")
+    }
+
     package func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
@@ -103,9 +108,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// its pipeline (the connection closed) fails the exchange as never sent.
     func begin(_ exchange: HTTP1Exchange) {
         guard let context else {
-            exchange.answer.fail(
-                endedBetweenRequests
-                    ?? Failure(.notSent, "the connection closed before the request was written"))
+            exchange.answer.fail(closedBeforeWriting)
             return
         }
         begin(exchange, context: context, flush: true, promise: nil)
@@ -122,9 +125,7 @@ package final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         }
         guard context.channel.isActive else {
             // Closed since it was taken from the idle ones: nothing of the request went out.
-            exchange.answer.fail(
-                endedBetweenRequests
-                    ?? Failure(.notSent, "the connection closed before the request was written"))
+            exchange.answer.fail(closedBeforeWriting)
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }

@@ -59,20 +59,18 @@ package struct HTTP1ResponseParser {
         case .head:
             return try parseHead(&buffer)
         case .fixedBody(let remaining):
-            guard buffer.readableBytes > 0 else { return nil }
-            let count = min(remaining, buffer.readableBytes)
-            state = remaining == count ? .ending : .fixedBody(remaining: remaining - count)
-            return .body(buffer.readSlice(length: count) ?? ByteBuffer())
+            guard let (part, left) = Self.take(upTo: remaining, from: &buffer) else { return nil }
+            state = left == 0 ? .ending : .fixedBody(remaining: left)
+            return .body(part)
         case .chunkSize:
             guard let line = try readLine(&buffer, limit: Self.maximumChunkLineBytes) else { return nil }
             let size = try Self.chunkSize(line)
             state = size == 0 ? .trailers : .chunkData(remaining: size)
             return try next(&buffer)
         case .chunkData(let remaining):
-            guard buffer.readableBytes > 0 else { return nil }
-            let count = min(remaining, buffer.readableBytes)
-            state = remaining == count ? .chunkDataEnd : .chunkData(remaining: remaining - count)
-            return .body(buffer.readSlice(length: count) ?? ByteBuffer())
+            guard let (part, left) = Self.take(upTo: remaining, from: &buffer) else { return nil }
+            state = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
+            return .body(part)
         case .chunkDataEnd:
             guard let line = try readLine(&buffer, limit: 2) else { return nil }
             guard line.isEmpty else { throw HTTP1ParseError("chunk data longer than its size") }
@@ -90,6 +88,14 @@ package struct HTTP1ResponseParser {
         case .ending:
             return finishAnswer()
         }
+    }
+
+    /// Up to `remaining` bytes of a body that are in `buffer`, and how many are still to come;
+    /// nil when the buffer is empty.
+    private static func take(upTo remaining: Int, from buffer: inout ByteBuffer) -> (ByteBuffer, left: Int)? {
+        let count = min(remaining, buffer.readableBytes)
+        guard count > 0, let part = buffer.readSlice(length: count) else { return nil }
+        return (part, remaining - count)
     }
 
     /// The connection ended: the end of a body that runs until then, nil between answers,
